@@ -1,0 +1,82 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   - the application with demo data on http://127.0.0.1:8000
+#   make test   - ruff and the whole test suite on PostgreSQL and Redis
+# Everything goes into .venv (Python >= 3.12, picked by scripts/find-python;
+# override with PYTHON=...) and node_modules (front-end packages, served by Django).
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+# Test and CI defaults: the local PostgreSQL (trust auth) and Redis. Override freely.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samen
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: demo test lint format install install-test frontend messages worker beat clean help
+
+help:
+	@echo "make demo     run the application with demo data on http://127.0.0.1:8000"
+	@echo "make test     ruff + the whole pytest suite on PostgreSQL and Redis"
+	@echo "make format   ruff format + autofix"
+	@echo "make messages extract and compile translations (nl, en)"
+	@echo "make worker   a Celery worker (needs REDIS_URL)"
+	@echo "make beat     Celery beat, the scheduler (needs REDIS_URL)"
+
+$(PY):
+	@python_bin=$$(scripts/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$python_bin"; \
+	"$$python_bin" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the front-end packages: apt-get install nodejs npm"; exit 1; }
+	npm ci --no-fund --no-audit --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+install-test: $(VENV)/.installed-test node_modules/.installed
+
+frontend: node_modules/.installed
+
+# The demo: SQLite and Celery eager mode unless DATABASE_URL / REDIS_URL are set.
+demo: install
+	SAMEN_ENV=development $(PY) manage.py migrate --no-input
+	SAMEN_ENV=development $(PY) manage.py seed_demo
+	SAMEN_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SAMEN_ENV=test DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	SAMEN_ENV=development $(PY) manage.py makemessages --locale nl --locale en --ignore '.venv/*' --ignore 'node_modules/*'
+	SAMEN_ENV=development $(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+
+worker: install
+	$(BIN)/celery -A samen worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A samen beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var

@@ -1,0 +1,1 @@
+"""Indications (indicaties): running individual provisions and the jobs that watch them."""

@@ -1,0 +1,1 @@
+"""Intake (aanmelding): clients, families and support requests at the WIJ teams."""

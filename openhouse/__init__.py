@@ -1,0 +1,1 @@
+"""Open House (via RIGG): providers, their portal, end-evaluations and handovers."""

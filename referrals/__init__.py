@@ -1,0 +1,1 @@
+"""Referrals (verwijzingen): products, referrer types and organisations, the phasing table."""

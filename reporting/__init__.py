@@ -1,0 +1,1 @@
+"""Reporting (monitoring): client flows, matched care and the council's quarterly report."""

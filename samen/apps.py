@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
+
+
+class SamenConfig(AppConfig):
+    """The project's own app: roles, the UI shell, health, job runs, demo data."""
+
+    default = True
+    name = "samen"
+    verbose_name = "Basis jeugdhulp"
+
+    def ready(self):
+        from .roles import roles_sync_after_migrate
+
+        # Permissions of models added by later migrations exist only after post_migrate,
+        # so the role groups are brought up to date after every migrate.
+        post_migrate.connect(roles_sync_after_migrate, dispatch_uid="samen.roles_sync")
+
+
+class SamenAdminConfig(admin_apps.AdminConfig):
+    """The admin, restricted to municipality officials (see SamenAdminSite)."""
+
+    default = False
+    default_site = "samen.admin_site.SamenAdminSite"

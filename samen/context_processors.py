@@ -1,0 +1,15 @@
+from .navigation import navigation_for
+from .roles import ROLE_LABELS, user_role
+
+
+def navigation(request):
+    """The header's user and role, and the navigation for that role."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    role = user_role(user)
+    return {
+        "nav_items": navigation_for(user, request.path),
+        "user_role": role,
+        "user_role_label": ROLE_LABELS.get(role, ""),
+    }

@@ -1,0 +1,50 @@
+"""Forms rendered with NL Design System (Utrecht) classes, one template for all."""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.forms.renderers import TemplatesSetting
+
+WIDGET_CLASSES = {
+    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
+    forms.Select: "utrecht-select utrecht-select--html-select",
+    forms.SelectMultiple: "utrecht-select utrecht-select--html-select",
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.RadioSelect: "",
+    forms.CheckboxSelectMultiple: "",
+}
+TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
+
+
+class SamenFormRenderer(TemplatesSetting):
+    form_template_name = "samen/forms/form.html"
+    field_template_name = "samen/forms/field.html"
+
+
+def style_widgets(form: forms.BaseForm) -> None:
+    """Give every widget its design-system class and link errors for screen readers."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        css = next((c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), TEXTBOX)
+        if css:
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        if form.is_bound and name in form.errors:
+            widget.attrs["aria-invalid"] = "true"
+
+
+class StyledFormMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    def full_clean(self):
+        super().full_clean()
+        style_widgets(self)
+
+
+class LoginForm(StyledFormMixin, AuthenticationForm):
+    pass
+
+
+class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
+    pass

@@ -1,0 +1,57 @@
+"""Load demo data: one user per role (passwords printed), and what later apps add.
+
+Invented people only. Refuses to run in production. Safe to run again: it updates in
+place and creates nothing twice.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from samen import roles
+
+DEMO_USERS = [
+    # username, password, first, last, role, is_staff
+    ("medewerker", "demo-medewerker", "Sanne", "de Vries", roles.WIJ_STAFF, False),
+    ("teamleider", "demo-teamleider", "Pieter", "Bakker", roles.TEAM_LEAD, False),
+    ("gemeente", "demo-gemeente", "Anouk", "Jansen", roles.OFFICIAL, True),
+    ("aanbieder", "demo-aanbieder", "Ruben", "Smit", roles.PROVIDER, False),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (invented people): one user per role, printed with its password."
+
+    def handle(self, *args, **options):
+        if settings.IS_PRODUCTION:
+            raise CommandError("seed_demo refuses to run in production (it sets known passwords).")
+        with transaction.atomic():
+            roles.roles_sync()
+            users = self.seed_users()
+        self.stdout.write(
+            self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000 with:")
+        )
+        for username, password, role_label in users:
+            self.stdout.write(f"  {username:<12} {password:<18} {role_label}")
+
+    def seed_users(self):
+        User = get_user_model()
+        created = []
+        for username, password, first, last, role, is_staff in DEMO_USERS:
+            user, _new = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@demo.invalid",
+                    "is_staff": is_staff,
+                    "is_active": True,
+                },
+            )
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            user.groups.set([Group.objects.get(name=role)])
+            created.append((username, password, str(roles.ROLE_LABELS[role])))
+        return created

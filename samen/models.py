@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job (Celery beat task or its management command).
+
+    `/health/` and the admin show when each job last succeeded; the jobs write a row at
+    start and complete it at the end, so a run killed halfway stays visible as `running`.
+    """
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    job = models.CharField(_("job"), max_length=100)
+    run_date = models.DateField(_("run for date"), help_text=_("The date the job ran for."))
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.RUNNING
+    )
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        ordering = ["-started_at"]
+        indexes = [
+            # "When did job X last succeed?" (/health/, the admin).
+            models.Index(fields=["job", "outcome", "-started_at"], name="jobrun_last_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(finished_at__isnull=True)
+                | models.Q(finished_at__gte=models.F("started_at")),
+                name="jobrun_finished_after_started",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="running") | models.Q(finished_at__isnull=True),
+                name="jobrun_running_not_finished",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.job} {self.run_date} ({self.get_outcome_display()})"

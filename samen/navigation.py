@@ -1,0 +1,50 @@
+"""The main navigation, per role. Apps add their entries here as they grow."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import OFFICIAL, PROVIDER, TEAM_LEAD, WIJ_STAFF, user_role
+
+STAFF = (WIJ_STAFF, TEAM_LEAD)
+EVERYONE = (WIJ_STAFF, TEAM_LEAD, OFFICIAL, PROVIDER)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    roles: tuple[str, ...]
+    description: str = ""
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("home", _("Overview"), EVERYONE),
+    NavItem(
+        "admin:index",
+        _("Management"),
+        (OFFICIAL,),
+        _("Products, referrers, the phasing table and users."),
+    ),
+]
+
+
+def navigation_for(user, current_path: str) -> list[dict]:
+    role = user_role(user)
+    items = []
+    for item in NAV_ITEMS:
+        if role not in item.roles and not (user.is_superuser and item.url_name == "admin:index"):
+            continue
+        url = reverse(item.url_name)
+        current = current_path == url or (url != "/" and current_path.startswith(url))
+        items.append(
+            {
+                "url_name": item.url_name,
+                "url": url,
+                "label": item.label,
+                "description": item.description,
+                "current": current,
+            }
+        )
+    return items

@@ -1,0 +1,105 @@
+"""
+The four roles of the system, as Django groups with model permissions.
+
+The groups are created by a data migration and their permissions are brought in line
+with ROLE_PERMISSIONS after every `migrate` (post_migrate), so a model added later gets
+its permissions without a hand edit. Change a role here, not in the admin: a hand edit
+of these groups is undone by the next migrate. See docs/permissions.md.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+WIJ_STAFF = "wij_medewerker"
+TEAM_LEAD = "wij_teamleider"
+OFFICIAL = "gemeente"
+PROVIDER = "aanbieder"
+
+ROLE_LABELS = {
+    WIJ_STAFF: _("WIJ staff member"),
+    TEAM_LEAD: _("WIJ team lead"),
+    OFFICIAL: _("Municipality official"),
+    PROVIDER: _("Care provider"),
+}
+
+# When a user is (wrongly) in two groups, the first of these wins.
+ROLE_PRIORITY = (OFFICIAL, TEAM_LEAD, WIJ_STAFF, PROVIDER)
+
+VIEW = ("view",)
+WORK = ("view", "add", "change")
+ALL = ("view", "add", "change", "delete")
+
+# role -> {"app_label" or "app_label.model": actions}. Object-level rules (a provider
+# sees only its own clients) live in each app's `visible_to` queryset method.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    WIJ_STAFF: {
+        "intake": WORK,
+        "triage": WORK,
+        "indications": VIEW,
+        "referrals": VIEW,
+        "openhouse": VIEW,
+    },
+    TEAM_LEAD: {
+        "intake": WORK,
+        "triage": WORK,
+        "indications": WORK,
+        "referrals": VIEW,
+        "openhouse": VIEW,
+        "reporting": VIEW,
+    },
+    OFFICIAL: {
+        "referrals": ALL,
+        "indications": WORK,
+        "openhouse": WORK,
+        "intake": VIEW,
+        "triage": VIEW,
+        "reporting": VIEW,
+        "samen.jobrun": VIEW,
+        "auth.user": VIEW,
+    },
+    PROVIDER: {
+        "openhouse.endevaluation": ("view", "add"),
+        "openhouse.handovernote": ("view", "add"),
+    },
+}
+
+
+def role_permission_filter(role: str) -> Q:
+    """A Q on Permission that selects what ROLE_PERMISSIONS grants to `role`."""
+    condition = Q(pk__in=[])
+    for target, actions in ROLE_PERMISSIONS[role].items():
+        app_label, _dot, model = target.partition(".")
+        for action in actions:
+            q = Q(content_type__app_label=app_label, codename__startswith=f"{action}_")
+            if model:
+                q &= Q(content_type__model=model)
+            condition |= q
+    return condition
+
+
+def roles_sync() -> None:
+    """Create the role groups and set exactly the permissions ROLE_PERMISSIONS names."""
+    for role in ROLE_PERMISSIONS:
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set(Permission.objects.filter(role_permission_filter(role)))
+
+
+def roles_sync_after_migrate(sender, **kwargs):
+    if sender.name == "samen":
+        roles_sync()
+
+
+def user_role(user) -> str | None:
+    """The user's role (group name), or None. A user has one role."""
+    if not user.is_authenticated:
+        return None
+    # Cached on the user object: the shell and the admin ask several times per request.
+    if not hasattr(user, "_samen_role"):
+        names = set(user.groups.values_list("name", flat=True))
+        user._samen_role = next((role for role in ROLE_PRIORITY if role in names), None)
+    return user._samen_role
+
+
+def user_has_role(user, *roles: str) -> bool:
+    return user_role(user) in roles

@@ -1,0 +1,1 @@
+"""Triage (lichte toets): the broad first assessment and its outcome."""
