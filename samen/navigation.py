@@ -22,6 +22,12 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("home", _("Overview"), EVERYONE),
     NavItem(
+        "referrals:phasing",
+        _("Phasing"),
+        EVERYONE,
+        _("Which referrer route and product goes through WIJ from when."),
+    ),
+    NavItem(
         "admin:index",
         _("Management"),
         (OFFICIAL,),

@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "samen.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -269,6 +269,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API of the Basis jeugdhulp case-management system (WIJ Groningen).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # OpenAPI 3.1: its schemas are JSON Schema 2020-12, so responses validate with jsonschema.
+    "OAS_VERSION": "3.1.0",
 }
 
 # --- Security (production) ---

@@ -23,3 +23,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if extracted:
             self.groups.add(Group.objects.get(name=extracted))
+
+
+class ReferrerOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.ReferrerOrganisation"
+
+    name = factory.Sequence(lambda n: f"Huisartsenpraktijk {n}")
+    referrer_type = "02"
+    agb_code = factory.Sequence(lambda n: f"0199{n:04d}")
+    city = "Groningen"

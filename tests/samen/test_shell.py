@@ -49,3 +49,9 @@ def test_the_design_system_and_htmx_are_served_by_the_app(client, intake_worker)
         assert finders.find(asset), f"{asset} is not installed (npm ci)"
     # Nothing from third parties.
     assert "https://" not in html.replace("https://www.w3.org", "")
+
+
+def test_the_browser_language_does_not_switch_the_interface(client, intake_worker):
+    client.force_login(intake_worker)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nl"' in html

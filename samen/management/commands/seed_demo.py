@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from referrals.demo import seed_referrers
 from samen import roles
 
 DEMO_USERS = [
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             roles.roles_sync()
             users = self.seed_users()
+            referrers = seed_referrers()
+        self.stdout.write(f"{referrers} referrer organisations (GP practices, GIs, hospitals).")
         self.stdout.write(
             self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000 with:")
         )

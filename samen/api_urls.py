@@ -1,0 +1,19 @@
+"""/api/v1/: every app's API and the OpenAPI 3 schema.
+
+API views authenticate themselves (DRF: token or session) and answer 401/403, so they are
+exempt from the login redirect of LoginRequiredMiddleware.
+"""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from referrals import api as referrals_api
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("products/", referrals_api.ProductList.as_view(), name="products"),
+    path("routes/", referrals_api.RouteList.as_view(), name="routes"),
+]
+
+for pattern in urlpatterns:
+    pattern.callback.login_required = False

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.utils import translation
+
+
+class ChosenLanguageMiddleware:
+    """Dutch unless the user chose otherwise (the footer's language switch sets a cookie).
+
+    Unlike Django's LocaleMiddleware, the browser's Accept-Language is ignored: WIJ staff
+    on an English-language browser still get the Dutch interface they work in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
