@@ -7,12 +7,14 @@ exempt from the login redirect of LoginRequiredMiddleware.
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from intake import api as intake_api
 from referrals import api as referrals_api
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("products/", referrals_api.ProductList.as_view(), name="products"),
     path("routes/", referrals_api.RouteList.as_view(), name="routes"),
+    path("referrals/", intake_api.ReferralCreate.as_view(), name="referrals"),
 ]
 
 for pattern in urlpatterns:

@@ -26,8 +26,9 @@ def style_widgets(form: forms.BaseForm) -> None:
     for name, field in form.fields.items():
         widget = field.widget
         css = next((c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), TEXTBOX)
-        if css:
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        existing = widget.attrs.get("class", "")
+        if css and css not in existing:
+            widget.attrs["class"] = f"{existing} {css}".strip()
         if form.is_bound and name in form.errors:
             widget.attrs["aria-invalid"] = "true"
 

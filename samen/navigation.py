@@ -21,6 +21,15 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("home", _("Overview"), EVERYONE),
+    NavItem("intake:my_work", _("My work"), STAFF, _("Your open requests, overdue first.")),
+    NavItem("intake:team_work", _("My team"), (TEAM_LEAD,), _("Every open request of your team.")),
+    NavItem(
+        "intake:register",
+        _("New request"),
+        STAFF,
+        _("Register a support request from a family or a referrer."),
+    ),
+    NavItem("intake:list", _("Search requests"), STAFF, _("Search and filter all requests.")),
     NavItem(
         "referrals:phasing",
         _("Phasing"),

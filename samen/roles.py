@@ -52,8 +52,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "referrals": ALL,
         "indications": WORK,
         "openhouse": WORK,
-        "intake": VIEW,
-        "triage": VIEW,
+        # Teams and their postcode areas, not the clients: officials see aggregates only.
+        "intake.team": ALL,
+        "intake.postcodearea": ALL,
+        "intake.teammember": ALL,
         "reporting": VIEW,
         "samen.jobrun": VIEW,
         "auth.user": VIEW,

@@ -206,6 +206,11 @@ LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # TIME_ZONE: the zone for dates shown and for "today" in every deadline rule.
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
+# LIBERATION_DAY_OFF: is 5 May (Bevrijdingsdag) a day off every year ("yearly") or only
+# every fifth year ("lustrum", as most collective agreements and the `holidays` package)?
+LIBERATION_DAY_OFF = env.str("LIBERATION_DAY_OFF", default="lustrum")
+if LIBERATION_DAY_OFF not in {"lustrum", "yearly"}:
+    raise ImproperlyConfigured("LIBERATION_DAY_OFF must be 'lustrum' or 'yearly'.")
 USE_I18N = True
 USE_TZ = True
 

@@ -27,4 +27,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("samen.api_urls", "api"))),
     path("", include("referrals.urls")),
+    path("", include("intake.urls")),
 ]

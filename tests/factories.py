@@ -1,6 +1,11 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from samen.workdays import add_working_days
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -33,3 +38,83 @@ class ReferrerOrganisationFactory(factory.django.DjangoModelFactory):
     referrer_type = "02"
     agb_code = factory.Sequence(lambda n: f"0199{n:04d}")
     city = "Groningen"
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "intake.Team"
+        django_get_or_create = ("name",)
+
+    name = "WIJ Beijum"
+
+
+class PostcodeAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "intake.PostcodeArea"
+        django_get_or_create = ("digits",)
+
+    digits = "9735"
+    team = factory.SubFactory(TeamFactory)
+
+
+def _bsn(n):
+    import random
+
+    from samen.identifiers import generate_bsn
+
+    return generate_bsn(random.Random(n))
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "intake.Client"
+
+    bsn = factory.Sequence(_bsn)
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    date_of_birth = datetime.date(2015, 3, 14)
+    street = "Beijumerweg"
+    house_number = factory.Sequence(lambda n: str(n % 200 + 1))
+    postcode = "9735AB"
+    team = factory.SubFactory(TeamFactory)
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "intake.Household"
+
+    name = factory.Sequence(lambda n: f"Gezin {n}")
+
+
+class SupportRequestFactory(factory.django.DjangoModelFactory):
+    """A registered request; traits: `overdue`, `contacted`, `closed`."""
+
+    class Meta:
+        model = "intake.SupportRequest"
+        skip_postgeneration_save = True
+
+    household = factory.SubFactory(HouseholdFactory)
+    team = factory.SubFactory(TeamFactory)
+    received_at = factory.LazyFunction(timezone.now)
+    channel = "phone"
+    question = "Hulp bij opvoeding."
+    referrer_type = "06"
+    contact_deadline = factory.LazyAttribute(
+        lambda o: add_working_days(timezone.localdate(o.received_at), 5)
+    )
+
+    class Params:
+        overdue = factory.Trait(
+            received_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=14))
+        )
+        contacted = factory.Trait(
+            status="contacted", first_contact_on=factory.LazyFunction(timezone.localdate)
+        )
+        closed = factory.Trait(status="closed", close_reason="no_help_needed")
+
+    @factory.post_generation
+    def clients(self, create, extracted, **kwargs):
+        children = extracted or [ClientFactory(team=self.team)]
+        self.clients.set(children)
+        for child in children:
+            self.household.members.get_or_create(role="child", client=child)

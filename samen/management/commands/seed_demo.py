@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from intake.demo import seed_requests
 from referrals.demo import seed_referrers
 from samen import roles
 
@@ -32,7 +33,9 @@ class Command(BaseCommand):
             roles.roles_sync()
             users = self.seed_users()
             referrers = seed_referrers()
+            requests = seed_requests()
         self.stdout.write(f"{referrers} referrer organisations (GP practices, GIs, hospitals).")
+        self.stdout.write(f"{requests} new families with support requests over the WIJ teams.")
         self.stdout.write(
             self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000 with:")
         )

@@ -1,0 +1,164 @@
+"""POST /api/v1/referrals/: a referrer's system (a GP system, Zorgdomein-style) registers a
+support request. Same rules as the form: intake.services does the work."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from referrals.models import ReferrerOrganisation
+from samen.identifiers import normalize_bsn, normalize_postcode
+
+from . import services
+from .models import Client, SupportRequest
+
+
+class CanRegisterRequests(BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm("intake.add_supportrequest")
+
+
+class ChildSerializer(serializers.Serializer):
+    bsn = serializers.CharField(help_text=gettext_lazy("8 or 9 digits, 11-proof."))
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=150)
+    date_of_birth = serializers.DateField()
+    postcode = serializers.CharField(max_length=7)
+    house_number = serializers.CharField(max_length=10)
+    street = serializers.CharField(max_length=150, required=False, default="")
+    city = serializers.CharField(max_length=100, required=False, default="Groningen")
+
+    def validate_bsn(self, value):
+        try:
+            return normalize_bsn(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+    def validate_postcode(self, value):
+        try:
+            return normalize_postcode(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+    def validate_date_of_birth(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("A date of birth cannot be in the future."))
+        return value
+
+
+class ParentSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    phone = serializers.CharField(max_length=30, required=False, default="")
+
+
+class ReferralInSerializer(serializers.Serializer):
+    referrer_agb_code = serializers.RegexField(
+        r"^[0-9]{8}$", help_text=gettext_lazy("The referrer's AGB code (8 digits).")
+    )
+    referring_person = serializers.CharField(max_length=200, required=False, default="")
+    referral_date = serializers.DateField()
+    question = serializers.CharField()
+    child = ChildSerializer()
+    parent = ParentSerializer(required=False)
+
+    def validate_referrer_agb_code(self, value):
+        organisation = ReferrerOrganisation.objects.filter(agb_code=value, active=True).first()
+        if organisation is None:
+            raise serializers.ValidationError(
+                _("Unknown AGB code: this referrer is not registered.")
+            )
+        return organisation
+
+    def validate_referral_date(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(
+                _("The referral date cannot be after the registration.")
+            )
+        return value
+
+    def validate(self, data):
+        child = data["child"]
+        if (
+            services.team_for_postcode(child["postcode"]) is None
+            and not Client.objects.filter(bsn=child["bsn"]).exists()
+        ):
+            raise serializers.ValidationError(
+                {"child": {"postcode": [_("This postcode is not in a WIJ team's area.")]}}
+            )
+        return data
+
+
+class RouteOutSerializer(serializers.Serializer):
+    is_open = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class ReferralOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    contact_deadline = serializers.DateField()
+    team = serializers.CharField()
+    route = RouteOutSerializer()
+
+
+class ReferralCreate(APIView):
+    """Create a support request from a referral.
+
+    A referral whose route is not open yet is still accepted by WIJ (free access) as a
+    self-registration; the answer says so in `route`.
+    """
+
+    permission_classes = [CanRegisterRequests]
+
+    @extend_schema(request=ReferralInSerializer, responses={201: ReferralOutSerializer})
+    def post(self, request):
+        incoming = ReferralInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        organisation = data["referrer_agb_code"]
+        child = data["child"]
+        try:
+            with transaction.atomic():
+                client = Client.objects.filter(bsn=child["bsn"]).first()
+                if client is None:
+                    client = services.client_create(
+                        team=services.team_for_postcode(child["postcode"]), **child
+                    )
+                parent = data.get("parent")
+                household = services.household_for_client(
+                    client=client,
+                    adults=[{"role": "parent", **parent}] if parent else [],
+                )
+                referral = services.Referral(
+                    referrer_type=organisation.referrer_type,
+                    organisation=organisation,
+                    person=data["referring_person"],
+                    date=data["referral_date"],
+                )
+                route = services.referral_route(referral, timezone.now())
+                support_request = services.support_request_register(
+                    registered_by=request.user,
+                    household=household,
+                    clients=[client],
+                    channel=SupportRequest.Channel.API,
+                    question=data["question"],
+                    team=client.team,
+                    referral=referral,
+                    route_decision=SupportRequest.RouteOutcome.ACCEPTED_AS_SELF,
+                )
+        except DjangoValidationError as exc:
+            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        body = {
+            "id": support_request.pk,
+            "status": support_request.status,
+            "contact_deadline": support_request.contact_deadline,
+            "team": support_request.team.name,
+            "route": {"is_open": route.is_open, "message": route.message},
+        }
+        return Response(ReferralOutSerializer(body).data, status=status.HTTP_201_CREATED)

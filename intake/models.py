@@ -1,0 +1,507 @@
+"""Intake at the WIJ teams: teams, clients, households and support requests."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from referrals.models import ReferrerOrganisation, ReferrerType
+from samen import roles
+from samen.identifiers import normalize_bsn, normalize_postcode
+
+CONTACT_WORKING_DAYS = 5
+
+
+class Team(models.Model):
+    """A WIJ team (WIJ-team) in a neighbourhood or village, e.g. WIJ Beijum."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("WIJ team")
+        verbose_name_plural = _("WIJ teams")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PostcodeArea(models.Model):
+    """Which WIJ team serves a 4-digit postcode area (officials keep the real borders)."""
+
+    digits = models.CharField(
+        _("postcode (4 digits)"),
+        max_length=4,
+        unique=True,
+        help_text=_("The four digits of a postcode, e.g. 9735 for Beijum."),
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="areas", verbose_name=_("WIJ team")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("postcode area")
+        verbose_name_plural = _("postcode areas")
+        ordering = ["digits"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(digits__regex=r"^[1-9][0-9]{3}$"), name="postcodearea_digits_format"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.digits} → {self.team}"
+
+
+class TeamMember(models.Model):
+    """A WIJ worker's team (for 'Mijn team' and the team lead's views)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="team_membership",
+        verbose_name=_("worker"),
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="members", verbose_name=_("WIJ team")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+
+    def __str__(self):
+        return f"{self.user} ({self.team})"
+
+
+class BSNField(models.CharField):
+    """A BSN, stored as 9 digits whatever form was typed (8 digits get their leading zero)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 9)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_bsn(value) if value else None
+
+
+class PostcodeField(models.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 6)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_postcode(value) if value else value
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """WIJ staff and team leads see every client; nobody else sees any (in the browser)."""
+        if roles.user_has_role(user, roles.WIJ_STAFF, roles.TEAM_LEAD):
+            return self
+        return self.none()
+
+
+class Client(models.Model):
+    """Jeugdige: a child or young person (0 to 23) for whom help is asked."""
+
+    bsn = BSNField(
+        _("BSN"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Burgerservicenummer; may be unknown at first. 8 or 9 digits."),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=150)
+    date_of_birth = models.DateField(_("date of birth"))
+    street = models.CharField(_("street"), max_length=150, blank=True)
+    house_number = models.CharField(_("house number"), max_length=10, blank=True)
+    postcode = PostcodeField(_("postcode"), blank=True)
+    city = models.CharField(_("place"), max_length=100, default="Groningen", blank=True)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        related_name="clients",
+        verbose_name=_("WIJ team"),
+        help_text=_("Derived from the postcode where known, otherwise chosen."),
+    )
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("client (jeugdige)")
+        verbose_name_plural = _("clients (jeugdigen)")
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            # Duplicate check and search: name + date of birth.
+            models.Index(fields=["date_of_birth", "last_name"], name="client_dob_name_idx"),
+            # Search: postcode + house number.
+            models.Index(fields=["postcode", "house_number"], name="client_address_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bsn__isnull=True) | Q(bsn__regex=r"^[0-9]{9}$"),
+                name="client_bsn_nine_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(postcode="") | Q(postcode__regex=r"^[1-9][0-9]{3}[A-Z]{2}$"),
+                name="client_postcode_format",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} ({self.date_of_birth:%d-%m-%Y})"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def clean(self):
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": _("A date of birth cannot be in the future.")})
+
+
+class Household(models.Model):
+    """Gezin / huishouden: the family a support request concerns."""
+
+    name = models.CharField(
+        _("name"), max_length=150, help_text=_("How the team refers to the family.")
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class HouseholdMember(models.Model):
+    """A member of a household: a child (a Client) or a parent, guardian or other adult."""
+
+    class Role(models.TextChoices):
+        CHILD = "child", _("child (jeugdige)")
+        PARENT = "parent", _("parent")
+        GUARDIAN = "guardian", _("guardian (voogd)")
+        FOSTER_PARENT = "foster_parent", _("foster parent")
+        STEP_PARENT = "step_parent", _("step-parent")
+        SIBLING = "sibling", _("sibling (not a client)")
+        OTHER = "other", _("other")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("household")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="household_memberships",
+        verbose_name=_("client"),
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="child") | Q(client__isnull=False),
+                name="householdmember_child_is_client",
+                violation_error_message=_("A child in the household must be a registered client."),
+            ),
+            models.CheckConstraint(
+                condition=Q(client__isnull=False) | ~Q(name=""),
+                name="householdmember_has_name",
+            ),
+            models.UniqueConstraint(
+                fields=["household", "client"],
+                condition=Q(client__isnull=False),
+                name="householdmember_client_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.client or self.name} ({self.get_role_display()})"
+
+
+class SupportRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """WIJ staff and team leads see every request; providers, officials and others none."""
+        if roles.user_has_role(user, roles.WIJ_STAFF, roles.TEAM_LEAD):
+            return self
+        return self.none()
+
+    def open(self):
+        return self.exclude(status=SupportRequest.Status.CLOSED)
+
+    def overdue(self, today: datetime.date):
+        """Not contacted, and the contact deadline has passed."""
+        return self.open().filter(first_contact_on__isnull=True, contact_deadline__lt=today)
+
+
+class SupportRequest(models.Model):
+    """Ondersteuningsvraag / aanmelding: a request for help registered at a WIJ team."""
+
+    class Channel(models.TextChoices):
+        WALK_IN = "walk_in", _("walk-in")
+        PHONE = "phone", _("phone")
+        MAIL = "mail", _("e-mail")
+        ZORGDOMEIN = "zorgdomein", _("Zorgdomein")
+        LETTER = "letter", _("letter")
+        API = "api", _("referrer's system (API)")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        CONTACTED = "contacted", _("contacted")
+        IN_TRIAGE = "in_triage", _("in triage")
+        CLOSED = "closed", _("closed")
+
+    class CloseReason(models.TextChoices):
+        TRIAGE_DONE = "triage_done", _("triage done, help arranged")
+        NO_HELP_NEEDED = "no_help_needed", _("no help needed")
+        WITHDRAWN = "withdrawn", _("withdrawn by the family")
+        NOT_REACHED = "not_reached", _("family could not be reached")
+        ROUTE_NOT_OPEN = "route_not_open", _("route not open: referrer refers the usual way")
+        DUPLICATE = "duplicate", _("registered twice")
+
+    class RouteOutcome(models.TextChoices):
+        OPEN = "open", _("route open: through WIJ")
+        ACCEPTED_AS_SELF = "accepted_as_self", _("route not open: accepted as self-registration")
+        USUAL_WAY = "usual_way", _("route not open: referrer refers the usual way")
+
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="support_requests",
+        verbose_name=_("household"),
+    )
+    clients = models.ManyToManyField(
+        Client, related_name="support_requests", verbose_name=_("clients (jeugdigen)")
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    question = models.TextField(
+        _("question"), help_text=_("The question in the family's own words.")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="support_requests", verbose_name=_("WIJ team")
+    )
+    assigned_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+        verbose_name=_("assigned worker"),
+    )
+    # The referral (verwijzing), if any. Without one: own entrance / self-registration.
+    referrer_type = models.CharField(
+        _("referrer type"),
+        max_length=2,
+        choices=ReferrerType.choices,
+        default=ReferrerType.SELF,
+    )
+    referrer_organisation = models.ForeignKey(
+        ReferrerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_requests",
+        verbose_name=_("referrer organisation"),
+    )
+    referring_person = models.CharField(_("referring person"), max_length=200, blank=True)
+    referral_date = models.DateField(_("referral date"), null=True, blank=True)
+    route_open = models.BooleanField(
+        _("route open on the referral date"),
+        default=True,
+        help_text=_("What the phasing table said when the request was registered."),
+    )
+    route_outcome = models.CharField(
+        _("route check"), max_length=20, choices=RouteOutcome.choices, default=RouteOutcome.OPEN
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
+    )
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    contact_deadline = models.DateField(
+        _("contact deadline"),
+        help_text=_("5 working days after registration (weekends and public holidays skipped)."),
+    )
+    first_contact_on = models.DateField(_("first contact on"), null=True, blank=True)
+    client_supporter = models.BooleanField(
+        _("independent client supporter"),
+        default=False,
+        help_text=_("An onafhankelijke cliëntondersteuner accompanies the family."),
+    )
+    client_supporter_name = models.CharField(
+        _("client supporter (name, organisation)"), max_length=200, blank=True
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised on every save: optimistic locking.")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = SupportRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("support request")
+        verbose_name_plural = _("support requests")
+        ordering = ["contact_deadline", "id"]
+        indexes = [
+            # "Mijn werk": a worker's open requests by deadline.
+            models.Index(
+                fields=["assigned_worker", "contact_deadline"],
+                condition=~Q(status="closed"),
+                name="request_open_by_worker_idx",
+            ),
+            # Team view and the overdue filter: open requests of a team by deadline.
+            models.Index(
+                fields=["team", "contact_deadline"],
+                condition=~Q(status="closed"),
+                name="request_open_by_team_idx",
+            ),
+            # Search filters: status, referrer type, received date (newest first).
+            models.Index(fields=["status", "-received_at"], name="request_status_received_idx"),
+            models.Index(fields=["referrer_type", "-received_at"], name="request_referrer_idx"),
+            models.Index(fields=["-received_at", "-id"], name="request_received_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(referrer_type__in=ReferrerType.values),
+                name="request_referrer_type_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", close_reason__gt="")
+                | (~Q(status="closed") & Q(close_reason="")),
+                name="request_closed_has_reason",
+                violation_error_message=_("A closed request needs a reason, an open one none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(client_supporter=True) | Q(client_supporter_name=""),
+                name="request_supporter_name_only_with_supporter",
+            ),
+            models.CheckConstraint(
+                condition=Q(route_open=True, route_outcome="open")
+                | Q(route_open=False, route_outcome__in=["accepted_as_self", "usual_way"]),
+                name="request_route_outcome_matches",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.household}"
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return (
+            self.status != self.Status.CLOSED
+            and self.first_contact_on is None
+            and self.contact_deadline < today
+        )
+
+
+class WorkerChangeRequest(models.Model):
+    """A family's request for another WIJ worker (it does not click, or a wish about
+    background, gender, religion or culture). Kept with its outcome, in history."""
+
+    class Reason(models.TextChoices):
+        NO_CLICK = "no_click", _("it does not click")
+        BACKGROUND = "background", _("wish about background")
+        GENDER = "gender", _("wish about gender")
+        RELIGION = "religion", _("wish about religion")
+        CULTURE = "culture", _("wish about culture")
+        OTHER = "other", _("other")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("pending")
+        GRANTED = "granted", _("granted: other worker")
+        DECLINED = "declined", _("declined, with explanation")
+
+    support_request = models.ForeignKey(
+        SupportRequest,
+        on_delete=models.CASCADE,
+        related_name="worker_changes",
+        verbose_name=_("support request"),
+    )
+    requested_on = models.DateField(_("requested on"), default=timezone.localdate)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    explanation = models.TextField(_("explanation"), blank=True)
+    previous_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("previous worker"),
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    new_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new worker"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("request for another worker")
+        verbose_name_plural = _("requests for another worker")
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="granted") | Q(new_worker__isnull=False),
+                name="workerchange_granted_has_new_worker",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(explanation=""),
+                name="workerchange_other_is_explained",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.support_request}: {self.get_reason_display()} ({self.get_outcome_display()})"

@@ -1,0 +1,387 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from referrals.phasing import route_status
+from samen.decorators import role_required
+from samen.roles import TEAM_LEAD, WIJ_STAFF
+
+from . import services
+from .forms import (
+    AssignForm,
+    CloseForm,
+    ContactForm,
+    RegistrationForm,
+    RequestEditForm,
+    RequestFilterForm,
+    VersionedActionForm,
+    WorkerChangeDecisionForm,
+    WorkerChangeForm,
+)
+from .models import Client, SupportRequest, WorkerChangeRequest
+from .selectors import client_search, request_detail, request_timeline, with_list_data, worklist
+
+staff_only = role_required(WIJ_STAFF, TEAM_LEAD)
+PAGE_SIZE = 50
+CONFLICT = _(
+    "Someone else saved this request in the meantime. Nothing of yours was saved: "
+    "check the current values below and save again."
+)
+
+
+def _visible(request):
+    return SupportRequest.objects.visible_to(request.user)
+
+
+@staff_only
+def my_work(request):
+    """Mijn werk: my open requests, overdue first, then by contact deadline."""
+    today = timezone.localdate()
+    requests = worklist(_visible(request).filter(assigned_worker=request.user), today)
+    return render(
+        request,
+        "intake/worklist.html",
+        {"title": _("My work"), "requests": requests[:200], "today": today, "show_worker": False},
+    )
+
+
+@role_required(TEAM_LEAD)
+def team_work(request):
+    """The team lead's view: every open request of their team, overdue first."""
+    today = timezone.localdate()
+    membership = getattr(request.user, "team_membership", None)
+    if membership is None:
+        messages.warning(request, _("You are not in a WIJ team yet: ask an official to add you."))
+        requests = SupportRequest.objects.none()
+    else:
+        requests = worklist(_visible(request).filter(team_id=membership.team_id), today)
+    return render(
+        request,
+        "intake/worklist.html",
+        {
+            "title": _("My team"),
+            "team": membership.team if membership else None,
+            "requests": requests[:500],
+            "today": today,
+            "show_worker": True,
+        },
+    )
+
+
+@staff_only
+def request_list(request):
+    """Search and filter every request; pages without counting the whole table."""
+    today = timezone.localdate()
+    form = RequestFilterForm(request.GET or None)
+    requests = _visible(request)
+    if form.is_bound and form.is_valid():
+        requests = form.filter(requests, today)
+    requests = with_list_data(requests, today).order_by("-received_at", "-id")
+    page_number = request.GET.get("page", "1")
+    page_number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
+    offset = (page_number - 1) * PAGE_SIZE
+    rows = list(requests[offset : offset + PAGE_SIZE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "intake/request_list.html",
+        {
+            "form": form,
+            "requests": rows[:PAGE_SIZE],
+            "page_number": page_number,
+            "has_next": len(rows) > PAGE_SIZE,
+            "has_previous": page_number > 1,
+            "query": query.urlencode(),
+            "today": today,
+        },
+    )
+
+
+@staff_only
+def client_search_results(request):
+    """htmx partial (and no-JS fallback): clients matching the search box."""
+    results = client_search(
+        request.GET.get("client_search", ""), visible=Client.objects.visible_to(request.user)
+    )
+    return render(
+        request, "intake/partials/client_results.html", {"results": results, "searched": True}
+    )
+
+
+@staff_only
+def register(request):
+    """Register a support request in one form (client found or created inline)."""
+    visible_clients = Client.objects.visible_to(request.user)
+    if request.method == "POST" and "_search" in request.POST:
+        # The search button without JavaScript: show results, keep everything typed.
+        form = RegistrationForm(initial=request.POST.dict(), user=request.user)
+        results = client_search(request.POST.get("client_search", ""), visible=visible_clients)
+        return _render_register(request, form, results, searched=True)
+    form = RegistrationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            support_request = _register(form, request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(
+                request,
+                _("Request registered. Contact the family by %(date)s.")
+                % {"date": support_request.contact_deadline.strftime("%d-%m-%Y")},
+            )
+            return redirect("intake:detail", pk=support_request.pk)
+    return _render_register(request, form, form.duplicates, searched=False)
+
+
+def _render_register(request, form, results, *, searched):
+    chosen_pk = form["client"].value()
+    chosen = (
+        Client.objects.visible_to(request.user).filter(pk=chosen_pk).first()
+        if str(chosen_pk or "").isdigit()
+        else None
+    )
+    return render(
+        request,
+        "intake/register.html",
+        {"form": form, "results": results, "searched": searched, "chosen": chosen},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _register(form: RegistrationForm, user) -> SupportRequest:
+    data = form.cleaned_data
+    with transaction.atomic():
+        client = data.get("client")
+        if client is None:
+            client = services.client_create(
+                team=data["team"],
+                bsn=data.get("bsn") or None,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"],
+                street=data.get("street", ""),
+                house_number=data.get("house_number", ""),
+                postcode=data.get("postcode", ""),
+                city=data.get("city", ""),
+            )
+        household = services.household_for_client(
+            client=client,
+            adults=[
+                {
+                    "role": data.get("parent_role") or "parent",
+                    "name": data.get("parent_name", ""),
+                    "phone": data.get("phone", ""),
+                }
+            ],
+        )
+        return services.support_request_register(
+            registered_by=user,
+            household=household,
+            clients=[client],
+            channel=data["channel"],
+            question=data["question"],
+            team=data["team"],
+            referral=form.referral(),
+            received_at=data["received_at"],
+            assigned_worker=data.get("assigned_worker"),
+            route_decision=data.get("route_decision", ""),
+            client_supporter=data.get("client_supporter", False),
+            client_supporter_name=data.get("client_supporter_name", ""),
+        )
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _get_request(request, pk):
+    try:
+        return request_detail(pk, visible=_visible(request))
+    except SupportRequest.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@staff_only
+def detail(request, pk, forms=None):
+    support_request = _get_request(request, pk)
+    version = {"version": support_request.version}
+    forms = forms or {}
+    context = {
+        "req": support_request,
+        "today": timezone.localdate(),
+        "timeline": request_timeline(support_request),
+        "route": route_status(
+            support_request.referrer_type,
+            support_request.referral_date or timezone.localdate(support_request.received_at),
+        ),
+        "contact_form": forms.get("contact") or ContactForm(initial=version),
+        "assign_form": forms.get("assign")
+        or AssignForm(initial={**version, "worker": support_request.assigned_worker_id}),
+        "close_form": forms.get("close") or CloseForm(initial=version),
+        "triage_form": VersionedActionForm(initial=version),
+        "change_form": forms.get("change") or WorkerChangeForm(),
+        "decision_form": forms.get("decision") or WorkerChangeDecisionForm(),
+        "siblings": [
+            member.client
+            for member in support_request.household.members.all()
+            if member.client and member.client not in support_request.clients.all()
+        ],
+    }
+    return render(request, "intake/detail.html", context, status=400 if forms else 200)
+
+
+def _action(request, pk, form_class, key, apply):
+    """Run one versioned action from the detail page; on a conflict or bad input, show the
+    page again with the user's input and a clear message."""
+    support_request = get_object_or_404(_visible(request), pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            apply(support_request, form.cleaned_data)
+        except services.ConflictError:
+            messages.error(request, CONFLICT)
+            return detail(request, pk, forms={key: form})
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("intake:detail", pk=pk)
+    return detail(request, pk, forms={key: form})
+
+
+@staff_only
+@require_POST
+def record_contact(request, pk):
+    def apply(req, data):
+        services.support_request_record_contact(
+            support_request_id=req.pk,
+            expected_version=data["version"],
+            user=request.user,
+            contacted_on=data["contacted_on"],
+        )
+        messages.success(request, _("First contact recorded."))
+
+    return _action(request, pk, ContactForm, "contact", apply)
+
+
+@staff_only
+@require_POST
+def assign(request, pk):
+    def apply(req, data):
+        services.support_request_assign(
+            support_request_id=req.pk,
+            expected_version=data["version"],
+            user=request.user,
+            worker=data["worker"],
+        )
+        messages.success(request, _("Worker assigned."))
+
+    return _action(request, pk, AssignForm, "assign", apply)
+
+
+@staff_only
+@require_POST
+def close(request, pk):
+    def apply(req, data):
+        services.support_request_close(
+            support_request_id=req.pk,
+            expected_version=data["version"],
+            user=request.user,
+            reason=data["reason"],
+        )
+        messages.success(request, _("Request closed."))
+
+    return _action(request, pk, CloseForm, "close", apply)
+
+
+@staff_only
+@require_POST
+def start_triage(request, pk):
+    def apply(req, data):
+        services.support_request_start_triage(
+            support_request_id=req.pk, expected_version=data["version"], user=request.user
+        )
+        messages.success(request, _("The request is in triage."))
+
+    return _action(request, pk, VersionedActionForm, "triage", apply)
+
+
+@staff_only
+@require_POST
+def request_other_worker(request, pk):
+    def apply(req, data):
+        services.worker_change_request(
+            support_request=req,
+            reason=data["reason"],
+            explanation=data["explanation"],
+            requested_on=data["requested_on"],
+            user=request.user,
+        )
+        messages.success(request, _("The family's request for another worker is recorded."))
+
+    return _action(request, pk, WorkerChangeForm, "change", apply)
+
+
+@role_required(TEAM_LEAD)
+@require_POST
+def decide_other_worker(request, pk, change_pk):
+    get_object_or_404(WorkerChangeRequest, pk=change_pk, support_request_id=pk)
+
+    def apply(req, data):
+        services.worker_change_decide(
+            change_id=change_pk,
+            user=request.user,
+            grant=data["grant"],
+            new_worker=data.get("new_worker"),
+            explanation=data.get("explanation", ""),
+        )
+        messages.success(request, _("Decision recorded."))
+
+    return _action(request, pk, WorkerChangeDecisionForm, "decision", apply)
+
+
+@staff_only
+def edit(request, pk):
+    support_request = get_object_or_404(_visible(request), pk=pk)
+    form = RequestEditForm(
+        request.POST or None, instance=support_request, initial={"version": support_request.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {field: form.cleaned_data[field] for field in RequestEditForm.Meta.fields}
+        try:
+            services.support_request_update(
+                support_request_id=pk,
+                expected_version=form.cleaned_data["version"],
+                user=request.user,
+                changes=changes,
+            )
+        except services.ConflictError:
+            messages.error(request, CONFLICT)
+            current = SupportRequest.objects.get(pk=pk)
+            # The form gets its own copy: validating it writes the typed values into it.
+            form = RequestEditForm(request.POST, instance=SupportRequest.objects.get(pk=pk))
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+            return render(
+                request,
+                "intake/edit.html",
+                {"form": form, "req": current, "conflict": True},
+                status=409,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("intake:detail", pk=pk)
+    return render(request, "intake/edit.html", {"form": form, "req": support_request})
