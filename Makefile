@@ -13,7 +13,7 @@ PY := $(BIN)/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samen
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test lint format install install-test frontend messages worker beat clean help
+.PHONY: demo test lint format install install-test frontend messages worker beat bench clean help
 
 help:
 	@echo "make demo     run the application with demo data on http://127.0.0.1:8000"
@@ -22,6 +22,7 @@ help:
 	@echo "make messages extract and compile translations (nl, en)"
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
 	@echo "make beat     Celery beat, the scheduler (needs REDIS_URL)"
+	@echo "make bench    timings of the intake pages on 200,000 requests (PostgreSQL samen_bench)"
 
 $(PY):
 	@python_bin=$$(scripts/find-python) || exit 1; \
@@ -71,6 +72,15 @@ format: install-test
 messages: install
 	SAMEN_ENV=development $(PY) manage.py makemessages --locale nl --locale en --ignore '.venv/*' --ignore 'node_modules/*'
 	SAMEN_ENV=development $(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+
+# Benchmarks print figures; they are never timed assertions in tests. See docs/benchmarks.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samen_bench
+BENCH_REQUESTS ?= 200000
+bench: install
+	psql "$(BENCH_DATABASE_URL:/samen_bench=/postgres)" -tc "SELECT 1 FROM pg_database WHERE datname = 'samen_bench'" | grep -q 1 \
+		|| psql "$(BENCH_DATABASE_URL:/samen_bench=/postgres)" -c "CREATE DATABASE samen_bench"
+	SAMEN_ENV=test DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py migrate --no-input -v0
+	SAMEN_ENV=test DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py bench_intake --requests $(BENCH_REQUESTS)
 
 worker: install
 	$(BIN)/celery -A samen worker --loglevel=info

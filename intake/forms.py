@@ -348,8 +348,14 @@ class RequestFilterForm(StyledFormMixin, forms.Form):
             requests = requests.filter(referrer_type=data["referrer_type"])
         if data.get("overdue"):
             requests = requests.overdue(today)
+        # Compared as moments (start of day, local time), so the index on received_at is used.
         if data.get("received_from"):
-            requests = requests.filter(received_at__date__gte=data["received_from"])
+            requests = requests.filter(received_at__gte=_start_of(data["received_from"]))
         if data.get("received_until"):
-            requests = requests.filter(received_at__date__lte=data["received_until"])
+            next_day = data["received_until"] + datetime.timedelta(days=1)
+            requests = requests.filter(received_at__lt=_start_of(next_day))
         return requests
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())

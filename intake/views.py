@@ -28,6 +28,8 @@ from .selectors import client_search, request_detail, request_timeline, with_lis
 
 staff_only = role_required(WIJ_STAFF, TEAM_LEAD)
 PAGE_SIZE = 50
+# A worklist shows the most urgent requests; the rest are in the search (with its pages).
+WORKLIST_SIZE = 100
 CONFLICT = _(
     "Someone else saved this request in the meantime. Nothing of yours was saved: "
     "check the current values below and save again."
@@ -46,7 +48,12 @@ def my_work(request):
     return render(
         request,
         "intake/worklist.html",
-        {"title": _("My work"), "requests": requests[:200], "today": today, "show_worker": False},
+        {
+            "title": _("My work"),
+            "requests": requests[:WORKLIST_SIZE],
+            "today": today,
+            "show_worker": False,
+        },
     )
 
 
@@ -66,7 +73,7 @@ def team_work(request):
         {
             "title": _("My team"),
             "team": membership.team if membership else None,
-            "requests": requests[:500],
+            "requests": requests[:WORKLIST_SIZE],
             "today": today,
             "show_worker": True,
         },

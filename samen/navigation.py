@@ -51,15 +51,21 @@ def navigation_for(user, current_path: str) -> list[dict]:
     for item in NAV_ITEMS:
         if role not in item.roles and not (user.is_superuser and item.url_name == "admin:index"):
             continue
-        url = reverse(item.url_name)
-        current = current_path == url or (url != "/" and current_path.startswith(url))
         items.append(
             {
                 "url_name": item.url_name,
-                "url": url,
+                "url": reverse(item.url_name),
                 "label": item.label,
                 "description": item.description,
-                "current": current,
+                "current": False,
             }
         )
+    # The current page is the item with the longest URL that the path starts with.
+    matches = [
+        i
+        for i in items
+        if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
     return items
