@@ -2,7 +2,6 @@
 support request. Same rules as the form: intake.services does the work."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -123,37 +122,27 @@ class ReferralCreate(APIView):
         data = incoming.validated_data
         organisation = data["referrer_agb_code"]
         child = data["child"]
+        referral = services.Referral(
+            referrer_type=organisation.referrer_type,
+            organisation=organisation,
+            person=data["referring_person"],
+            date=data["referral_date"],
+        )
+        parent = data.get("parent")
         try:
-            with transaction.atomic():
-                client = Client.objects.filter(bsn=child["bsn"]).first()
-                if client is None:
-                    client = services.client_create(
-                        team=services.team_for_postcode(child["postcode"]), **child
-                    )
-                parent = data.get("parent")
-                household = services.household_for_client(
-                    client=client,
-                    adults=[{"role": "parent", **parent}] if parent else [],
-                )
-                referral = services.Referral(
-                    referrer_type=organisation.referrer_type,
-                    organisation=organisation,
-                    person=data["referring_person"],
-                    date=data["referral_date"],
-                )
-                route = services.referral_route(referral, timezone.now())
-                support_request = services.support_request_register(
-                    registered_by=request.user,
-                    household=household,
-                    clients=[client],
-                    channel=SupportRequest.Channel.API,
-                    question=data["question"],
-                    team=client.team,
-                    referral=referral,
-                    route_decision=SupportRequest.RouteOutcome.ACCEPTED_AS_SELF,
-                )
+            support_request = services.support_request_register_for_child(
+                registered_by=request.user,
+                client=Client.objects.filter(bsn=child["bsn"]).first(),
+                new_client=child,
+                adults=[{"role": "parent", **parent}] if parent else [],
+                channel=SupportRequest.Channel.API,
+                question=data["question"],
+                referral=referral,
+                route_decision=SupportRequest.RouteOutcome.ACCEPTED_AS_SELF,
+            )
         except DjangoValidationError as exc:
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        route = services.referral_route(referral, support_request.received_at)
         body = {
             "id": support_request.pk,
             "status": support_request.status,

@@ -11,7 +11,7 @@ from samen import roles
 from samen.forms import StyledFormMixin
 from samen.identifiers import normalize_bsn, normalize_postcode
 
-from .models import Client, HouseholdMember, SupportRequest, Team, WorkerChangeRequest
+from .models import Client, HouseholdMember, SupportRequest, Team, WorkerChangeRequest, age_on
 from .selectors import likely_duplicates
 from .services import Referral, referral_route, team_for_postcode
 
@@ -213,7 +213,7 @@ class RegistrationForm(StyledFormMixin, forms.Form):
     def _clean_age(self, client, data):
         born = client.date_of_birth if client else data.get("date_of_birth")
         if born:
-            age = (timezone.localdate() - born).days // 365
+            age = age_on(born, timezone.localdate())
             if age > MAX_AGE:
                 self.warnings.append(
                     _(

@@ -17,6 +17,11 @@ from samen.identifiers import normalize_bsn, normalize_postcode
 CONTACT_WORKING_DAYS = 5
 
 
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    """Age in whole years on `day`."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 class Team(models.Model):
     """A WIJ team (WIJ-team) in a neighbourhood or village, e.g. WIJ Beijum."""
 
@@ -171,8 +176,7 @@ class Client(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     def age_on(self, day: datetime.date) -> int:
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.date_of_birth, day)
 
     def clean(self):
         if self.date_of_birth and self.date_of_birth > timezone.localdate():

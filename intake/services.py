@@ -143,6 +143,34 @@ def support_request_register(
     return support_request
 
 
+@transaction.atomic
+def support_request_register_for_child(
+    *,
+    registered_by,
+    client: Client | None,
+    new_client: dict | None = None,
+    adults=(),
+    team: Team | None = None,
+    **request_fields,
+) -> SupportRequest:
+    """Register a request for one child: a registered client (their family comes along) or a
+    new one, with a new household and its adults. The form and the API both come here.
+
+    `team` defaults to the client's team (for a new client: from the postcode area)."""
+    if client is None:
+        client = client_create(
+            team=team or team_for_postcode(new_client.get("postcode", "")), **new_client
+        )
+    household = household_for_client(client=client, adults=adults)
+    return support_request_register(
+        registered_by=registered_by,
+        household=household,
+        clients=[client],
+        team=team or client.team,
+        **request_fields,
+    )
+
+
 def _locked(support_request_id: int, expected_version: int) -> SupportRequest:
     # Two workers may save the same request at once: lock the row, then compare versions,
     # so the second save is refused instead of silently overwriting the first.

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -165,44 +164,42 @@ def _render_register(request, form, results, *, searched):
 
 def _register(form: RegistrationForm, user) -> SupportRequest:
     data = form.cleaned_data
-    with transaction.atomic():
-        client = data.get("client")
-        if client is None:
-            client = services.client_create(
-                team=data["team"],
-                bsn=data.get("bsn") or None,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                date_of_birth=data["date_of_birth"],
-                street=data.get("street", ""),
-                house_number=data.get("house_number", ""),
-                postcode=data.get("postcode", ""),
-                city=data.get("city", ""),
+    new_client = None
+    if data.get("client") is None:
+        new_client = {
+            field: data.get(field, "")
+            for field in (
+                "first_name",
+                "last_name",
+                "date_of_birth",
+                "street",
+                "house_number",
+                "postcode",
+                "city",
             )
-        household = services.household_for_client(
-            client=client,
-            adults=[
-                {
-                    "role": data.get("parent_role") or "parent",
-                    "name": data.get("parent_name", ""),
-                    "phone": data.get("phone", ""),
-                }
-            ],
-        )
-        return services.support_request_register(
-            registered_by=user,
-            household=household,
-            clients=[client],
-            channel=data["channel"],
-            question=data["question"],
-            team=data["team"],
-            referral=form.referral(),
-            received_at=data["received_at"],
-            assigned_worker=data.get("assigned_worker"),
-            route_decision=data.get("route_decision", ""),
-            client_supporter=data.get("client_supporter", False),
-            client_supporter_name=data.get("client_supporter_name", ""),
-        )
+        }
+        new_client["bsn"] = data.get("bsn") or None
+    return services.support_request_register_for_child(
+        registered_by=user,
+        client=data.get("client"),
+        new_client=new_client,
+        adults=[
+            {
+                "role": data.get("parent_role") or "parent",
+                "name": data.get("parent_name", ""),
+                "phone": data.get("phone", ""),
+            }
+        ],
+        team=data["team"],
+        channel=data["channel"],
+        question=data["question"],
+        referral=form.referral(),
+        received_at=data["received_at"],
+        assigned_worker=data.get("assigned_worker"),
+        route_decision=data.get("route_decision", ""),
+        client_supporter=data.get("client_supporter", False),
+        client_supporter_name=data.get("client_supporter_name", ""),
+    )
 
 
 def _add_errors(form, exc: ValidationError):
