@@ -88,10 +88,18 @@ def worklist(requests: QuerySet[SupportRequest], today: datetime.date):
 def request_detail(pk: int, *, visible: QuerySet[SupportRequest]) -> SupportRequest:
     return (
         visible.select_related(
-            "household", "team", "assigned_worker", "referrer_organisation", "registered_by"
+            "household",
+            "team",
+            "assigned_worker",
+            "referrer_organisation",
+            "registered_by",
+            "triage__exception__product",
         )
         .prefetch_related(
             "clients",
+            "reports",
+            "beschikkingen",
+            Prefetch("triage__products"),
             Prefetch(
                 "household__members",
                 queryset=HouseholdMember.objects.select_related("client").order_by("role", "id"),

@@ -8,7 +8,9 @@ from django.views.decorators.http import require_POST
 
 from referrals.phasing import route_status
 from samen.decorators import role_required
+from samen.forms import add_validation_errors
 from samen.roles import TEAM_LEAD, WIJ_STAFF
+from triage.forms import ReportForm
 
 from . import services
 from .forms import (
@@ -134,7 +136,7 @@ def register(request):
         try:
             support_request = _register(form, request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             for warning in form.warnings:
                 messages.warning(request, warning)
@@ -202,14 +204,6 @@ def _register(form: RegistrationForm, user) -> SupportRequest:
     )
 
 
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _get_request(request, pk):
     try:
         return request_detail(pk, visible=_visible(request))
@@ -236,6 +230,7 @@ def detail(request, pk, forms=None):
         "close_form": forms.get("close") or CloseForm(initial=version),
         "triage_form": VersionedActionForm(initial=version),
         "change_form": forms.get("change") or WorkerChangeForm(),
+        "report_form": ReportForm(),
         "decision_form": forms.get("decision") or WorkerChangeDecisionForm(),
         "siblings": [
             member.client
@@ -258,7 +253,7 @@ def _action(request, pk, form_class, key, apply):
             messages.error(request, CONFLICT)
             return detail(request, pk, forms={key: form})
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             return redirect("intake:detail", pk=pk)
     return detail(request, pk, forms={key: form})
@@ -384,7 +379,7 @@ def edit(request, pk):
                 status=409,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("intake:detail", pk=pk)

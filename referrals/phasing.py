@@ -36,7 +36,12 @@ class ProductStatus:
     in_basis_jeugdhulp_since: datetime.date
     open_house_open: bool
     open_house_closes_on: datetime.date
-    message: str
+    basis_message: str
+    open_house_message: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.basis_message} {self.open_house_message}"
 
 
 def _route_message(referrer_type: str, phase: RoutePhase | None, day: datetime.date) -> str:
@@ -117,7 +122,8 @@ def product_status(product: Product, on_date: datetime.date | None = None) -> Pr
         in_basis_jeugdhulp_since=product.moves_on,
         open_house_open=open_house,
         open_house_closes_on=product.open_house_closes_on,
-        message=f"{first % values} {second % values}",
+        basis_message=first % values,
+        open_house_message=second % values,
     )
 
 

@@ -49,3 +49,12 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
     pass
+
+
+def add_validation_errors(form: forms.BaseForm, exc) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -31,6 +31,18 @@ NAV_ITEMS: list[NavItem] = [
     ),
     NavItem("intake:list", _("Search requests"), STAFF, _("Search and filter all requests.")),
     NavItem(
+        "triage:team_outcomes",
+        _("Triage outcomes"),
+        (TEAM_LEAD,),
+        _("Outcomes per worker and week; requests waiting for triage."),
+    ),
+    NavItem(
+        "triage:exceptions",
+        _("Open House exceptions"),
+        (OFFICIAL,),
+        _("Weigh exceptions after the Open House closed."),
+    ),
+    NavItem(
         "referrals:phasing",
         _("Phasing"),
         EVERYONE,

@@ -28,4 +28,5 @@ urlpatterns = [
     path("api/v1/", include(("samen.api_urls", "api"))),
     path("", include("referrals.urls")),
     path("", include("intake.urls")),
+    path("", include("triage.urls")),
 ]

@@ -1,0 +1,154 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from intake.forms import DateInput, wij_workers
+from referrals.models import Product
+from referrals.phasing import product_status
+from samen.forms import StyledFormMixin
+
+from .models import ConversationReport, CorrectionRequest, LifeDomain, Triage
+
+
+class ProductChoiceField(forms.ModelMultipleChoiceField):
+    """Each product with its phasing status on the triage date next to it."""
+
+    def __init__(self, *args, on_date=None, **kwargs):
+        self.on_date = on_date or timezone.localdate()
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.code} {obj.name}: {product_status(obj, self.on_date).basis_message}"
+
+
+class WorkersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class TriageForm(StyledFormMixin, forms.Form):
+    """Follows the conversation: who and when, the life domains, the child's voice, safety,
+    then the outcome and what it needs."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    held_on = forms.DateField(label=_("Date of the triage"), widget=DateInput)
+    workers = WorkersField(
+        label=_("Workers"), queryset=wij_workers(), widget=forms.CheckboxSelectMultiple
+    )
+    life_domains = forms.MultipleChoiceField(
+        label=_("Life domains looked at"),
+        choices=LifeDomain.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    child_heard = forms.BooleanField(label=_("The child was heard"), required=False, initial=True)
+    child_not_heard_reason = forms.CharField(label=_("Why not?"), required=False, max_length=300)
+    safety_concerns = forms.BooleanField(
+        label=_("There are safety concerns"),
+        required=False,
+        help_text=_("Safety comes first: follow the meldcode; consult Veilig Thuis."),
+    )
+    safety_actions = forms.CharField(
+        label=_("Actions taken for safety"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=Triage.Outcome.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Basis jeugdhulp by WIJ: WIJ helps, with one of the 11 products. Other route: "
+            "own network, social base, school or another general provision. Specialist "
+            "youth care: WIJ refers and contacts the provider at once. Open House exception: "
+            "WIJ cannot provide this help (after the closing date only with the municipality's "
+            "approval). Re-indication: after an ending indication."
+        ),
+    )
+    products = ProductChoiceField(
+        label=_("Products (Basis jeugdhulp)"),
+        queryset=Product.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    intensity = forms.ChoiceField(
+        label=_("Intensity"), choices=[("", "—"), *Triage.Intensity.choices], required=False
+    )
+    other_route = forms.ChoiceField(
+        label=_("Other route"), choices=[("", "—"), *Triage.OtherRoute.choices], required=False
+    )
+    exception_product = forms.ModelChoiceField(
+        label=_("Open House product (exception)"), queryset=Product.objects.all(), required=False
+    )
+    provider_name = forms.CharField(label=_("Provider"), required=False, max_length=200)
+    provider_contacted_on = forms.DateField(
+        label=_("Provider contacted on"), required=False, widget=DateInput
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, on_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["products"].on_date = on_date or timezone.localdate()
+        self.fields["held_on"].initial = timezone.localdate()
+
+
+class ExceptionDecisionForm(StyledFormMixin, forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve the exception")), ("0", _("Refuse"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BeschikkingRequestForm(StyledFormMixin, forms.Form):
+    requested_on = forms.DateField(
+        label=_("Requested on"), widget=DateInput, initial=timezone.localdate
+    )
+    request_reason = forms.CharField(
+        label=_("Why the resident asks"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    addressee = forms.CharField(label=_("Addressee"), max_length=200)
+    address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BeschikkingIssueForm(StyledFormMixin, forms.Form):
+    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    grounds = forms.CharField(label=_("Grounds"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ReportForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = ConversationReport
+        fields = ("held_on", "text")
+        widgets = {"held_on": DateInput, "text": forms.Textarea(attrs={"rows": 6})}
+
+
+class ShownForm(StyledFormMixin, forms.Form):
+    shown_on = forms.DateField(
+        label=_("Shown to the family on"), widget=DateInput, initial=timezone.localdate
+    )
+
+
+class CorrectionForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = CorrectionRequest
+        fields = ("requested_on", "kind", "family_text")
+        widgets = {"requested_on": DateInput, "family_text": forms.Textarea(attrs={"rows": 3})}
+
+
+class CorrectionAnswerForm(StyledFormMixin, forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Answer"),
+        choices=[("1", _("Accept: change the report")), ("0", _("Decline: add the family's view"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    new_report_text = forms.CharField(
+        label=_("Corrected report"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    answer_text = forms.CharField(
+        label=_("Answer to the family"), widget=forms.Textarea(attrs={"rows": 2})
+    )

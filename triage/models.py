@@ -1,0 +1,338 @@
+"""Triage (lichte toets) and what follows from it: the outcome, Open House exceptions,
+a beschikking on request, and conversation reports with the family's corrections."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from intake.models import SupportRequest
+from referrals.models import Product
+from samen import roles
+
+
+class LifeDomain(models.TextChoices):
+    """Leefgebieden looked at in the broad triage."""
+
+    UPBRINGING = "upbringing", _("upbringing and family")
+    DEVELOPMENT = "development", _("development and health of the child")
+    SCHOOL = "school", _("school and daytime activities")
+    SAFETY = "safety", _("safety")
+    SOCIAL = "social", _("social network and leisure")
+    HOUSING = "housing", _("housing")
+    FINANCES = "finances", _("income and debts")
+    PARENT_HEALTH = "parent_health", _("health of the parents")
+
+
+class TriageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if roles.user_has_role(user, roles.WIJ_STAFF, roles.TEAM_LEAD):
+            return self
+        return self.none()
+
+
+class Triage(models.Model):
+    """The lichte toets of a support request: a broad look, with the child and the parents,
+    at what is needed and helpful. Its outcome decides where the family's help comes from."""
+
+    class Outcome(models.TextChoices):
+        BASIS_WIJ = "basis_wij", _("Basis jeugdhulp by WIJ")
+        OTHER_ROUTE = "other_route", _("No youth care needed / another route")
+        SPECIALIST = "specialist", _("Specialist youth care (referral)")
+        OPEN_HOUSE_EXCEPTION = "open_house_exception", _("Open House exception")
+        REINDICATION_WIJ = "reindication_wij", _("Re-indication: continue at WIJ")
+        REINDICATION_EXTEND = (
+            "reindication_extend",
+            _("Re-indication: extend with the same provider"),
+        )
+        REINDICATION_SPECIALIST = (
+            "reindication_specialist",
+            _("Re-indication: new specialist indication"),
+        )
+
+    class Intensity(models.TextChoices):
+        LIGHT = "light", _("light")
+        BASIC = "basic", _("basic")
+        SPECIALIST = "specialist", _("specialist")
+
+    class OtherRoute(models.TextChoices):
+        OWN_NETWORK = "own_network", _("own network")
+        SOCIAL_BASE = "social_base", _("social base (sociale basis)")
+        GENERAL_PROVISION = "general_provision", _("another general provision")
+        SCHOOL = "school", _("school")
+        NOTHING = "nothing", _("no help needed")
+
+    support_request = models.OneToOneField(
+        SupportRequest,
+        on_delete=models.PROTECT,
+        related_name="triage",
+        verbose_name=_("support request"),
+    )
+    held_on = models.DateField(_("held on"), default=timezone.localdate)
+    workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="triages", verbose_name=_("workers")
+    )
+    life_domains = models.JSONField(
+        _("life domains looked at"), default=list, help_text=_("Leefgebieden.")
+    )
+    child_heard = models.BooleanField(_("the child was heard"), default=True)
+    child_not_heard_reason = models.CharField(
+        _("why the child was not heard"), max_length=300, blank=True
+    )
+    safety_concerns = models.BooleanField(
+        _("safety concerns"),
+        default=False,
+        help_text=_("Safety always comes first: meldcode, Veilig Thuis."),
+    )
+    safety_actions = models.TextField(
+        _("actions taken for safety"),
+        blank=True,
+        help_text=_("Meldcode steps taken, Veilig Thuis consulted or notified, by whom and when."),
+    )
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
+    products = models.ManyToManyField(
+        Product, blank=True, related_name="triages", verbose_name=_("products")
+    )
+    intensity = models.CharField(
+        _("intensity"), max_length=20, choices=Intensity.choices, blank=True
+    )
+    other_route = models.CharField(
+        _("other route"), max_length=30, choices=OtherRoute.choices, blank=True
+    )
+    provider_name = models.CharField(
+        _("provider"),
+        max_length=200,
+        blank=True,
+        help_text=_("The specialist or Open House provider the family goes to."),
+    )
+    provider_contacted_on = models.DateField(_("provider contacted on"), null=True, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    history = HistoricalRecords(m2m_fields=[products])
+
+    objects = TriageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("triage")
+        verbose_name_plural = _("triages")
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            # Team lead view and reports: outcomes per week.
+            models.Index(fields=["held_on", "outcome"], name="triage_week_outcome_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(safety_concerns=False) | ~Q(safety_actions=""),
+                name="triage_safety_concerns_have_actions",
+                violation_error_message=_("With safety concerns, record the actions taken."),
+            ),
+            models.CheckConstraint(
+                condition=Q(child_heard=True) | ~Q(child_not_heard_reason=""),
+                name="triage_child_not_heard_is_explained",
+                violation_error_message=_("Explain why the child was not heard."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="basis_wij") | ~Q(intensity=""),
+                name="triage_basis_has_intensity",
+                violation_error_message=_("Basis jeugdhulp needs an intensity."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="other_route") | ~Q(other_route=""),
+                name="triage_other_route_is_named",
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    outcome__in=["specialist", "open_house_exception", "reindication_extend"]
+                )
+                | (~Q(provider_name="") & ~Q(reasons="")),
+                name="triage_referral_has_provider_and_reasons",
+                violation_error_message=_("Name the provider and the reasons."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.support_request}: {self.get_outcome_display()}"
+
+    @property
+    def helped_at_wij(self) -> bool:
+        return self.outcome in (self.Outcome.BASIS_WIJ, self.Outcome.REINDICATION_WIJ)
+
+
+class OpenHouseException(models.Model):
+    """An Open House exception: WIJ cannot provide this help, so a referral to an Open House
+    product. After the product's closing date only as an individually weighed exception,
+    approved by a municipality official (who, when and why are recorded)."""
+
+    class Approval(models.TextChoices):
+        NOT_NEEDED = "not_needed", _("not needed (Open House open)")
+        PENDING = "pending", _("waiting for the municipality")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    triage = models.OneToOneField(
+        Triage, on_delete=models.CASCADE, related_name="exception", verbose_name=_("triage")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="exceptions", verbose_name=_("product")
+    )
+    approval = models.CharField(
+        _("approval"), max_length=20, choices=Approval.choices, default=Approval.NOT_NEEDED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Open House exception")
+        verbose_name_plural = _("Open House exceptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approval__in=["not_needed", "pending"])
+                | (Q(decided_by__isnull=False, decided_on__isnull=False) & ~Q(decision_reasons="")),
+                name="exception_decision_is_recorded",
+                violation_error_message=_("A decision needs who, when and why."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.product.code} ({self.get_approval_display()})"
+
+
+class Beschikking(models.Model):
+    """Beschikking: a formal decision a resident asked for, to be able to object and appeal
+    (bezwaar en beroep). Issued once; its text is kept in history."""
+
+    support_request = models.ForeignKey(
+        SupportRequest,
+        on_delete=models.PROTECT,
+        related_name="beschikkingen",
+        verbose_name=_("support request"),
+    )
+    requested_on = models.DateField(_("requested on"), default=timezone.localdate)
+    request_reason = models.TextField(
+        _("why the resident asks"),
+        help_text=_("E.g. disagrees with the triage outcome and wants to be able to object."),
+    )
+    addressee = models.CharField(_("addressee"), max_length=200)
+    address = models.TextField(_("address"))
+    decision = models.TextField(_("decision"), blank=True)
+    grounds = models.TextField(_("grounds"), blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beschikking")
+        verbose_name_plural = _("beschikkingen")
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(issued_on__isnull=True)
+                | (~Q(decision="") & ~Q(grounds="") & Q(issued_by__isnull=False)),
+                name="beschikking_issued_is_complete",
+                violation_error_message=_(
+                    "An issued beschikking needs a decision, grounds and who issued it."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.support_request} ({self.requested_on})"
+
+
+class ConversationReport(models.Model):
+    """Gespreksverslag: written by the worker; the family may read it and ask for a
+    correction or addition. Changes are versioned (history), never silently overwritten."""
+
+    support_request = models.ForeignKey(
+        SupportRequest,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("support request"),
+    )
+    held_on = models.DateField(_("conversation on"), default=timezone.localdate)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("report"))
+    shown_to_family_on = models.DateField(_("last shown to the family on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("conversation report")
+        verbose_name_plural = _("conversation reports")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.support_request} {self.held_on}"
+
+
+class CorrectionRequest(models.Model):
+    """A family's request to correct or add to a conversation report, and the answer."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("correction")
+        ADDITION = "addition", _("addition")
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", _("not answered yet")
+        ACCEPTED = "accepted", _("accepted: report changed")
+        DECLINED = "declined", _("declined, with reasons (the family's view is added)")
+
+    report = models.ForeignKey(
+        ConversationReport,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        verbose_name=_("conversation report"),
+    )
+    requested_on = models.DateField(_("requested on"), default=timezone.localdate)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    family_text = models.TextField(_("what the family asks"))
+    answer = models.CharField(
+        _("answer"), max_length=20, choices=Answer.choices, default=Answer.PENDING
+    )
+    answer_text = models.TextField(_("answer to the family"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer="pending")
+                | (~Q(answer_text="") & Q(answered_by__isnull=False, answered_on__isnull=False)),
+                name="correction_answer_is_complete",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_answer_display()})"

@@ -1,0 +1,20 @@
+"""The beschikking as a printable PDF letter (WeasyPrint, from a Django template)."""
+
+import datetime
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+OBJECTION_WEEKS = 6
+
+
+def beschikking_pdf(beschikking) -> bytes:
+    html = render_to_string(
+        "triage/beschikking_letter.html",
+        {
+            "b": beschikking,
+            "objection_weeks": OBJECTION_WEEKS,
+            "objection_deadline": beschikking.issued_on + datetime.timedelta(weeks=OBJECTION_WEEKS),
+        },
+    )
+    return HTML(string=html).write_pdf()

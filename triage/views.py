@@ -1,0 +1,321 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from intake.models import SupportRequest
+from intake.services import ConflictError
+from samen.decorators import role_required
+from samen.forms import add_validation_errors
+from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF
+
+from . import services
+from .forms import (
+    BeschikkingIssueForm,
+    BeschikkingRequestForm,
+    CorrectionAnswerForm,
+    CorrectionForm,
+    ExceptionDecisionForm,
+    ReportForm,
+    ShownForm,
+    TriageForm,
+)
+from .models import Beschikking, ConversationReport, CorrectionRequest, OpenHouseException, Triage
+from .pdf import beschikking_pdf
+
+staff_only = role_required(WIJ_STAFF, TEAM_LEAD)
+
+
+def _request(request, pk):
+    return get_object_or_404(SupportRequest.objects.visible_to(request.user), pk=pk)
+
+
+@staff_only
+def triage(request, pk):
+    """Record or revise the triage of a request."""
+    support_request = _request(request, pk)
+    existing = Triage.objects.filter(support_request=support_request).first()
+    initial = {"version": support_request.version, "workers": [request.user.pk]}
+    if existing:
+        initial.update(
+            {
+                f: getattr(existing, f)
+                for f in (
+                    "held_on",
+                    "life_domains",
+                    "child_heard",
+                    "child_not_heard_reason",
+                    "safety_concerns",
+                    "safety_actions",
+                    "outcome",
+                    "intensity",
+                    "other_route",
+                    "provider_name",
+                    "provider_contacted_on",
+                    "reasons",
+                )
+            }
+        )
+        initial["workers"] = list(existing.workers.values_list("pk", flat=True))
+        initial["products"] = list(existing.products.values_list("pk", flat=True))
+        if hasattr(existing, "exception"):
+            initial["exception_product"] = existing.exception.product_id
+    form = TriageForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        form.fields["products"].on_date = data["held_on"]
+        try:
+            services.triage_record(
+                support_request_id=support_request.pk,
+                expected_version=data["version"],
+                user=request.user,
+                **{k: v for k, v in data.items() if k != "version"},
+            )
+        except ConflictError:
+            messages.error(
+                request,
+                _(
+                    "Someone else saved this request in the meantime. Nothing of yours was saved: check the current values below and save again."
+                ),
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Triage recorded."))
+            return redirect("intake:detail", pk=pk)
+    return render(
+        request,
+        "triage/triage_form.html",
+        {"form": form, "req": support_request, "triage": existing},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@role_required(OFFICIAL)
+def exceptions(request):
+    """Open House exceptions after the closing date, for the municipality to weigh.
+    Shows no names: the product, the provider and WIJ's reasons are what is weighed."""
+    pending = OpenHouseException.objects.select_related("product", "triage").filter(
+        approval=OpenHouseException.Approval.PENDING
+    )
+    decided = OpenHouseException.objects.select_related("product", "triage", "decided_by").exclude(
+        approval__in=[OpenHouseException.Approval.PENDING, OpenHouseException.Approval.NOT_NEEDED]
+    )[:50]
+    return render(
+        request,
+        "triage/exceptions.html",
+        {"pending": pending, "decided": decided, "form": ExceptionDecisionForm()},
+    )
+
+
+@role_required(OFFICIAL)
+@require_POST
+def exception_decide(request, exception_pk):
+    exception = get_object_or_404(OpenHouseException, pk=exception_pk)
+    form = ExceptionDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.exception_decide(
+                exception_id=exception.pk,
+                user=request.user,
+                approve=form.cleaned_data["approve"],
+                reasons=form.cleaned_data["reasons"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Decision recorded."))
+    else:
+        messages.error(request, _("Choose a decision and give the reasons."))
+    return redirect("triage:exceptions")
+
+
+@staff_only
+def beschikking_new(request, pk):
+    support_request = _request(request, pk)
+    form = BeschikkingRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        beschikking = services.beschikking_request(
+            support_request=support_request, user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("The request for a beschikking is recorded."))
+        return redirect("triage:beschikking", pk=beschikking.pk)
+    return render(
+        request, "triage/beschikking_request.html", {"form": form, "req": support_request}
+    )
+
+
+def _beschikking(request, pk):
+    beschikking = get_object_or_404(Beschikking.objects.select_related("support_request"), pk=pk)
+    if (
+        not SupportRequest.objects.visible_to(request.user)
+        .filter(pk=beschikking.support_request_id)
+        .exists()
+    ):
+        raise Http404
+    return beschikking
+
+
+@staff_only
+def beschikking(request, pk):
+    beschikking = _beschikking(request, pk)
+    form = BeschikkingIssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.beschikking_issue(
+                beschikking_id=beschikking.pk, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("The beschikking is issued. Print the letter and send it."))
+            return redirect("triage:beschikking", pk=pk)
+    return render(request, "triage/beschikking.html", {"beschikking": beschikking, "form": form})
+
+
+@staff_only
+def beschikking_letter(request, pk):
+    beschikking = _beschikking(request, pk)
+    if not beschikking.issued_on:
+        raise Http404
+    response = HttpResponse(beschikking_pdf(beschikking), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="beschikking-{beschikking.pk}.pdf"'
+    return response
+
+
+@staff_only
+@require_POST
+def report_new(request, pk):
+    support_request = _request(request, pk)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        services.report_write(
+            support_request=support_request, user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Conversation report saved."))
+    else:
+        messages.error(request, _("The report needs a date and a text."))
+    return redirect("intake:detail", pk=pk)
+
+
+def _report(request, report_pk):
+    report = get_object_or_404(ConversationReport, pk=report_pk)
+    if (
+        not SupportRequest.objects.visible_to(request.user)
+        .filter(pk=report.support_request_id)
+        .exists()
+    ):
+        raise Http404
+    return report
+
+
+@staff_only
+def report(request, report_pk):
+    report = _report(request, report_pk)
+    versions = report.history.select_related("history_user").order_by("-history_date")
+    corrections = report.corrections.select_related("answered_by")
+    return render(
+        request,
+        "triage/report.html",
+        {
+            "report": report,
+            "versions": versions,
+            "corrections": corrections,
+            "shown_form": ShownForm(),
+            "correction_form": CorrectionForm(),
+            "answer_form": CorrectionAnswerForm(initial={"new_report_text": report.text}),
+        },
+    )
+
+
+@staff_only
+@require_POST
+def report_shown(request, report_pk):
+    report = _report(request, report_pk)
+    form = ShownForm(request.POST)
+    if form.is_valid():
+        services.report_mark_shown(
+            report=report, shown_on=form.cleaned_data["shown_on"], user=request.user
+        )
+    return redirect("triage:report", report_pk=report.pk)
+
+
+@staff_only
+@require_POST
+def correction_new(request, report_pk):
+    report = _report(request, report_pk)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        services.correction_request(report=report, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The family's request is recorded."))
+    else:
+        messages.error(request, _("Say what the family asks."))
+    return redirect("triage:report", report_pk=report.pk)
+
+
+@staff_only
+@require_POST
+def correction_answer(request, correction_pk):
+    correction = get_object_or_404(CorrectionRequest, pk=correction_pk)
+    report = _report(request, correction.report_id)
+    form = CorrectionAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.correction_answer(
+                correction_id=correction.pk, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The answer is recorded."))
+    else:
+        messages.error(request, _("Choose an answer and write it to the family."))
+    return redirect("triage:report", report_pk=report.pk)
+
+
+@role_required(TEAM_LEAD)
+def team_outcomes(request):
+    """The team lead's view: outcomes per worker and per week, and requests waiting for triage."""
+    membership = getattr(request.user, "team_membership", None)
+    since = timezone.localdate() - datetime.timedelta(weeks=8)
+    triages = Triage.objects.filter(held_on__gte=since)
+    waiting = SupportRequest.objects.filter(
+        status__in=[SupportRequest.Status.CONTACTED, SupportRequest.Status.IN_TRIAGE]
+    ).filter(Q(triage__isnull=True) | Q(triage__exception__approval="pending"))
+    if membership:
+        triages = triages.filter(support_request__team_id=membership.team_id)
+        waiting = waiting.filter(team_id=membership.team_id)
+    rows = (
+        triages.annotate(week=TruncWeek("held_on"))
+        .values("week", "workers__first_name", "workers__last_name", "workers__username", "outcome")
+        .annotate(count=Count("id"))
+        .order_by("-week", "workers__first_name", "outcome")
+    )
+    labels = dict(Triage.Outcome.choices)
+    table = [
+        {
+            **row,
+            "outcome_label": labels[row["outcome"]],
+            "worker": f"{row['workers__first_name'] or ''} {row['workers__last_name'] or ''}".strip()
+            or row["workers__username"],
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "triage/team_outcomes.html",
+        {
+            "rows": table,
+            "waiting": waiting.select_related("household", "assigned_worker").order_by(
+                "contact_deadline"
+            )[:100],
+            "team": membership.team if membership else None,
+        },
+    )
