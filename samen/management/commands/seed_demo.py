@@ -13,6 +13,7 @@ from django.db import transaction
 from intake.demo import seed_requests
 from referrals.demo import seed_referrers
 from samen import roles
+from triage.demo import seed_triages
 
 DEMO_USERS = [
     # username, password, first, last, role, is_staff
@@ -26,6 +27,9 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Load demo data (invented people): one user per role, printed with its password."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--families", type=int, default=300, help="How many families.")
+
     def handle(self, *args, **options):
         if settings.IS_PRODUCTION:
             raise CommandError("seed_demo refuses to run in production (it sets known passwords).")
@@ -33,9 +37,11 @@ class Command(BaseCommand):
             roles.roles_sync()
             users = self.seed_users()
             referrers = seed_referrers()
-            requests = seed_requests()
+            requests = seed_requests(count=options["families"])
+            triages = seed_triages()
         self.stdout.write(f"{referrers} referrer organisations (GP practices, GIs, hospitals).")
         self.stdout.write(f"{requests} new families with support requests over the WIJ teams.")
+        self.stdout.write(f"{triages} triages with conversation reports.")
         self.stdout.write(
             self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000 with:")
         )

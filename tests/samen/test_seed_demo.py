@@ -1,0 +1,43 @@
+"""`seed_demo` (the demo command) loads every role and a Groningen-like data set, twice
+without duplicates, and refuses production."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from intake.models import Client, SupportRequest, Team
+from referrals.models import ReferrerOrganisation
+from triage.models import Triage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_loads_the_demo_and_can_run_again(capsys):
+    call_command("seed_demo", families=25)
+    out = capsys.readouterr().out
+    for username, password in [
+        ("medewerker", "demo-medewerker"),
+        ("gemeente", "demo-gemeente"),
+        ("teamleider", "demo-teamleider"),
+        ("aanbieder", "demo-aanbieder"),
+    ]:
+        assert username in out and password in out
+    assert SupportRequest.objects.count() == 25
+    assert Team.objects.filter(name="WIJ Ten Boer").exists()
+    assert ReferrerOrganisation.objects.filter(referrer_type="04").count() == 3
+    assert set(SupportRequest.objects.values_list("status", flat=True)) >= {
+        "registered",
+        "contacted",
+    }
+    counts = (Client.objects.count(), SupportRequest.objects.count(), Triage.objects.count())
+    call_command("seed_demo", families=25)
+    assert (
+        Client.objects.count(),
+        SupportRequest.objects.count(),
+        Triage.objects.count(),
+    ) == counts
+
+
+def test_it_refuses_production(settings):
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
