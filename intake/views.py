@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indications.models import Indication, Task
 from referrals.phasing import route_status
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
@@ -54,6 +55,7 @@ def my_work(request):
             "requests": requests[:WORKLIST_SIZE],
             "today": today,
             "show_worker": False,
+            **_indication_work(getattr(request.user, "team_membership", None)),
         },
     )
 
@@ -77,8 +79,30 @@ def team_work(request):
             "requests": requests[:WORKLIST_SIZE],
             "today": today,
             "show_worker": True,
+            **_indication_work(membership, out_of_sight=True),
         },
     )
+
+
+def _indication_work(membership, *, out_of_sight=False) -> dict:
+    """The team's open worklist tasks from the indication jobs (and, for team leads, the
+    ended indications nobody followed up: niet in beeld)."""
+    if membership is None:
+        return {}
+    related = ("indication__product", "indication__provider", "indication__client")
+    work = {
+        "tasks": Task.objects.filter(team_id=membership.team_id, done_on__isnull=True)
+        .select_related(*related)
+        .order_by("due_on", "id")[:WORKLIST_SIZE]
+    }
+    if out_of_sight:
+        work["out_of_sight"] = (
+            Indication.objects.out_of_sight()
+            .filter(client__team_id=membership.team_id)
+            .select_related("product", "provider", "client")
+            .order_by("-end_on")[:WORKLIST_SIZE]
+        )
+    return work
 
 
 @staff_only

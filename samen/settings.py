@@ -9,6 +9,7 @@ Every variable is documented here where it is read and in `.env.example`.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -183,8 +184,15 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
 CELERY_ENABLE_UTC = True
-# The scheduled jobs (Celery beat). Filled by the issues that bring the jobs.
-CELERY_BEAT_SCHEDULE: dict = {}
+# The scheduled jobs (Celery beat), daily early in the morning (TIME_ZONE). Each also runs
+# as a management command; each records its runs (JobRun), shown by /health/ and the admin.
+CELERY_BEAT_SCHEDULE: dict = {
+    "flag-expiring-indications": {
+        "task": "indications.flag_expiring",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "end-indications": {"task": "indications.end", "schedule": crontab(hour=5, minute=45)},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -118,3 +118,33 @@ class SupportRequestFactory(factory.django.DjangoModelFactory):
         self.clients.set(children)
         for child in children:
             self.household.members.get_or_create(role="child", client=child)
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "openhouse.Provider"
+        django_get_or_create = ("agb_code",)
+
+    name = factory.Sequence(lambda n: f"Zorgaanbieder {n}")
+    agb_code = factory.Sequence(lambda n: f"7399{n:04d}")
+    contact_email = factory.LazyAttribute(lambda p: f"info@{p.agb_code}.example.invalid")
+
+
+class IndicationFactory(factory.django.DjangoModelFactory):
+    """An active indication; `end_on` decides whether the jobs pick it up."""
+
+    class Meta:
+        model = "indications.Indication"
+
+    client = factory.SubFactory(ClientFactory)
+    product = factory.LazyFunction(lambda: _product("45A51"))
+    provider = factory.SubFactory(ProviderFactory)
+    referrer_type = "02"
+    start_on = datetime.date(2024, 1, 1)
+    end_on = datetime.date(2027, 6, 30)
+
+
+def _product(code):
+    from referrals.models import Product
+
+    return Product.objects.get(code=code)

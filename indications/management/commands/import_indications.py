@@ -1,0 +1,39 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from indications.importer import HEADER, import_indications_csv
+
+
+class Command(BaseCommand):
+    help = "Import running indications from a CSV file (all or nothing). Header: " + ",".join(
+        HEADER
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file: Path, **options):
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{file}: {exc}") from exc
+        result = import_indications_csv(text)
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                _("Nothing imported: %(count)s error(s) in %(file)s.")
+                % {"count": len(result.errors), "file": file}
+            )
+        self.stdout.write(
+            _(
+                "Imported: %(created)s new indications, %(existing)s already known, %(clients)s new children."
+            )
+            % {
+                "created": result.created,
+                "existing": result.existing,
+                "clients": result.clients_created,
+            }
+        )

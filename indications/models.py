@@ -1,0 +1,278 @@
+"""Running indications (individual provisions from before the transition) and what watches
+them: extension requests, WIJ worklist tasks and notices to providers."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from intake.models import Client, SupportRequest, Team
+from openhouse.models import Provider
+from referrals.models import Product, ReferrerType
+from samen import roles
+
+FLAG_MONTHS = 3
+EVALUATION_LATEST_MONTHS = 2
+EVALUATION_PREFERRED_MONTHS = 3
+
+
+class IndicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """WIJ staff and team leads see all; a provider user only its own provider's."""
+        if roles.user_has_role(user, roles.WIJ_STAFF, roles.TEAM_LEAD, roles.OFFICIAL):
+            return self
+        if roles.user_has_role(user, roles.PROVIDER):
+            membership = getattr(user, "provider_membership", None)
+            return self.filter(provider_id=membership.provider_id) if membership else self.none()
+        return self.none()
+
+    def running(self):
+        return self.filter(status__in=Indication.RUNNING)
+
+    def out_of_sight(self):
+        """Niet in beeld: ended without a triage or follow-up recorded."""
+        return self.filter(status=Indication.Status.ENDED, follow_up_request__isnull=True)
+
+
+class Indication(models.Model):
+    """Indicatie: an individual provision with a product, a provider, a start and an end.
+    Runs to its end with its provider; each ending one leads to its own triage at WIJ."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        ENDING_SOON = "ending_soon", _("ending within 3 months")
+        EXTENDED = "extended", _("extended")
+        ENDED = "ended", _("ended")
+        TRANSFERRED = "transferred", _("transferred to WIJ")
+        STOPPED_EARLY = "stopped_early", _("stopped early")
+
+    RUNNING = (Status.ACTIVE, Status.ENDING_SOON, Status.EXTENDED)
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="indications", verbose_name=_("client")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="indications", verbose_name=_("product")
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="indications", verbose_name=_("provider")
+    )
+    referrer_type = models.CharField(
+        _("issued by (referrer type)"), max_length=2, choices=ReferrerType.choices
+    )
+    start_on = models.DateField(_("start"))
+    end_on = models.DateField(_("end"))
+    evaluation_due_on = models.DateField(
+        _("end-evaluation due"),
+        help_text=_("At the latest 2 months before the end date (kept in step with the end)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    flagged_on = models.DateField(_("flagged on"), null=True, blank=True)
+    handled_on = models.DateField(_("handled on"), null=True, blank=True)
+    follow_up_request = models.ForeignKey(
+        SupportRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indications_followed_up",
+        verbose_name=_("follow-up at WIJ"),
+        help_text=_("The support request in which WIJ triages the family again."),
+    )
+    history = HistoricalRecords()
+
+    objects = IndicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indication")
+        verbose_name_plural = _("indications")
+        ordering = ["end_on", "id"]
+        indexes = [
+            # The flag job: running indications by end date.
+            models.Index(
+                fields=["end_on"], condition=Q(status="active"), name="indication_active_end_idx"
+            ),
+            # The ended job and the provider portal: running ones per provider.
+            models.Index(fields=["provider", "end_on"], name="indication_provider_end_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__gt=models.F("start_on")),
+                name="indication_end_after_start",
+                violation_error_message=_("The end date must be after the start date."),
+            ),
+            # One import line is one indication: importing a file twice creates nothing new.
+            models.UniqueConstraint(
+                fields=["client", "product", "provider", "start_on"],
+                name="indication_unique_allocation",
+            ),
+            models.CheckConstraint(
+                condition=Q(referrer_type__in=ReferrerType.values),
+                name="indication_referrer_type_known",
+            ),
+        ]
+        # No two indications of one client for the same product overlap in time: a
+        # PostgreSQL exclusion constraint (migration 0002), and Indication.clean() too.
+
+    def __str__(self):
+        return f"{self.product.code} {self.client} {self.start_on:%d-%m-%Y}–{self.end_on:%d-%m-%Y}"
+
+    def save(self, *args, **kwargs):
+        self.evaluation_due_on = self.end_on - relativedelta(months=EVALUATION_LATEST_MONTHS)
+        if kwargs.get("update_fields") is not None and "end_on" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "evaluation_due_on"}
+        super().save(*args, **kwargs)
+
+    @property
+    def evaluation_preferred_on(self) -> datetime.date:
+        return self.end_on - relativedelta(months=EVALUATION_PREFERRED_MONTHS)
+
+    @property
+    def flag_from(self) -> datetime.date:
+        return self.end_on - relativedelta(months=FLAG_MONTHS)
+
+    def overlapping(self):
+        return Indication.objects.filter(
+            client_id=self.client_id,
+            product_id=self.product_id,
+            start_on__lte=self.end_on,
+            end_on__gte=self.start_on,
+        ).exclude(pk=self.pk)
+
+
+class ExtensionRequest(models.Model):
+    """Verlengingsverzoek: always weighed individually; the outcome may be another solution."""
+
+    class Requester(models.TextChoices):
+        PROVIDER = "provider", _("provider")
+        FAMILY = "family", _("family")
+        REFERRER = "referrer", _("referrer")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("not decided yet")
+        EXTEND = "extend", _("extend with the same provider")
+        OTHER = "other", _("another solution")
+
+    indication = models.ForeignKey(
+        Indication,
+        on_delete=models.CASCADE,
+        related_name="extension_requests",
+        verbose_name=_("indication"),
+    )
+    requested_on = models.DateField(_("requested on"), default=timezone.localdate)
+    requested_by = models.CharField(_("requested by"), max_length=20, choices=Requester.choices)
+    reasons = models.TextField(_("reasons"))
+    weighing = models.TextField(_("individual weighing"), blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    new_end_on = models.DateField(_("new end date"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="pending")
+                | (~Q(weighing="") & Q(decided_by__isnull=False, decided_on__isnull=False)),
+                name="extension_decision_is_weighed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="extend") | Q(new_end_on__isnull=False),
+                name="extension_extend_has_new_end",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indication} ({self.get_decision_display()})"
+
+
+class Task(models.Model):
+    """A task in a WIJ team's worklist, made by the jobs (one per indication and kind)."""
+
+    class Kind(models.TextChoices):
+        PLAN_TRIAGE = "plan_triage", _("plan the triage with the family before the end")
+        PROVIDER_STOPS = "provider_stops", _("provider stops: pick up the family")
+
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("WIJ team")
+    )
+    indication = models.ForeignKey(
+        Indication, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("indication")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    due_on = models.DateField(_("due on"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("worklist task")
+        verbose_name_plural = _("worklist tasks")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["indication", "kind"], name="task_once_per_indication")
+        ]
+        indexes = [
+            models.Index(
+                fields=["team", "due_on"],
+                condition=Q(done_on__isnull=True),
+                name="task_open_by_team_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.indication}"
+
+
+class ProviderNotice(models.Model):
+    """A notice to a provider's users (in the portal, and by e-mail once)."""
+
+    class Kind(models.TextChoices):
+        EVALUATION_DUE = "evaluation_due", _("end-evaluation due")
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="notices", verbose_name=_("provider")
+    )
+    indication = models.ForeignKey(
+        Indication, on_delete=models.CASCADE, related_name="notices", verbose_name=_("indication")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    due_on = models.DateField(_("due on"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice to a provider")
+        verbose_name_plural = _("notices to providers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indication", "kind"], name="notice_once_per_indication"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["provider"], condition=Q(emailed_at__isnull=True), name="notice_unsent_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider}: {self.get_kind_display()} ({self.indication})"

@@ -1,0 +1,196 @@
+"""The jobs that watch indications, and the steps that change them.
+
+The jobs are set-based (one UPDATE, one INSERT ... SELECT), idempotent (a status filter
+and unique constraints with ON CONFLICT DO NOTHING) and run in one transaction each, so a
+worker killed halfway leaves nothing behind and the rerun does the whole day."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openhouse.models import Provider
+
+from .models import FLAG_MONTHS, ExtensionRequest, Indication, ProviderNotice, Task
+
+RUNNING = [str(s) for s in Indication.RUNNING]
+
+
+def _insert_tasks(*, kind: str, where: str, params: list, due_on=None) -> int:
+    """One INSERT ... SELECT of worklist tasks (one per indication and kind) for the
+    indications `where` selects; due on `due_on`, or on each indication's end date."""
+    due_sql, due_params = ("%s", [due_on]) if due_on else ("ind.end_on", [])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO indications_task (team_id, indication_id, kind, due_on, created_at)
+            SELECT client.team_id, ind.id, %s, {due_sql}, %s
+            FROM indications_indication ind
+            JOIN intake_client client ON client.id = ind.client_id
+            WHERE {where}
+            ON CONFLICT (indication_id, kind) DO NOTHING
+            """,  # noqa: S608 - `where` is a fixed string from this module; values are params
+            [kind, *due_params, timezone.now(), *params],
+        )
+        return cursor.rowcount
+
+
+@transaction.atomic
+def indications_flag_expiring(*, on_date: datetime.date) -> dict:
+    """Flag every active indication ending within 3 calendar months of `on_date`, once.
+
+    For each: a task in the WIJ team's worklist (plan the triage before the end) and a
+    notice to the provider that the end-evaluation is due (at the latest 2 months before
+    the end). Runs for a missed day catch up: everything ending by then is flagged."""
+    limit = on_date + relativedelta(months=FLAG_MONTHS)
+    flagged = Indication.objects.filter(status=Indication.Status.ACTIVE, end_on__lte=limit).update(
+        status=Indication.Status.ENDING_SOON, flagged_on=on_date
+    )
+    tasks = _insert_tasks(
+        kind=Task.Kind.PLAN_TRIAGE,
+        where="ind.status = %s AND ind.flagged_on IS NOT NULL",
+        params=[Indication.Status.ENDING_SOON],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO indications_providernotice (provider_id, indication_id, kind, due_on, created_at)
+            SELECT ind.provider_id, ind.id, %s, ind.evaluation_due_on, %s
+            FROM indications_indication ind
+            WHERE ind.status = %s AND ind.flagged_on IS NOT NULL
+            ON CONFLICT (indication_id, kind) DO NOTHING
+            """,
+            [ProviderNotice.Kind.EVALUATION_DUE, timezone.now(), Indication.Status.ENDING_SOON],
+        )
+        notices = cursor.rowcount
+    return {"flagged": flagged, "tasks": tasks, "notices": notices}
+
+
+@transaction.atomic
+def indications_end(*, on_date: datetime.date) -> dict:
+    """Running indications past their end date become `ended`; those without a follow-up
+    at WIJ are then 'niet in beeld' (see IndicationQuerySet.out_of_sight)."""
+    ended = Indication.objects.filter(status__in=RUNNING, end_on__lt=on_date).update(
+        status=Indication.Status.ENDED
+    )
+    return {"ended": ended, "out_of_sight": Indication.objects.out_of_sight().count()}
+
+
+def notices_email_pending() -> dict:
+    """E-mail each provider, once, about its notices not yet e-mailed: one mail per
+    provider, then the notices are marked (a crash between the two may send one mail
+    twice, never none)."""
+    sent = 0
+    provider_ids = (
+        ProviderNotice.objects.filter(emailed_at__isnull=True)
+        .values_list("provider_id", flat=True)
+        .distinct()
+    )
+    for provider in Provider.objects.filter(pk__in=list(provider_ids)).prefetch_related(
+        "memberships__user"
+    ):
+        with transaction.atomic():
+            notices = list(
+                ProviderNotice.objects.select_for_update(skip_locked=True)
+                .filter(provider=provider, emailed_at__isnull=True)
+                .select_related("indication__product")
+                .order_by("due_on")
+            )
+            recipients = [m.user.email for m in provider.memberships.all() if m.user.email]
+            if provider.contact_email:
+                recipients.append(provider.contact_email)
+            if notices and recipients:
+                lines = [
+                    _(
+                        "- %(product)s, ends %(end)s: end-evaluation at the latest %(due)s, preferably %(preferred)s"
+                    )
+                    % {
+                        "product": n.indication.product.code,
+                        "end": n.indication.end_on.strftime("%d-%m-%Y"),
+                        "due": n.due_on.strftime("%d-%m-%Y"),
+                        "preferred": n.indication.evaluation_preferred_on.strftime("%d-%m-%Y"),
+                    }
+                    for n in notices
+                ]
+                send_mail(
+                    subject=_("Basis jeugdhulp: end-evaluations due"),
+                    message=_(
+                        "These indications of your clients end within 3 months. Write the "
+                        "end-evaluation at least 2 and preferably 3 months before the end date, "
+                        "and upload it in the provider portal:"
+                    )
+                    + "\n\n"
+                    + "\n".join(lines),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=sorted(set(recipients)),
+                )
+                sent += 1
+            ProviderNotice.objects.filter(pk__in=[n.pk for n in notices]).update(
+                emailed_at=timezone.now()
+            )
+    return {"mails": sent}
+
+
+@transaction.atomic
+def provider_stop(*, provider: Provider, stops_on: datetime.date, user) -> dict:
+    """A provider stops: its running indications are flagged for WIJ pick-up (a task per
+    family in the team's worklist); officials and teams see the list."""
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    provider.status = (
+        Provider.Status.STOPPED if stops_on <= timezone.localdate() else Provider.Status.STOPPING
+    )
+    provider.stops_on = stops_on
+    provider._history_user = user
+    provider.full_clean()
+    provider.save()
+    placeholders = ", ".join(["%s"] * len(RUNNING))
+    tasks = _insert_tasks(
+        kind=Task.Kind.PROVIDER_STOPS,
+        where=f"ind.provider_id = %s AND ind.status IN ({placeholders}) AND ind.end_on >= %s",
+        params=[provider.pk, *RUNNING, stops_on],
+        due_on=stops_on,
+    )
+    return {"tasks": tasks}
+
+
+@transaction.atomic
+def extension_decide(
+    *, request_id: int, decision: str, weighing: str, new_end_on, user
+) -> ExtensionRequest:
+    """Weigh an extension request individually: extend with the same provider until a new
+    date, or another solution."""
+    extension = (
+        ExtensionRequest.objects.select_for_update().select_related("indication").get(pk=request_id)
+    )
+    if extension.decision != ExtensionRequest.Decision.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if not weighing.strip():
+        raise ValidationError({"weighing": _("Record the individual weighing.")})
+    indication = Indication.objects.select_for_update().get(pk=extension.indication_id)
+    if decision == ExtensionRequest.Decision.EXTEND:
+        if not new_end_on or new_end_on <= indication.end_on:
+            raise ValidationError(
+                {"new_end_on": _("The new end date must be after the current end date.")}
+            )
+        indication.end_on = new_end_on
+        indication.status = Indication.Status.EXTENDED
+        if indication.overlapping().exists():
+            raise ValidationError(
+                {"new_end_on": _("Then it would overlap another indication for this product.")}
+            )
+        indication._history_user = user
+        indication.save()
+    extension.decision = decision
+    extension.weighing = weighing
+    extension.new_end_on = new_end_on if decision == ExtensionRequest.Decision.EXTEND else None
+    extension.decided_by = user
+    extension.decided_on = timezone.localdate()
+    extension._history_user = user
+    extension.full_clean()
+    extension.save()
+    return extension

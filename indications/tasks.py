@@ -1,0 +1,39 @@
+"""Celery tasks: thin wrappers that record the run and call the service."""
+
+import datetime
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from samen.jobs import job_run_recorded
+
+from . import services
+
+
+def _day(date: str | None) -> datetime.date:
+    return datetime.date.fromisoformat(date) if date else timezone.localdate()
+
+
+@shared_task(name="indications.flag_expiring")
+def flag_expiring(date: str | None = None) -> dict:
+    day = _day(date)
+    with job_run_recorded(job="indications.flag_expiring", run_date=day) as counts:
+        counts.update(services.indications_flag_expiring(on_date=day))
+    transaction.on_commit(lambda: email_notices.delay())
+    return counts
+
+
+@shared_task(name="indications.end")
+def end(date: str | None = None) -> dict:
+    day = _day(date)
+    with job_run_recorded(job="indications.end", run_date=day) as counts:
+        counts.update(services.indications_end(on_date=day))
+    return counts
+
+
+@shared_task(name="indications.email_notices")
+def email_notices() -> dict:
+    with job_run_recorded(job="indications.email_notices", run_date=timezone.localdate()) as counts:
+        counts.update(services.notices_email_pending())
+    return counts

@@ -1,0 +1,76 @@
+"""Open House providers (zorgaanbieders via RIGG) and their users."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from referrals.models import Product, agb_code_validator
+
+
+class Provider(models.Model):
+    """Zorgaanbieder: a provider under the Open House contract (RIGG)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        STOPPING = "stopping", _("stopping on a date")
+        STOPPED = "stopped", _("stopped")
+
+    name = models.CharField(_("name"), max_length=200)
+    agb_code = models.CharField(
+        _("AGB code"), max_length=8, unique=True, validators=[agb_code_validator]
+    )
+    products = models.ManyToManyField(
+        Product,
+        blank=True,
+        related_name="providers",
+        verbose_name=_("products in the RIGG contract"),
+    )
+    contact_email = models.EmailField(_("e-mail for notices"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    stops_on = models.DateField(_("stops on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agb_code__regex=r"^[0-9]{8}$"), name="provider_agb_code_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active", stops_on__isnull=True)
+                | (~Q(status="active") & Q(stops_on__isnull=False)),
+                name="provider_stop_has_date",
+                violation_error_message=_("A provider that stops needs a stop date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProviderMembership(models.Model):
+    """A provider user (group `aanbieder`) belongs to exactly one provider."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="provider_membership",
+        verbose_name=_("user"),
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("provider")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("provider user")
+        verbose_name_plural = _("provider users")
+
+    def __str__(self):
+        return f"{self.user} ({self.provider})"

@@ -1,0 +1,244 @@
+"""Importing indications (all or nothing, twice without duplicates), extension decisions
+and a provider that stops."""
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from indications import services
+from indications.models import ExtensionRequest, Indication, Task
+from intake.models import Client
+from openhouse.models import Provider
+from tests.factories import ClientFactory, IndicationFactory, ProviderFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+HEADER = "bsn,first_name,last_name,date_of_birth,postcode,house_number,product_code,provider_agb,referrer_type,start,end\n"
+
+
+@pytest.fixture
+def provider(db):
+    return ProviderFactory(agb_code="73990001", name="Zorg Noord")
+
+
+def write(tmp_path, *lines, header=HEADER):
+    path = tmp_path / "indicaties.csv"
+    path.write_text(header + "".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+GOOD = [
+    "111222333,Daan,Huizinga,2015-03-01,9735 AB,12,45A51,73990001,02,2025-01-01,2027-03-31",
+    "111222333,Daan,Huizinga,2015-03-01,9735 AB,12,45A04,73990001,02,01-02-2025,31-01-2027",
+    "12345672,Mila,Bos,2012-07-07,9735CD,3,51G01,73990001,04,2025-06-01,2026-12-31",
+]
+
+
+def test_a_valid_file_imports_in_one_go_and_twice_creates_nothing_new(
+    tmp_path, provider, beijum, capsys
+):
+    path = write(tmp_path, *GOOD)
+    call_command("import_indications", str(path))
+    assert "3 nieuwe indicaties, 0 al bekend, 2 nieuwe jeugdigen" in capsys.readouterr().out
+    assert Indication.objects.count() == 3 and Client.objects.count() == 2
+    assert Client.objects.get(bsn="012345672").team == beijum
+    second = Indication.objects.get(product__code="45A04")
+    assert (second.start_on, second.end_on) == (D(2025, 2, 1), D(2027, 1, 31))
+    assert second.evaluation_due_on == D(2026, 11, 30)
+    call_command("import_indications", str(path))
+    assert "0 nieuwe indicaties, 3 al bekend, 0 nieuwe jeugdigen" in capsys.readouterr().out
+    assert Indication.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "reason"),
+    [
+        (
+            "123456789,Daan,Huizinga,2015-03-01,9735AB,12,45A51,73990001,02,2025-01-01,2027-03-31",
+            "bsn",
+            "elfproef",
+        ),
+        (
+            "111222333,Daan,Huizinga,2015-03-01,9735AB,12,99X99,73990001,02,2025-01-01,2027-03-31",
+            "product_code",
+            "onbekende productcode",
+        ),
+        (
+            "111222333,Daan,Huizinga,2015-03-01,9735AB,12,45A51,73999999,02,2025-01-01,2027-03-31",
+            "provider_agb",
+            "onbekende aanbieder",
+        ),
+        (
+            "111222333,Daan,Huizinga,2015-03-01,9735AB,12,45A51,73990001,07,2025-01-01,2027-03-31",
+            "referrer_type",
+            "iJw-verwijzerscode",
+        ),
+        (
+            "111222333,Daan,Huizinga,2015-03-01,9735AB,12,45A51,73990001,02,2025-01-01,2024-12-31",
+            "end",
+            "na de begindatum",
+        ),
+        (
+            "111222333,Daan,Huizinga,2015-03-01,9735AB,12,45A51,73990001,02,1-1-25,2027-03-31",
+            "start",
+            "geen datum",
+        ),
+        (
+            "111222333,Daan,Huizinga,2015-03-01,1011AB,12,45A51,73990001,02,2025-01-01,2027-03-31",
+            "postcode",
+            "WIJ-team",
+        ),
+        (
+            "111222333,Daan,Huizinga,2015-03-01,9735AB,12,45A51,73990001,02,2026-01-01,2027-12-31",
+            "start",
+            "overlapt regel 2",
+        ),
+    ],
+)
+def test_a_file_with_any_bad_line_imports_nothing_and_says_why(
+    tmp_path, provider, beijum, capsys, line, field, reason
+):
+    path = write(tmp_path, GOOD[0], line, GOOD[2])
+    with pytest.raises(CommandError, match="Niets geïmporteerd"):
+        call_command("import_indications", str(path))
+    report = capsys.readouterr().err
+    assert f"regel 3, veld {field}:" in report
+    assert reason in report
+    assert not Indication.objects.exists() and not Client.objects.exists()
+
+
+def test_a_wrong_header_is_refused(tmp_path, provider):
+    path = write(tmp_path, GOOD[0], header="bsn;naam\n")
+    with pytest.raises(CommandError):
+        call_command("import_indications", str(path))
+    assert not Indication.objects.exists()
+
+
+def test_an_overlap_with_a_registered_indication_is_refused(tmp_path, provider, beijum, capsys):
+    client = ClientFactory(bsn="111222333", team=beijum)
+    IndicationFactory(
+        client=client,
+        provider=ProviderFactory(agb_code="73990002"),
+        start_on=D(2024, 1, 1),
+        end_on=D(2025, 6, 30),
+    )
+    with pytest.raises(CommandError):
+        call_command("import_indications", str(write(tmp_path, GOOD[0])))
+    assert "overlapt een indicatie" in capsys.readouterr().err
+
+
+def test_the_database_refuses_overlapping_indications(beijum):
+    from django.db import IntegrityError, transaction
+
+    first = IndicationFactory(client__team=beijum, start_on=D(2025, 1, 1), end_on=D(2025, 12, 31))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IndicationFactory(
+            client=first.client,
+            product=first.product,
+            provider=ProviderFactory(),
+            start_on=D(2025, 6, 1),
+            end_on=D(2026, 5, 31),
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IndicationFactory(
+            client=first.client,
+            product=first.product,
+            provider=first.provider,
+            start_on=D(2025, 2, 1),
+            end_on=D(2025, 1, 1),
+        )
+
+
+def test_an_extension_is_weighed_and_decided(beijum, official):
+    indication = IndicationFactory(client__team=beijum, end_on=D(2026, 12, 31))
+    request = ExtensionRequest.objects.create(
+        indication=indication, requested_by="provider", reasons="Nog niet klaar."
+    )
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.extension_decide(
+            request_id=request.pk,
+            decision="extend",
+            weighing="",
+            new_end_on=D(2027, 6, 30),
+            user=official,
+        )
+    with pytest.raises(ValidationError):
+        services.extension_decide(
+            request_id=request.pk,
+            decision="extend",
+            weighing="Gewogen.",
+            new_end_on=D(2026, 6, 30),
+            user=official,
+        )
+    services.extension_decide(
+        request_id=request.pk,
+        decision="extend",
+        weighing="Individueel gewogen: 6 maanden.",
+        new_end_on=D(2027, 6, 30),
+        user=official,
+    )
+    indication.refresh_from_db()
+    assert (indication.status, indication.end_on, indication.evaluation_due_on) == (
+        "extended",
+        D(2027, 6, 30),
+        D(2027, 4, 30),
+    )
+    request.refresh_from_db()
+    assert request.decided_by == official
+    other = ExtensionRequest.objects.create(
+        indication=indication, requested_by="family", reasons="Graag langer."
+    )
+    services.extension_decide(
+        request_id=other.pk,
+        decision="other",
+        weighing="WIJ kan dit overnemen.",
+        new_end_on=None,
+        user=official,
+    )
+    indication.refresh_from_db()
+    assert indication.end_on == D(2027, 6, 30)
+
+
+def test_a_provider_stop_flags_its_running_indications_for_wij(beijum, official, client):
+    provider = ProviderFactory()
+    running = [
+        IndicationFactory(client__team=beijum, provider=provider, end_on=D(2027, 6, 30))
+        for _ in range(3)
+    ]
+    IndicationFactory(
+        client__team=beijum, provider=provider, end_on=D(2026, 12, 1)
+    )  # ends before the stop
+    other = IndicationFactory(client__team=beijum, end_on=D(2027, 6, 30))
+    counts = services.provider_stop(provider=provider, stops_on=D(2027, 1, 1), user=official)
+    assert counts == {"tasks": 3}
+    assert set(Task.objects.values_list("indication_id", flat=True)) == {i.pk for i in running}
+    assert not Task.objects.filter(indication=other).exists()
+    provider.refresh_from_db()
+    assert provider.stops_on == D(2027, 1, 1) and provider.status in ("stopping", "stopped")
+    assert services.provider_stop(provider=provider, stops_on=D(2027, 1, 1), user=official) == {
+        "tasks": 0
+    }
+
+
+def test_an_official_records_a_stop_in_the_admin(beijum, official, client):
+    provider = ProviderFactory()
+    IndicationFactory(client__team=beijum, provider=provider, end_on=D(2030, 6, 30))
+    client.force_login(official)
+    response = client.post(
+        f"/admin/openhouse/provider/{provider.pk}/change/",
+        {
+            "name": provider.name,
+            "agb_code": provider.agb_code,
+            "contact_email": "",
+            "status": "stopping",
+            "stops_on": "2029-01-01",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Task.objects.filter(kind="provider_stops").count() == 1
+    assert Provider.objects.get().history.first().history_user == official
