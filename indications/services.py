@@ -194,3 +194,41 @@ def extension_decide(
     extension.full_clean()
     extension.save()
     return extension
+
+
+@transaction.atomic
+def indication_follow_up(*, indication_id: int, user):
+    """Start WIJ's follow-up of an ending indication: a support request for the child (the
+    re-triage), linked to the indication; the team's 'plan the triage' task is done."""
+    from intake.models import SupportRequest
+    from intake.services import Referral, support_request_register_for_child
+
+    indication = (
+        Indication.objects.select_for_update()
+        .select_related("client", "product", "provider")
+        .get(pk=indication_id)
+    )
+    if indication.follow_up_request_id:
+        raise ValidationError(_("WIJ already follows this indication up."))
+    request = support_request_register_for_child(
+        registered_by=user,
+        client=indication.client,
+        channel=SupportRequest.Channel.LETTER,
+        question=_("Re-triage: the indication %(product)s at %(provider)s ends on %(end)s.")
+        % {
+            "product": f"{indication.product.code} {indication.product.name}",
+            "provider": indication.provider.name,
+            "end": indication.end_on.strftime("%d-%m-%Y"),
+        },
+        referral=Referral(),
+        assigned_worker=user,
+        route_decision=SupportRequest.RouteOutcome.ACCEPTED_AS_SELF,
+    )
+    indication.follow_up_request = request
+    indication.handled_on = timezone.localdate()
+    indication._history_user = user
+    indication.save(update_fields=["follow_up_request", "handled_on"])
+    Task.objects.filter(indication=indication, done_on__isnull=True).update(
+        done_on=timezone.localdate()
+    )
+    return request

@@ -31,6 +31,12 @@ NAV_ITEMS: list[NavItem] = [
     ),
     NavItem("intake:list", _("Search requests"), STAFF, _("Search and filter all requests.")),
     NavItem(
+        "indications:ending",
+        _("Ending indications"),
+        (WIJ_STAFF, TEAM_LEAD, OFFICIAL),
+        _("Indications ending per month, per WIJ team and per provider."),
+    ),
+    NavItem(
         "triage:team_outcomes",
         _("Triage outcomes"),
         (TEAM_LEAD,),

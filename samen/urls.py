@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("intake.urls")),
     path("", include("triage.urls")),
+    path("", include("indications.urls")),
 ]

@@ -4,6 +4,7 @@ without duplicates, and refuses production."""
 import pytest
 from django.core.management import CommandError, call_command
 
+from indications.models import Indication, Task
 from intake.models import Client, SupportRequest, Team
 from referrals.models import ReferrerOrganisation
 from triage.models import Triage
@@ -28,12 +29,20 @@ def test_it_loads_the_demo_and_can_run_again(capsys):
         "registered",
         "contacted",
     }
-    counts = (Client.objects.count(), SupportRequest.objects.count(), Triage.objects.count())
+    assert Indication.objects.count() == 12
+    assert Task.objects.count() == Indication.objects.filter(status="ending_soon").count()
+    counts = (
+        Client.objects.count(),
+        SupportRequest.objects.count(),
+        Triage.objects.count(),
+        Indication.objects.count(),
+    )
     call_command("seed_demo", families=25)
     assert (
         Client.objects.count(),
         SupportRequest.objects.count(),
         Triage.objects.count(),
+        Indication.objects.count(),
     ) == counts
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from indications.demo import seed_indications
 from intake.demo import seed_requests
 from referrals.demo import seed_referrers
 from samen import roles
@@ -39,9 +40,11 @@ class Command(BaseCommand):
             referrers = seed_referrers()
             requests = seed_requests(count=options["families"])
             triages = seed_triages()
+            indications = seed_indications(count=options["families"] // 2)
         self.stdout.write(f"{referrers} referrer organisations (GP practices, GIs, hospitals).")
         self.stdout.write(f"{requests} new families with support requests over the WIJ teams.")
         self.stdout.write(f"{triages} triages with conversation reports.")
+        self.stdout.write(f"{indications} running indications at 8 providers (jobs run once).")
         self.stdout.write(
             self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000 with:")
         )

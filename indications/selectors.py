@@ -1,0 +1,68 @@
+"""Queries about indications: ending per month, and a client's indications on a timeline."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from .models import Indication
+
+
+def ending_per_month(*, today: datetime.date, months: int = 6) -> dict:
+    """Running indications ending in each of the next `months` months, per team and per
+    provider (aggregates: two queries)."""
+    start = today.replace(day=1)
+    end = start + relativedelta(months=months)
+    running = Indication.objects.running().filter(end_on__gte=start, end_on__lt=end)
+    month_list = [start + relativedelta(months=n) for n in range(months)]
+
+    def table(field):
+        rows = (
+            running.annotate(month=TruncMonth("end_on"))
+            .values(field, "month")
+            .annotate(count=Count("id"))
+            .order_by(field)
+        )
+        grid: dict[str, dict] = {}
+        for row in rows:
+            month = (
+                row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
+            )
+            grid.setdefault(row[field], {m: 0 for m in month_list})[month] += row["count"]
+        return [
+            {"name": name, "counts": [counts[m] for m in month_list], "total": sum(counts.values())}
+            for name, counts in grid.items()
+        ]
+
+    return {
+        "months": month_list,
+        "teams": table("client__team__name"),
+        "providers": table("provider__name"),
+    }
+
+
+def timeline(indications, *, today: datetime.date) -> dict:
+    """Positions (percent) for a small timeline of a client's indications, with the 3-month
+    (flag, preferred end-evaluation) and 2-month (latest end-evaluation) marks."""
+    indications = list(indications)
+    if not indications:
+        return {"rows": []}
+    start = min([i.start_on for i in indications] + [today])
+    end = max([i.end_on for i in indications] + [today]) + relativedelta(months=1)
+    total = (end - start).days or 1
+
+    def pos(day):
+        return round(100 * (day - start).days / total, 2)
+
+    rows = [
+        {
+            "indication": i,
+            "left": pos(i.start_on),
+            "width": round(pos(i.end_on) - pos(i.start_on), 2),
+            "three_months": pos(i.flag_from),
+            "two_months": pos(i.evaluation_due_on),
+        }
+        for i in indications
+    ]
+    return {"rows": rows, "today": pos(today), "start": start, "end": end}

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "indications"
+
+urlpatterns = [
+    path("indicaties/aflopend/", views.ending, name="ending"),
+    path("jeugdigen/<int:pk>/", views.client_detail, name="client"),
+    path("indicaties/<int:pk>/vervolg/", views.follow_up, name="follow_up"),
+]

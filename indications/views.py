@@ -1,0 +1,59 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from intake.models import Client
+from samen.decorators import role_required
+from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF
+
+from . import services
+from .models import Indication
+from .selectors import ending_per_month, timeline
+
+
+@role_required(WIJ_STAFF, TEAM_LEAD, OFFICIAL)
+def ending(request):
+    """Indications ending per month (next 6 months), per WIJ team and per provider."""
+    return render(request, "indications/ending.html", ending_per_month(today=timezone.localdate()))
+
+
+@role_required(WIJ_STAFF, TEAM_LEAD)
+def client_detail(request, pk):
+    """A child: the family, the requests, and the indications on a small timeline."""
+    client = get_object_or_404(
+        Client.objects.visible_to(request.user).select_related("team"), pk=pk
+    )
+    indications = (
+        Indication.objects.visible_to(request.user)
+        .filter(client=client)
+        .select_related("product", "provider", "follow_up_request")
+        .order_by("start_on")
+    )
+    return render(
+        request,
+        "indications/client.html",
+        {
+            "client": client,
+            "timeline": timeline(indications, today=timezone.localdate()),
+            "requests": client.support_requests.select_related("team").order_by("-received_at"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required(WIJ_STAFF, TEAM_LEAD)
+@require_POST
+def follow_up(request, pk):
+    indication = get_object_or_404(Indication.objects.visible_to(request.user), pk=pk)
+    try:
+        support_request = services.indication_follow_up(
+            indication_id=indication.pk, user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("indications:client", pk=indication.client_id)
+    messages.success(request, _("Follow-up registered: plan the triage with the family."))
+    return redirect("intake:detail", pk=support_request.pk)
