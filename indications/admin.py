@@ -1,13 +1,26 @@
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .importer import HEADER, import_indications_csv
 from .models import ExtensionRequest, Indication, ProviderNotice, Task
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"), help_text=_("Header: %(header)s") % {"header": ",".join(HEADER)}
+    )
 
 
 @admin.register(Indication)
 class IndicationAdmin(SimpleHistoryAdmin):
+    change_list_template = "admin/indications/indication/change_list.html"
+
     list_display = (
         "product",
         "provider",
@@ -25,6 +38,51 @@ class IndicationAdmin(SimpleHistoryAdmin):
     readonly_fields = ("evaluation_due_on", "flagged_on")
     date_hierarchy = "end_on"
     show_full_result_count = False
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="indications_indication_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """The same import as `manage.py import_indications`: all or nothing."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                text = form.cleaned_data["file"].read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.add_error("file", _("The file is not UTF-8 text."))
+            else:
+                result = import_indications_csv(text)
+                if result.ok:
+                    self.message_user(
+                        request,
+                        _(
+                            "Imported: %(created)s new indications, %(existing)s already known, %(clients)s new children."
+                        )
+                        % {
+                            "created": result.created,
+                            "existing": result.existing,
+                            "clients": result.clients_created,
+                        },
+                    )
+                    return redirect("admin:indications_indication_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "result": result,
+            "title": _("Import indications"),
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/indications/indication/import.html", context)
 
 
 @admin.register(ExtensionRequest)

@@ -34,6 +34,10 @@ class IndicationQuerySet(models.QuerySet):
     def running(self):
         return self.filter(status__in=Indication.RUNNING)
 
+    def evaluation_overdue(self, on_date: datetime.date):
+        """Running, past the latest date for the end-evaluation, and none received."""
+        return self.running().filter(evaluation_due_on__lt=on_date, end_evaluations__isnull=True)
+
     def out_of_sight(self):
         """Niet in beeld: ended without a triage or follow-up recorded."""
         return self.filter(status=Indication.Status.ENDED, follow_up_request__isnull=True)
@@ -210,6 +214,7 @@ class Task(models.Model):
     class Kind(models.TextChoices):
         PLAN_TRIAGE = "plan_triage", _("plan the triage with the family before the end")
         PROVIDER_STOPS = "provider_stops", _("provider stops: pick up the family")
+        EVALUATION_OVERDUE = "evaluation_overdue", _("end-evaluation overdue: ask the provider")
 
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("WIJ team")
@@ -246,6 +251,7 @@ class ProviderNotice(models.Model):
 
     class Kind(models.TextChoices):
         EVALUATION_DUE = "evaluation_due", _("end-evaluation due")
+        EVALUATION_OVERDUE = "evaluation_overdue", _("end-evaluation overdue")
 
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, related_name="notices", verbose_name=_("provider")

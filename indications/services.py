@@ -72,6 +72,35 @@ def indications_flag_expiring(*, on_date: datetime.date) -> dict:
 
 
 @transaction.atomic
+def indications_check_evaluations(*, on_date: datetime.date) -> dict:
+    """End-evaluations not received by end - 2 months are overdue: the WIJ team gets a task
+    and the provider a notice (once per indication); the portal and reports show them."""
+    placeholders = ", ".join(["%s"] * len(RUNNING))
+    where = (
+        f"ind.status IN ({placeholders}) AND ind.evaluation_due_on < %s AND NOT EXISTS "  # noqa: S608
+        "(SELECT 1 FROM openhouse_endevaluation ev WHERE ev.indication_id = ind.id)"
+    )
+    params = [*RUNNING, on_date]
+    tasks = _insert_tasks(
+        kind=Task.Kind.EVALUATION_OVERDUE, where=where, params=params, due_on=on_date
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO indications_providernotice (provider_id, indication_id, kind, due_on, created_at)
+            SELECT ind.provider_id, ind.id, %s, ind.evaluation_due_on, %s
+            FROM indications_indication ind
+            WHERE {where}
+            ON CONFLICT (indication_id, kind) DO NOTHING
+            """,  # noqa: S608 - `where` is the fixed string above; values are params
+            [ProviderNotice.Kind.EVALUATION_OVERDUE, timezone.now(), *params],
+        )
+        notices = cursor.rowcount
+    overdue = Indication.objects.evaluation_overdue(on_date).count()
+    return {"overdue": overdue, "tasks": tasks, "notices": notices}
+
+
+@transaction.atomic
 def indications_end(*, on_date: datetime.date) -> dict:
     """Running indications past their end date become `ended`; those without a follow-up
     at WIJ are then 'niet in beeld' (see IndicationQuerySet.out_of_sight)."""

@@ -37,3 +37,11 @@ def email_notices() -> dict:
     with job_run_recorded(job="indications.email_notices", run_date=timezone.localdate()) as counts:
         counts.update(services.notices_email_pending())
     return counts
+
+
+@shared_task(name="indications.check_evaluations")
+def check_evaluations(date: str | None = None) -> dict:
+    day = _day(date)
+    with job_run_recorded(job="indications.check_evaluations", run_date=day) as counts:
+        counts.update(services.indications_check_evaluations(on_date=day))
+    return counts

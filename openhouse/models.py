@@ -74,3 +74,59 @@ class ProviderMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.provider})"
+
+
+def _evaluation_path(instance, filename):
+    """Stored under a random name, outside the web root (MEDIA_ROOT is never served)."""
+    import uuid
+
+    return f"end-evaluations/{uuid.uuid4().hex}"
+
+
+class EndEvaluation(models.Model):
+    """Eindevaluatie: the provider's evaluation of the care given against the indication,
+    due at least 2 and preferably 3 months before the end date. A new upload is a new
+    version; earlier versions stay."""
+
+    indication = models.ForeignKey(
+        "indications.Indication",
+        on_delete=models.PROTECT,
+        related_name="end_evaluations",
+        verbose_name=_("indication"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    document = models.FileField(_("document"), upload_to=_evaluation_path)
+    original_name = models.CharField(_("original file name"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    on_time = models.BooleanField(
+        _("on time"), help_text=_("Uploaded at least 2 months before the end date.")
+    )
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("read by (WIJ)"),
+    )
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("end-evaluation")
+        verbose_name_plural = _("end-evaluations")
+        ordering = ["indication", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indication", "version"], name="endevaluation_version_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indication} v{self.version}"

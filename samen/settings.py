@@ -192,6 +192,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=5, minute=30),
     },
     "end-indications": {"task": "indications.end", "schedule": crontab(hour=5, minute=45)},
+    "check-end-evaluations": {
+        "task": "indications.check_evaluations",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

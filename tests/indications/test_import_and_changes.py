@@ -242,3 +242,29 @@ def test_an_official_records_a_stop_in_the_admin(beijum, official, client):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Task.objects.filter(kind="provider_stops").count() == 1
     assert Provider.objects.get().history.first().history_user == official
+
+
+def test_officials_import_in_the_admin_all_or_nothing(client, official, provider, beijum):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(official)
+    assert "Indicaties importeren" in client.get("/admin/indications/indication/").content.decode()
+    bad = SimpleUploadedFile(
+        "i.csv", (HEADER + GOOD[0] + "\n" + GOOD[0].replace("45A51", "99X99") + "\n").encode()
+    )
+    response = client.post("/admin/indications/indication/import/", {"file": bad})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "regel 3, veld product_code" in html and "Niets geïmporteerd" in html
+    assert not Indication.objects.exists()
+    good = SimpleUploadedFile("i.csv", (HEADER + "\n".join(GOOD) + "\n").encode())
+    response = client.post("/admin/indications/indication/import/", {"file": good})
+    assert response.status_code == 302
+    assert Indication.objects.count() == 3
+
+
+def test_wij_staff_cannot_import(client, intake_worker):
+    intake_worker.is_staff = True
+    intake_worker.save()
+    client.force_login(intake_worker)
+    assert client.get("/admin/indications/indication/import/", follow=True).status_code == 403
