@@ -8,4 +8,5 @@ urlpatterns = [
     path("indicaties/aflopend/", views.ending, name="ending"),
     path("jeugdigen/<int:pk>/", views.client_detail, name="client"),
     path("indicaties/<int:pk>/vervolg/", views.follow_up, name="follow_up"),
+    path("aanbieders/<int:pk>/gezinnen/", views.provider_families, name="provider_families"),
 ]

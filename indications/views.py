@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intake.models import Client
+from openhouse.models import Provider
 from samen.decorators import role_required
 from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF
 
@@ -57,3 +58,22 @@ def follow_up(request, pk):
         return redirect("indications:client", pk=indication.client_id)
     messages.success(request, _("Follow-up registered: plan the triage with the family."))
     return redirect("intake:detail", pk=support_request.pk)
+
+
+@role_required(WIJ_STAFF, TEAM_LEAD)
+def provider_families(request, pk):
+    """A stopping provider's families with running indications, per WIJ team (printable),
+    so the teams can pick every one of them up."""
+    provider = get_object_or_404(Provider, pk=pk)
+    indications = (
+        Indication.objects.visible_to(request.user)
+        .running()
+        .filter(provider=provider)
+        .select_related("client__team", "product")
+        .order_by("client__team__name", "client__last_name", "end_on")
+    )
+    return render(
+        request,
+        "indications/provider_families.html",
+        {"provider": provider, "indications": indications},
+    )

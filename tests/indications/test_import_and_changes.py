@@ -268,3 +268,18 @@ def test_wij_staff_cannot_import(client, intake_worker):
     intake_worker.save()
     client.force_login(intake_worker)
     assert client.get("/admin/indications/indication/import/", follow=True).status_code == 403
+
+
+def test_the_families_of_a_stopping_provider_are_listed_per_team(
+    client, intake_worker, official, beijum
+):
+    provider = ProviderFactory(name="Stoppende Zorg")
+    running = IndicationFactory(client__team=beijum, provider=provider, end_on=D(2030, 6, 30))
+    services.provider_stop(provider=provider, stops_on=D(2029, 1, 1), user=official)
+    client.force_login(intake_worker)
+    html = client.get("/werk/").content.decode()
+    assert f"/aanbieders/{provider.pk}/gezinnen/" in html
+    html = client.get(f"/aanbieders/{provider.pk}/gezinnen/").content.decode()
+    assert running.client.full_name in html and "WIJ Beijum" in html
+    client.force_login(official)  # officials see no client data
+    assert client.get(f"/aanbieders/{provider.pk}/gezinnen/").status_code == 403
