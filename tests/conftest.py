@@ -4,8 +4,9 @@ on PostgreSQL and Redis for real."""
 import pytest
 from django.conf import settings
 
+from intake.models import TeamMember
 from samen import roles
-from tests.factories import UserFactory
+from tests.factories import PostcodeAreaFactory, TeamFactory, UserFactory
 
 
 def pytest_configure(config):
@@ -19,13 +20,25 @@ def pytest_configure(config):
 
 
 @pytest.fixture
-def intake_worker(db):
-    return UserFactory(role=roles.WIJ_STAFF, username="intake", first_name="Ilse")
+def beijum(db):
+    """The WIJ team of the intake worker and the team lead, serving postcode area 9735."""
+    team = TeamFactory(name="WIJ Beijum")
+    PostcodeAreaFactory(digits="9735", team=team)
+    return team
 
 
 @pytest.fixture
-def team_lead(db):
-    return UserFactory(role=roles.TEAM_LEAD, username="teamlead", first_name="Tom")
+def intake_worker(beijum):
+    user = UserFactory(role=roles.WIJ_STAFF, username="intake", first_name="Ilse")
+    TeamMember.objects.create(user=user, team=beijum)
+    return user
+
+
+@pytest.fixture
+def team_lead(beijum):
+    user = UserFactory(role=roles.TEAM_LEAD, username="teamlead", first_name="Tom")
+    TeamMember.objects.create(user=user, team=beijum)
+    return user
 
 
 @pytest.fixture
@@ -42,3 +55,14 @@ def provider_user(db):
 def outsider(db):
     """Signed in, but with no role at all."""
     return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def empty_queue():
+    """Broker tests start and end with an empty queue, so no message of one test (such as
+    the e-mail task a job enqueues after commit) is consumed by another test's worker."""
+    from samen.celery import app
+
+    app.control.purge()
+    yield
+    app.control.purge()

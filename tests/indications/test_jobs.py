@@ -135,11 +135,30 @@ def test_a_run_that_fails_halfway_leaves_nothing_and_the_rerun_does_it_all(beiju
 
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
-def test_the_job_runs_through_the_real_broker_and_a_real_worker(beijum):
+def test_the_job_runs_through_the_real_broker_and_a_real_worker(beijum, empty_queue):
     IndicationFactory(client__team=beijum, end_on=D(2027, 1, 31))
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         result = tasks.flag_expiring.delay("2026-11-22")
         counts = result.get(timeout=30)
+        # The e-mail task it enqueued after commit runs on the same worker.
+        _wait_for(
+            lambda: (
+                JobRun.objects.filter(job="indications.email_notices")
+                .exclude(outcome="running")
+                .exists()
+            )
+        )
     assert counts == {"flagged": 1, "tasks": 1, "notices": 1}
     assert Indication.objects.get().status == "ending_soon"
     assert JobRun.objects.filter(job="indications.flag_expiring", outcome="succeeded").exists()
+
+
+def _wait_for(condition, seconds=20):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")

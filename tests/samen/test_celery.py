@@ -10,7 +10,7 @@ from samen.celery import app
 pytestmark = pytest.mark.broker
 
 
-def test_a_task_goes_through_redis_to_a_worker_and_back():
+def test_a_task_goes_through_redis_to_a_worker_and_back(empty_queue):
     assert settings.CELERY_BROKER_URL.startswith("redis://")
     assert app.conf.task_always_eager is False
     assert app.conf.task_acks_late is True
