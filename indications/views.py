@@ -31,6 +31,7 @@ def client_detail(request, pk):
         Indication.objects.visible_to(request.user)
         .filter(client=client)
         .select_related("product", "provider", "follow_up_request")
+        .prefetch_related("end_evaluations")
         .order_by("start_on")
     )
     return render(

@@ -49,6 +49,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Weigh exceptions after the Open House closed."),
     ),
     NavItem(
+        "openhouse:dashboard",
+        _("My clients"),
+        (PROVIDER,),
+        _("Your clients' indications ending, end-evaluations due and overdue."),
+    ),
+    NavItem(
         "referrals:phasing",
         _("Phasing"),
         EVERYONE,

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("intake.urls")),
     path("", include("triage.urls")),
     path("", include("indications.urls")),
+    path("", include("openhouse.urls")),
 ]

@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import health_report
+from .roles import PROVIDER, user_role
 
 
 @login_not_required
@@ -17,5 +18,8 @@ def health(request):
 
 
 def home(request):
-    """The start page: what this user's role can do, one click away."""
+    """The start page: what this user's role can do, one click away. Providers start in
+    their portal."""
+    if user_role(request.user) == PROVIDER:
+        return redirect("openhouse:dashboard")
     return render(request, "samen/home.html")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "openhouse"
+
+urlpatterns = [
+    path("portaal/", views.dashboard, name="dashboard"),
+    path("portaal/indicaties/<int:pk>/", views.indication, name="indication"),
+    path("eindevaluaties/<int:pk>/download/", views.download, name="download"),
+]

@@ -1,0 +1,100 @@
+from dateutil.relativedelta import relativedelta
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indications.models import Indication, ProviderNotice
+from samen.decorators import role_required
+from samen.forms import add_validation_errors
+from samen.roles import OFFICIAL, PROVIDER, TEAM_LEAD, WIJ_STAFF
+
+from . import services
+from .forms import EndEvaluationForm
+from .models import EndEvaluation
+
+provider_only = role_required(PROVIDER)
+
+
+def _indications(request):
+    return Indication.objects.visible_to(request.user).select_related("product", "client")
+
+
+@provider_only
+def dashboard(request):
+    """My clients' indications ending in the coming months, end-evaluations due and overdue."""
+    today = timezone.localdate()
+    mine = _indications(request).running()
+    ending = mine.filter(end_on__lt=today + relativedelta(months=6)).order_by("end_on")[:200]
+    overdue = mine.evaluation_overdue(today).order_by("evaluation_due_on")[:200]
+    membership = getattr(request.user, "provider_membership", None)
+    notices = (
+        ProviderNotice.objects.filter(provider_id=membership.provider_id).select_related(
+            "indication__product"
+        )[:20]
+        if membership
+        else []
+    )
+    return render(
+        request,
+        "openhouse/dashboard.html",
+        {
+            "provider": membership.provider if membership else None,
+            "ending": ending,
+            "overdue": overdue,
+            "notices": notices,
+            "today": today,
+        },
+    )
+
+
+@provider_only
+def indication(request, pk):
+    indication = get_object_or_404(_indications(request), pk=pk)
+    form = EndEvaluationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation = services.end_evaluation_upload(
+                indication=indication, upload=form.cleaned_data["document"], user=request.user
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            if evaluation.on_time:
+                messages.success(request, _("End-evaluation received, on time. Thank you."))
+            else:
+                messages.warning(
+                    request,
+                    _("End-evaluation received, but later than 2 months before the end date."),
+                )
+            return redirect("openhouse:indication", pk=pk)
+    evaluations = indication.end_evaluations.select_related("uploaded_by", "read_by")
+    return render(
+        request,
+        "openhouse/indication.html",
+        {"indication": indication, "form": form, "evaluations": evaluations},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@role_required(PROVIDER, WIJ_STAFF, TEAM_LEAD, OFFICIAL)
+def download(request, pk):
+    """Only through this view, for those who may see the indication; always as attachment."""
+    evaluation = get_object_or_404(
+        EndEvaluation.objects.filter(indication__in=Indication.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    try:
+        handle = evaluation.document.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evaluation.original_name,
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
