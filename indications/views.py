@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intake.models import Client
+from openhouse.forms import HandoverNoteForm
 from openhouse.models import Provider
 from samen.decorators import role_required
 from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF
@@ -31,7 +32,7 @@ def client_detail(request, pk):
         Indication.objects.visible_to(request.user)
         .filter(client=client)
         .select_related("product", "provider", "follow_up_request")
-        .prefetch_related("end_evaluations")
+        .prefetch_related("end_evaluations", "handover_notes__author")
         .order_by("start_on")
     )
     return render(
@@ -42,6 +43,7 @@ def client_detail(request, pk):
             "timeline": timeline(indications, today=timezone.localdate()),
             "requests": client.support_requests.select_related("team").order_by("-received_at"),
             "today": timezone.localdate(),
+            "note_form": HandoverNoteForm(),
         },
     )
 

@@ -10,3 +10,20 @@ class EndEvaluationForm(StyledFormMixin, forms.Form):
         help_text=_("A PDF document, at most 20 MB. A new upload becomes a new version."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
+
+
+class HandoverNoteForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Message about the handover"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StopForm(StyledFormMixin, forms.Form):
+    stops_on = forms.DateField(
+        label=_("We stop on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "We stop delivering these products; WIJ picks up our clients with running indications."
+        )
+    )

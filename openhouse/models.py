@@ -130,3 +130,36 @@ class EndEvaluation(models.Model):
 
     def __str__(self):
         return f"{self.indication} v{self.version}"
+
+
+class HandoverNote(models.Model):
+    """Warme overdracht: a short message thread per indication between provider and WIJ
+    ("the family has an appointment at WIJ on ...")."""
+
+    class Side(models.TextChoices):
+        PROVIDER = "provider", _("provider")
+        WIJ = "wij", _("WIJ")
+
+    indication = models.ForeignKey(
+        "indications.Indication",
+        on_delete=models.CASCADE,
+        related_name="handover_notes",
+        verbose_name=_("indication"),
+    )
+    side = models.CharField(_("from"), max_length=10, choices=Side.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handover note")
+        verbose_name_plural = _("handover notes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_side_display()}: {self.text[:40]}"

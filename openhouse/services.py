@@ -1,12 +1,19 @@
 """Provider portal steps that change state."""
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indications.models import Indication
+from indications.services import provider_stop
+from samen.roles import OFFICIAL, PROVIDER, user_role
 
-from .models import EndEvaluation
+from .models import EndEvaluation, HandoverNote
 from .uploads import validate_pdf
 
 
@@ -33,3 +40,50 @@ def end_evaluation_upload(*, indication: Indication, upload, user) -> EndEvaluat
     evaluation._history_user = user
     evaluation.save()
     return evaluation
+
+
+def handover_note_post(*, indication: Indication, user, text: str):
+    """A message in the warm-handover thread; the side follows from the user's role."""
+
+    if not text.strip():
+        raise ValidationError({"text": _("Write a message.")})
+    side = HandoverNote.Side.PROVIDER if user_role(user) == PROVIDER else HandoverNote.Side.WIJ
+    return HandoverNote.objects.create(
+        indication=indication, side=side, author=user, text=text.strip()
+    )
+
+
+@transaction.atomic
+def provider_report_stop(*, provider, stops_on, user) -> dict:
+    """A provider reports in the portal that it stops: the same rule as an official's
+    record (every running indication flagged for WIJ pick-up), and the municipality is told."""
+
+    if stops_on < timezone.localdate():
+        raise ValidationError({"stops_on": _("The stop date cannot be in the past.")})
+    counts = provider_stop(provider=provider, stops_on=stops_on, user=user)
+    officials = list(
+        get_user_model()
+        .objects.filter(groups__name=OFFICIAL, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if officials:
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=_("Basis jeugdhulp: %(provider)s stops on %(date)s")
+                % {"provider": provider.name, "date": stops_on.strftime("%d-%m-%Y")},
+                message=_(
+                    "%(provider)s (AGB %(agb)s) reported in the portal that it stops on %(date)s. "
+                    "%(count)s families with running indications are on the WIJ teams' worklists."
+                )
+                % {
+                    "provider": provider.name,
+                    "agb": provider.agb_code,
+                    "date": stops_on.strftime("%d-%m-%Y"),
+                    "count": counts["tasks"],
+                },
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=sorted(set(officials)),
+            )
+        )
+    return counts

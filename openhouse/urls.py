@@ -8,4 +8,6 @@ urlpatterns = [
     path("portaal/", views.dashboard, name="dashboard"),
     path("portaal/indicaties/<int:pk>/", views.indication, name="indication"),
     path("eindevaluaties/<int:pk>/download/", views.download, name="download"),
+    path("indicaties/<int:pk>/overdracht/", views.handover_note, name="handover_note"),
+    path("portaal/we-stoppen/", views.stop, name="stop"),
 ]

@@ -5,14 +5,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from indications.models import Indication, ProviderNotice
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
-from samen.roles import OFFICIAL, PROVIDER, TEAM_LEAD, WIJ_STAFF
+from samen.roles import OFFICIAL, PROVIDER, TEAM_LEAD, WIJ_STAFF, user_role
 
 from . import services
-from .forms import EndEvaluationForm
+from .forms import EndEvaluationForm, HandoverNoteForm, StopForm
 from .models import EndEvaluation
 
 provider_only = role_required(PROVIDER)
@@ -74,7 +75,13 @@ def indication(request, pk):
     return render(
         request,
         "openhouse/indication.html",
-        {"indication": indication, "form": form, "evaluations": evaluations},
+        {
+            "indication": indication,
+            "form": form,
+            "evaluations": evaluations,
+            "notes": indication.handover_notes.select_related("author"),
+            "note_form": HandoverNoteForm(),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -98,3 +105,49 @@ def download(request, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@role_required(PROVIDER, WIJ_STAFF, TEAM_LEAD)
+@require_POST
+def handover_note(request, pk):
+    """Post in the warm-handover thread of an indication (provider or WIJ)."""
+    indication = get_object_or_404(Indication.objects.visible_to(request.user), pk=pk)
+    form = HandoverNoteForm(request.POST)
+    if form.is_valid():
+        services.handover_note_post(
+            indication=indication, user=request.user, text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("Message sent."))
+    else:
+        messages.error(request, _("Write a message."))
+    if user_role(request.user) == PROVIDER:
+        return redirect("openhouse:indication", pk=pk)
+    return redirect("indications:client", pk=indication.client_id)
+
+
+@provider_only
+def stop(request):
+    """We stoppen: the provider reports its stop date."""
+    membership = getattr(request.user, "provider_membership", None)
+    if membership is None:
+        raise Http404
+    form = StopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = services.provider_report_stop(
+                provider=membership.provider,
+                stops_on=form.cleaned_data["stops_on"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your stop is recorded. WIJ picks up %(count)s families; the municipality is told."
+                )
+                % {"count": counts["tasks"]},
+            )
+            return redirect("openhouse:dashboard")
+    return render(request, "openhouse/stop.html", {"form": form, "provider": membership.provider})

@@ -158,3 +158,52 @@ def test_a_provider_user_without_a_provider_sees_nothing(client, beijum):
     client.force_login(user)
     html = client.get("/portaal/").content.decode()
     assert "nog niet aan een aanbieder gekoppeld" in html
+
+
+@time_machine.travel(NOW)
+def test_the_warm_handover_thread_between_provider_and_wij(client, two_providers, intake_worker):
+    _a, user_a, ind_a = two_providers["a"]
+    _b, user_b, _ind_b = two_providers["b"]
+    client.force_login(user_a)
+    response = client.post(
+        f"/indicaties/{ind_a.pk}/overdracht/",
+        {"text": "Het gezin heeft op 3 december een afspraak bij WIJ."},
+    )
+    assert response.status_code == 302
+    client.force_login(intake_worker)
+    html = client.get(f"/jeugdigen/{ind_a.client_id}/").content.decode()
+    assert "afspraak bij WIJ" in html
+    client.post(f"/indicaties/{ind_a.pk}/overdracht/", {"text": "Dank u, wij bellen het gezin."})
+    client.force_login(user_a)
+    html = client.get(f"/portaal/indicaties/{ind_a.pk}/").content.decode()
+    assert "Dank u, wij bellen het gezin." in html
+    # Provider B can neither read nor post in A's thread.
+    client.force_login(user_b)
+    assert client.post(f"/indicaties/{ind_a.pk}/overdracht/", {"text": "x"}).status_code == 404
+    assert ind_a.handover_notes.count() == 2
+
+
+@time_machine.travel(NOW)
+def test_we_stop_flags_the_families_and_tells_the_municipality(
+    client, two_providers, official, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from indications.models import Task
+
+    official.email = "beleid@groningen.example.invalid"
+    official.save()
+    a, user_a, ind_a = two_providers["a"]
+    client.force_login(user_a)
+    assert (
+        client.post("/portaal/we-stoppen/", {"stops_on": "2026-01-01", "confirm": "on"}).status_code
+        == 200
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/portaal/we-stoppen/", {"stops_on": "2027-01-01", "confirm": "on"})
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert (a.status, a.stops_on) == ("stopping", datetime.date(2027, 1, 1))
+    assert list(Task.objects.values_list("indication_id", flat=True)) == [ind_a.pk]
+    assert len(mail.outbox) == 1 and "beleid@groningen.example.invalid" in mail.outbox[0].to
+    assert "Aanbieder A" in mail.outbox[0].subject
