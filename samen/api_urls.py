@@ -8,6 +8,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from intake import api as intake_api
+from openhouse import api as openhouse_api
 from referrals import api as referrals_api
 
 urlpatterns = [
@@ -15,6 +16,12 @@ urlpatterns = [
     path("products/", referrals_api.ProductList.as_view(), name="products"),
     path("routes/", referrals_api.RouteList.as_view(), name="routes"),
     path("referrals/", intake_api.ReferralCreate.as_view(), name="referrals"),
+    path("indications/", openhouse_api.IndicationList.as_view(), name="indications"),
+    path(
+        "indications/<int:pk>/end-evaluations/",
+        openhouse_api.EndEvaluationUpload.as_view(),
+        name="end_evaluations",
+    ),
 ]
 
 for pattern in urlpatterns:

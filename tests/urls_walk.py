@@ -10,9 +10,9 @@ SAMPLE = {"int": "1", "str": "x", "slug": "x", "uuid": str(uuid.UUID(int=1)), "p
 ROUTE_PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 
 
-def _piece(pattern) -> str | None:
+def _piece(pattern, sample=SAMPLE) -> str | None:
     if isinstance(pattern, RoutePattern):
-        return ROUTE_PARAM.sub(lambda m: SAMPLE.get(m["conv"] or "str", "1"), str(pattern))
+        return ROUTE_PARAM.sub(lambda m: sample.get(m["conv"] or "str", "1"), str(pattern))
     if isinstance(pattern, RegexPattern):
         regex = pattern._regex
         if "(?P<" in regex or "(" in regex:
@@ -21,14 +21,16 @@ def _piece(pattern) -> str | None:
     return None
 
 
-def all_paths(resolver=None, prefix="/"):
-    """Yield (path, name) for every pattern whose parameters we can fill."""
+def all_paths(resolver=None, prefix="/", *, int_value="1"):
+    """Yield (path, name) for every pattern whose parameters we can fill; integer
+    parameters get `int_value` (e.g. another provider's object id)."""
     resolver = resolver or get_resolver()
+    sample = {**SAMPLE, "int": str(int_value)}
     for entry in resolver.url_patterns:
-        piece = _piece(entry.pattern)
+        piece = _piece(entry.pattern, sample)
         if piece is None:
             continue
         if isinstance(entry, URLResolver):
-            yield from all_paths(entry, prefix + piece)
+            yield from all_paths(entry, prefix + piece, int_value=int_value)
         elif isinstance(entry, URLPattern):
             yield prefix + piece, entry.name

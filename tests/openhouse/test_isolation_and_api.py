@@ -1,0 +1,135 @@
+"""A provider reaches no other provider's indication, client, document or thread, by any
+URL or API call (guessed ids included); the API with tokens of two providers."""
+
+import datetime
+
+import jsonschema
+import pytest
+import time_machine
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.authtoken.models import Token
+from weasyprint import HTML
+
+from openhouse.models import EndEvaluation, HandoverNote
+from tests.factories import IndicationFactory, ProviderFactory, SupportRequestFactory, UserFactory
+from tests.urls_walk import all_paths
+
+pytestmark = pytest.mark.django_db
+NOW = datetime.datetime(2026, 11, 22, 10, 0, tzinfo=datetime.UTC)
+PDF = HTML(string="<p>Eindevaluatie</p>").write_pdf()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def world(beijum):
+    providers = {}
+    for key, agb in (("a", "73990201"), ("b", "73990202")):
+        provider = ProviderFactory(name=f"Aanbieder {key.upper()}", agb_code=agb)
+        user = UserFactory(role="aanbieder", username=f"api-{key}")
+        provider.memberships.create(user=user)
+        indication = IndicationFactory(
+            client__team=beijum, provider=provider, end_on=datetime.date(2027, 3, 31)
+        )
+        evaluation = EndEvaluation.objects.create(
+            indication=indication,
+            version=1,
+            original_name="e.pdf",
+            uploaded_by=user,
+            uploaded_at=NOW,
+            on_time=True,
+            document=SimpleUploadedFile("e.pdf", PDF),
+        )
+        HandoverNote.objects.create(
+            indication=indication, side="provider", author=user, text=f"geheim-{key}"
+        )
+        request = SupportRequestFactory(team=beijum, clients=[indication.client])
+        providers[key] = {
+            "provider": provider,
+            "user": user,
+            "indication": indication,
+            "evaluation": evaluation,
+            "request": request,
+            "token": Token.objects.create(user=user).key,
+        }
+    return providers
+
+
+@time_machine.travel(NOW)
+def test_no_url_shows_provider_b_anything_of_a(client, world):
+    a, b = world["a"], world["b"]
+    client.force_login(b["user"])
+    secrets = [a["indication"].client.full_name, "geheim-a", a["evaluation"].original_name]
+    ids = {a["indication"].pk, a["evaluation"].pk, a["indication"].client_id, a["request"].pk}
+    checked = 0
+    for object_id in ids:
+        for path, _name in all_paths(int_value=object_id):
+            if f"/{object_id}/" not in path or path.startswith("/admin/"):
+                continue
+            for method in ("get", "post"):
+                response = getattr(client, method)(path)
+                checked += 1
+                assert response.status_code in (302, 400, 403, 404, 405), (
+                    method,
+                    path,
+                    response.status_code,
+                )
+                body = b"" if response.streaming else response.content
+                assert not any(secret.encode() in body for secret in secrets), (method, path)
+    assert checked > 40
+    assert HandoverNote.objects.filter(indication=a["indication"]).count() == 1
+    assert EndEvaluation.objects.filter(indication=a["indication"]).count() == 1
+
+
+def api(client, token):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {token}"
+    return client
+
+
+@time_machine.travel(NOW)
+def test_each_token_sees_only_its_providers_indications_matching_the_schema(
+    client, world, official
+):
+    client.force_login(official)
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    client.logout()
+    body_schema = schema["paths"]["/api/v1/indications/"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]
+    for key, other in (("a", "b"), ("b", "a")):
+        response = api(client, world[key]["token"]).get("/api/v1/indications/")
+        assert response.status_code == 200
+        body = response.json()
+        jsonschema.validate(body, {**body_schema, "components": schema["components"]})
+        assert [row["id"] for row in body["results"]] == [world[key]["indication"].pk]
+        assert world[other]["indication"].client.full_name not in response.content.decode()
+
+
+@time_machine.travel(NOW)
+def test_uploading_through_the_api(client, world):
+    a, b = world["a"], world["b"]
+    api(client, a["token"])
+    url = f"/api/v1/indications/{a['indication'].pk}/end-evaluations/"
+    response = client.post(url, {"document": SimpleUploadedFile("v2.pdf", PDF)})
+    assert response.status_code == 201, response.content
+    assert response.json()["version"] == 2 and response.json()["on_time"] is True
+    bad = client.post(url, {"document": SimpleUploadedFile("x.pdf", b"<html></html>")})
+    assert bad.status_code == 400 and "document" in bad.json()
+    # A's token on B's indication: 404, nothing stored.
+    other = client.post(
+        f"/api/v1/indications/{b['indication'].pk}/end-evaluations/",
+        {"document": SimpleUploadedFile("v.pdf", PDF)},
+    )
+    assert other.status_code == 404
+    assert EndEvaluation.objects.filter(indication=b["indication"]).count() == 1
+
+
+def test_wij_staff_tokens_cannot_use_the_provider_api(client, world, intake_worker):
+    token = Token.objects.create(user=intake_worker).key
+    assert api(client, token).get("/api/v1/indications/").status_code == 403
+    client.defaults.pop("HTTP_AUTHORIZATION")
+    assert client.get("/api/v1/indications/").status_code == 401
