@@ -87,3 +87,10 @@ def provider_report_stop(*, provider, stops_on, user) -> dict:
             )
         )
     return counts
+
+
+def end_evaluation_mark_read(*, evaluation: EndEvaluation, user) -> None:
+    """The first WIJ worker who opens an end-evaluation is recorded as its reader."""
+    EndEvaluation.objects.filter(pk=evaluation.pk, read_by__isnull=True).update(
+        read_by=user, read_at=timezone.now()
+    )

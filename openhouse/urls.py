@@ -10,4 +10,5 @@ urlpatterns = [
     path("eindevaluaties/<int:pk>/download/", views.download, name="download"),
     path("indicaties/<int:pk>/overdracht/", views.handover_note, name="handover_note"),
     path("portaal/we-stoppen/", views.stop, name="stop"),
+    path("portaal/api-sleutel/", views.api_key, name="api_key"),
 ]

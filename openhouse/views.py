@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
 
 from indications.models import Indication, ProviderNotice
 from samen.decorators import role_required
@@ -14,7 +15,7 @@ from samen.roles import OFFICIAL, PROVIDER, TEAM_LEAD, WIJ_STAFF, user_role
 
 from . import services
 from .forms import EndEvaluationForm, HandoverNoteForm, StopForm
-from .models import EndEvaluation
+from .models import EndEvaluation, HandoverNote
 
 provider_only = role_required(PROVIDER)
 
@@ -38,6 +39,11 @@ def dashboard(request):
         if membership
         else []
     )
+    wij_messages = (
+        HandoverNote.objects.filter(side=HandoverNote.Side.WIJ, indication__in=mine)
+        .select_related("indication__client", "indication__product")
+        .order_by("-created_at")[:10]
+    )
     return render(
         request,
         "openhouse/dashboard.html",
@@ -46,6 +52,7 @@ def dashboard(request):
             "ending": ending,
             "overdue": overdue,
             "notices": notices,
+            "wij_messages": wij_messages,
             "today": today,
         },
     )
@@ -97,6 +104,8 @@ def download(request, pk):
         handle = evaluation.document.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    if user_role(request.user) in (WIJ_STAFF, TEAM_LEAD):
+        services.end_evaluation_mark_read(evaluation=evaluation, user=request.user)
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -151,3 +160,16 @@ def stop(request):
             )
             return redirect("openhouse:dashboard")
     return render(request, "openhouse/stop.html", {"form": form, "provider": membership.provider})
+
+
+@provider_only
+def api_key(request):
+    """The API key of this provider user, for the provider's own system. Shown once, when
+    made; making a new one revokes the old one."""
+    new_key = None
+    if request.method == "POST":
+        Token.objects.filter(user=request.user).delete()
+        new_key = Token.objects.create(user=request.user).key
+        messages.success(request, _("A new API key is made; the old one no longer works."))
+    has_key = new_key is not None or Token.objects.filter(user=request.user).exists()
+    return render(request, "openhouse/api_key.html", {"new_key": new_key, "has_key": has_key})

@@ -133,3 +133,26 @@ def test_wij_staff_tokens_cannot_use_the_provider_api(client, world, intake_work
     assert api(client, token).get("/api/v1/indications/").status_code == 403
     client.defaults.pop("HTTP_AUTHORIZATION")
     assert client.get("/api/v1/indications/").status_code == 401
+
+
+@time_machine.travel(NOW)
+def test_a_provider_makes_its_key_and_wij_reading_is_recorded(client, world, intake_worker):
+    a = world["a"]
+    client.force_login(a["user"])
+    response = client.post("/portaal/api-sleutel/")
+    new_key = Token.objects.get(user=a["user"]).key
+    assert new_key != a["token"] and new_key in response.content.decode()
+    assert new_key not in client.get("/portaal/api-sleutel/").content.decode()  # shown once
+    client.logout()
+    assert api(client, a["token"]).get("/api/v1/indications/").status_code == 401  # old key revoked
+    assert api(client, new_key).get("/api/v1/indications/").status_code == 200
+    client.defaults.pop("HTTP_AUTHORIZATION")
+    client.force_login(intake_worker)
+    client.get(f"/eindevaluaties/{a['evaluation'].pk}/download/")
+    a["evaluation"].refresh_from_db()
+    assert a["evaluation"].read_by == intake_worker
+    HandoverNote.objects.create(
+        indication=a["indication"], side="wij", author=intake_worker, text="Afspraak gepland."
+    )
+    client.force_login(a["user"])
+    assert "Afspraak gepland." in client.get("/portaal/").content.decode()
