@@ -4,10 +4,11 @@ import datetime
 import random
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from intake.models import Client
-from openhouse.models import Provider
+from openhouse.models import Provider, ProviderMembership
 from referrals.models import Product
 
 from . import services
@@ -35,6 +36,11 @@ def seed_indications(*, count: int = 150, today: datetime.date | None = None) ->
         )
         provider.products.set(products)
         providers.append(provider)
+    demo_provider_user = get_user_model().objects.filter(username="aanbieder").first()
+    if demo_provider_user:
+        ProviderMembership.objects.get_or_create(
+            user=demo_provider_user, defaults={"provider": providers[0]}
+        )
     if Indication.objects.exists():
         return 0
     rng = random.Random(11)  # noqa: S311 - demo data
@@ -51,4 +57,5 @@ def seed_indications(*, count: int = 150, today: datetime.date | None = None) ->
         )
     services.indications_end(on_date=today)
     services.indications_flag_expiring(on_date=today)
+    services.indications_check_evaluations(on_date=today)
     return len(clients)

@@ -2,6 +2,7 @@
 without duplicates, and refuses production."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from indications.models import Indication, Task
@@ -30,6 +31,9 @@ def test_it_loads_the_demo_and_can_run_again(capsys):
         "contacted",
     }
     assert Indication.objects.count() == 12
+    # The demo provider account sees its own clients in the portal.
+    provider_user = get_user_model().objects.get(username="aanbieder")
+    assert provider_user.provider_membership.provider.name == "Zorg Noord Jeugd"
     assert Task.objects.count() == Indication.objects.filter(status="ending_soon").count()
     counts = (
         Client.objects.count(),
