@@ -34,7 +34,10 @@ def test_it_loads_the_demo_and_can_run_again(capsys):
     # The demo provider account sees its own clients in the portal.
     provider_user = get_user_model().objects.get(username="aanbieder")
     assert provider_user.provider_membership.provider.name == "Zorg Noord Jeugd"
-    assert Task.objects.count() == Indication.objects.filter(status="ending_soon").count()
+    assert (
+        Task.objects.filter(kind="plan_triage").count()
+        == Indication.objects.filter(status="ending_soon").count()
+    )
     counts = (
         Client.objects.count(),
         SupportRequest.objects.count(),
