@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from intake.models import Client
-from intake.services import client_create, team_for_postcode
+from intake.models import Client, PostcodeArea
+from intake.services import client_create
 from openhouse.models import Provider
 from referrals.models import Product, ReferrerType
 from samen.identifiers import normalize_bsn, normalize_postcode
@@ -92,17 +92,28 @@ def import_indications_csv(text: str) -> ImportResult:
             )
         )
         return result
+    # Reference data and what is already registered, read once: no query per line.
     products = {p.code: p for p in Product.objects.all()}
     providers = {p.agb_code: p for p in Provider.objects.all()}
+    areas = {a.digits: a.team for a in PostcodeArea.objects.select_related("team")}
     rows = []
     for number, raw in enumerate(reader, start=2):
         row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
-        rows.append(_validate(number, row, products, providers, result.errors))
-    _check_overlaps(rows, result.errors)
+        rows.append(_validate(number, row, products, providers, areas, result.errors))
+    bsns = {row["bsn"] for row in rows if row["bsn"]}
+    known = {c.bsn: c for c in Client.objects.filter(bsn__in=bsns)}
+    for number, row in enumerate(rows, start=2):
+        if row["bsn"] and row["team"] is None and row["bsn"] not in known:
+            result.errors.append(
+                LineError(
+                    number, "postcode", _("a new child needs a postcode in a WIJ team's area")
+                )
+            )
+    _check_overlaps(rows, bsns, result.errors)
     if result.errors:
+        result.errors.sort(key=lambda error: error.line)
         return result
     with transaction.atomic():
-        known = {c.bsn: c for c in Client.objects.filter(bsn__in=[r["bsn"] for r in rows])}
         for row in rows:
             client = known.get(row["bsn"])
             if client is None:
@@ -129,7 +140,7 @@ def import_indications_csv(text: str) -> ImportResult:
     return result
 
 
-def _validate(number, row, products, providers, errors) -> dict:
+def _validate(number, row, products, providers, areas, errors) -> dict:
     def fail(field_name, reason):
         errors.append(LineError(number, field_name, str(reason)))
 
@@ -171,21 +182,20 @@ def _validate(number, row, products, providers, errors) -> dict:
     if row.get("postcode"):
         try:
             clean["postcode"] = normalize_postcode(row["postcode"])
-            clean["team"] = team_for_postcode(clean["postcode"])
+            clean["team"] = areas.get(clean["postcode"][:4])
         except ValidationError as exc:
             fail("postcode", exc.messages[0])
-    if (
-        clean["bsn"]
-        and clean["team"] is None
-        and not Client.objects.filter(bsn=clean["bsn"]).exists()
-    ):
-        fail("postcode", _("a new child needs a postcode in a WIJ team's area"))
     return clean
 
 
-def _check_overlaps(rows, errors):
+def _check_overlaps(rows, bsns, errors):
     """Two indications of one child for one product may not overlap (in the file or with
     one already registered, other than the same allocation again)."""
+    registered: dict[tuple, list] = {}
+    for ind in Indication.objects.filter(client__bsn__in=bsns).values(
+        "client__bsn", "product_id", "provider_id", "start_on", "end_on"
+    ):
+        registered.setdefault((ind["client__bsn"], ind["product_id"]), []).append(ind)
     seen = {}
     for number, row in enumerate(rows, start=2):
         if not all(isinstance(row.get(k), datetime.date) for k in ("start", "end")) or not row.get(
@@ -204,13 +214,17 @@ def _check_overlaps(rows, errors):
                     )
                 )
         seen.setdefault(key, []).append((number, row["start"], row["end"]))
-        existing = Indication.objects.filter(
-            client__bsn=row.get("bsn"),
-            product=row["product"],
-            start_on__lte=row["end"],
-            end_on__gte=row["start"],
-        ).exclude(provider=row.get("provider"), start_on=row["start"])
-        if existing.exists():
+        # The same allocation again (same provider and start) is not an overlap: it is
+        # the same indication, imported twice.
+        provider_pk = row["provider"].pk if row.get("provider") else None
+        clashes = [
+            ind
+            for ind in registered.get(key, [])
+            if ind["start_on"] <= row["end"]
+            and row["start"] <= ind["end_on"]
+            and (ind["provider_id"], ind["start_on"]) != (provider_pk, row["start"])
+        ]
+        if clashes:
             errors.append(
                 LineError(
                     number,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from referrals.models import ReferrerOrganisation, ReferrerType
 from referrals.phasing import RouteStatus, route_status
@@ -26,6 +27,13 @@ from .models import (
 
 class ConflictError(Exception):
     """Someone else saved this request since it was opened (optimistic locking)."""
+
+
+# What every page says on a ConflictError (lazy: translated when shown, not at import).
+CONFLICT_MESSAGE = gettext_lazy(
+    "Someone else saved this request in the meantime. Nothing of yours was saved: "
+    "check the current values below and save again."
+)
 
 
 def team_for_postcode(postcode: str) -> Team | None:
@@ -171,7 +179,8 @@ def support_request_register_for_child(
     )
 
 
-def _locked(support_request_id: int, expected_version: int) -> SupportRequest:
+def support_request_lock(support_request_id: int, expected_version: int) -> SupportRequest:
+    """Lock the request row and check it is still the version the user saw."""
     # Two workers may save the same request at once: lock the row, then compare versions,
     # so the second save is refused instead of silently overwriting the first.
     current = SupportRequest.objects.select_for_update().get(pk=support_request_id)
@@ -180,7 +189,8 @@ def _locked(support_request_id: int, expected_version: int) -> SupportRequest:
     return current
 
 
-def _save(support_request: SupportRequest, user) -> SupportRequest:
+def support_request_save(support_request: SupportRequest, user) -> SupportRequest:
+    """Save a locked request as its next version, validated, with the user in its history."""
     support_request.version += 1
     support_request._history_user = user
     support_request.full_clean(exclude=["household", "team"])
@@ -193,10 +203,10 @@ def support_request_update(
     *, support_request_id: int, expected_version: int, user, changes: dict
 ) -> SupportRequest:
     """Change editable fields of a request; refuse when someone saved in between."""
-    current = _locked(support_request_id, expected_version)
+    current = support_request_lock(support_request_id, expected_version)
     for field, value in changes.items():
         setattr(current, field, value)
-    return _save(current, user)
+    return support_request_save(current, user)
 
 
 @transaction.atomic
@@ -204,7 +214,7 @@ def support_request_record_contact(
     *, support_request_id: int, expected_version: int, user, contacted_on: datetime.date
 ) -> SupportRequest:
     """First contact with the family (the 5-working-day promise)."""
-    current = _locked(support_request_id, expected_version)
+    current = support_request_lock(support_request_id, expected_version)
     if contacted_on > timezone.localdate():
         raise ValidationError({"contacted_on": _("The date of contact cannot be in the future.")})
     if contacted_on < timezone.localdate(current.received_at):
@@ -214,37 +224,37 @@ def support_request_record_contact(
     current.first_contact_on = contacted_on
     if current.status == SupportRequest.Status.REGISTERED:
         current.status = SupportRequest.Status.CONTACTED
-    return _save(current, user)
+    return support_request_save(current, user)
 
 
 @transaction.atomic
 def support_request_assign(
     *, support_request_id: int, expected_version: int, user, worker
 ) -> SupportRequest:
-    current = _locked(support_request_id, expected_version)
+    current = support_request_lock(support_request_id, expected_version)
     current.assigned_worker = worker
-    return _save(current, user)
+    return support_request_save(current, user)
 
 
 @transaction.atomic
 def support_request_close(
     *, support_request_id: int, expected_version: int, user, reason: str
 ) -> SupportRequest:
-    current = _locked(support_request_id, expected_version)
+    current = support_request_lock(support_request_id, expected_version)
     current.status = SupportRequest.Status.CLOSED
     current.close_reason = reason
-    return _save(current, user)
+    return support_request_save(current, user)
 
 
 @transaction.atomic
 def support_request_start_triage(
     *, support_request_id: int, expected_version: int, user
 ) -> SupportRequest:
-    current = _locked(support_request_id, expected_version)
+    current = support_request_lock(support_request_id, expected_version)
     if current.status == SupportRequest.Status.CLOSED:
         raise ValidationError(_("A closed request cannot go into triage."))
     current.status = SupportRequest.Status.IN_TRIAGE
-    return _save(current, user)
+    return support_request_save(current, user)
 
 
 @transaction.atomic
@@ -279,7 +289,7 @@ def worker_change_decide(
         change.new_worker = new_worker
         request = SupportRequest.objects.select_for_update().get(pk=change.support_request_id)
         request.assigned_worker = new_worker
-        _save(request, user)
+        support_request_save(request, user)
     else:
         if not explanation.strip():
             raise ValidationError({"explanation": _("Explain to the family why not.")})

@@ -32,10 +32,7 @@ staff_only = role_required(WIJ_STAFF, TEAM_LEAD)
 PAGE_SIZE = 50
 # A worklist shows the most urgent requests; the rest are in the search (with its pages).
 WORKLIST_SIZE = 100
-CONFLICT = _(
-    "Someone else saved this request in the meantime. Nothing of yours was saved: "
-    "check the current values below and save again."
-)
+CONFLICT = services.CONFLICT_MESSAGE
 
 
 def _visible(request):

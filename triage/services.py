@@ -104,7 +104,7 @@ def triage_record(
     if errors:
         raise ValidationError(errors)
 
-    request = intake_services._locked(support_request_id, expected_version)
+    request = intake_services.support_request_lock(support_request_id, expected_version)
     if request.status == SupportRequest.Status.CLOSED and not hasattr(request, "triage"):
         raise ValidationError(_("This request is closed."))
     triage = Triage.objects.filter(support_request=request).first() or Triage(
@@ -160,7 +160,7 @@ def triage_record(
     else:
         request.status = SupportRequest.Status.CLOSED
         request.close_reason = SupportRequest.CloseReason.TRIAGE_DONE
-    intake_services._save(request, user)
+    intake_services.support_request_save(request, user)
     return triage
 
 
@@ -189,7 +189,7 @@ def exception_decide(*, exception_id: int, user, approve: bool, reasons: str) ->
         )
         request.status = SupportRequest.Status.CLOSED
         request.close_reason = SupportRequest.CloseReason.TRIAGE_DONE
-        intake_services._save(request, user)
+        intake_services.support_request_save(request, user)
     return exception
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intake.models import SupportRequest
-from intake.services import ConflictError
+from intake.services import CONFLICT_MESSAGE, ConflictError
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
 from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF
@@ -79,12 +79,7 @@ def triage(request, pk):
                 **{k: v for k, v in data.items() if k != "version"},
             )
         except ConflictError:
-            messages.error(
-                request,
-                _(
-                    "Someone else saved this request in the meantime. Nothing of yours was saved: check the current values below and save again."
-                ),
-            )
+            messages.error(request, CONFLICT_MESSAGE)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:

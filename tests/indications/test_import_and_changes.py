@@ -283,3 +283,28 @@ def test_the_families_of_a_stopping_provider_are_listed_per_team(
     assert running.client.full_name in html and "WIJ Beijum" in html
     client.force_login(official)  # officials see no client data
     assert client.get(f"/aanbieders/{provider.pk}/gezinnen/").status_code == 403
+
+
+def test_validation_reads_the_database_a_fixed_number_of_times(
+    provider, beijum, django_assert_max_num_queries
+):
+    from indications.importer import import_indications_csv
+
+    def bad_file(lines):
+        # Every line invalid (unknown product), so nothing is written: only validation runs.
+        return HEADER + "".join(
+            f"{generate(n)},Kind,Test{n},2015-01-01,9735AB,{n},99X99,73990001,02,2025-01-01,2026-12-31\n"
+            for n in range(lines)
+        )
+
+    def generate(n):
+        import random
+
+        from samen.identifiers import generate_bsn
+
+        return generate_bsn(random.Random(n))
+
+    with django_assert_max_num_queries(5):
+        assert len(import_indications_csv(bad_file(2)).errors) == 2
+    with django_assert_max_num_queries(5):
+        assert len(import_indications_csv(bad_file(60)).errors) == 60

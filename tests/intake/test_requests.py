@@ -266,3 +266,17 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(client, intake_worker, b
             worker=intake_worker,
         )
     assert _queries(client, url) == with_one
+
+
+@pytest.mark.parametrize(
+    "url", ["/aanmeldingen/nieuw/", "/aanmeldingen/zoek-jeugdige/?client_search=Jansen"]
+)
+def test_the_registration_pages_run_a_fixed_number_of_queries(client, intake_worker, beijum, url):
+    from tests.factories import ClientFactory
+
+    client.force_login(intake_worker)
+    ClientFactory(team=beijum, last_name="Jansen")
+    with_one = _queries(client, url)
+    for _ in range(49):
+        ClientFactory(team=beijum, last_name="Jansen")
+    assert _queries(client, url) == with_one
