@@ -29,7 +29,9 @@ def style_widgets(form: forms.BaseForm) -> None:
         existing = widget.attrs.get("class", "")
         if css and css not in existing:
             widget.attrs["class"] = f"{existing} {css}".strip()
-        if form.is_bound and name in form.errors:
+        # `_errors`, not `errors`: reading `errors` would validate the form before a
+        # subclass's __init__ has set its choices and querysets.
+        if form.is_bound and form._errors and name in form._errors:
             widget.attrs["aria-invalid"] = "true"
 
 

@@ -61,6 +61,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Which referrer route and product goes through WIJ from when."),
     ),
     NavItem(
+        "reporting:index",
+        _("Reports"),
+        (OFFICIAL, TEAM_LEAD),
+        _("Client flows, matched care, forecast, deadlines, transition; the council report."),
+    ),
+    NavItem(
         "admin:index",
         _("Management"),
         (OFFICIAL,),

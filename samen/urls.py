@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("triage.urls")),
     path("", include("indications.urls")),
     path("", include("openhouse.urls")),
+    path("", include("reporting.urls")),
 ]

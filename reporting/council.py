@@ -1,0 +1,70 @@
+"""The quarterly report to the council (raadsrapportage): the main figures and charts of
+one quarter, as a PDF in Dutch, from the same tables as the report pages."""
+
+import datetime
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+
+from . import charts
+from .periods import Bucket, Period
+from .selectors import Filters, client_flows, deadlines, matched_care, transition
+
+# The tables the council sees, in this order.
+SECTIONS = (
+    "requests-by-referrer",
+    "triage-outcomes",
+    "outcomes-by-referrer",
+    "referral-shares",
+    "contact",
+    "end-evaluations",
+    "out-of-sight",
+    "running",
+    "flagged-ended",
+)
+
+
+def council_context(period: Period, today: datetime.date) -> dict:
+    filters = Filters(period, None, today)
+    tables = {
+        table.slug: table
+        for build in (client_flows, matched_care, deadlines, transition)
+        for table in build(filters)
+    }
+
+    def total(slug, column):
+        return tables[slug].rows[-1].cells[column]
+
+    running = tables["running"].rows[-1].cells[-1]
+    key_figures = [
+        (_("New support requests"), total("requests-by-referrer", -1)),
+        (_("Triages"), total("triage-outcomes", 4)),
+        (_("Share helped at WIJ"), total("triage-outcomes", 5)),
+        (_("Share referred to specialist care"), total("referral-shares", 2)),
+        (_("Contact within 5 working days"), total("contact", 3)),
+        (_("Median working days to contact"), total("contact", 4)),
+        (_("End-evaluations on time"), total("end-evaluations", 4)),
+        (_("Running indications at the end of the quarter"), running),
+        (_("Ended indications 'niet in beeld'"), total("out-of-sight", 2)),
+    ]
+    sections = [(tables[slug], charts.render(tables[slug])) for slug in SECTIONS]
+    return {
+        "quarter": Bucket(period.start, period.end, "quarter").label,
+        "period": period,
+        "today": today,
+        "key_figures": key_figures,
+        "sections": sections,
+    }
+
+
+def council_pdf(period: Period, today: datetime.date) -> bytes:
+    """Always in Dutch: it goes to the council."""
+    with translation.override("nl"):
+        html = render_to_string("reporting/council.html", council_context(period, today))
+    return HTML(string=html).write_pdf()
+
+
+def council_filename(period: Period) -> str:
+    return f"raadsrapportage-basis-jeugdhulp-{period.start.year}-K{(period.start.month - 1) // 3 + 1}.pdf"

@@ -1,0 +1,35 @@
+import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from reporting.council import council_filename, council_pdf
+from reporting.periods import last_full_quarter, parse_quarter
+
+
+class Command(BaseCommand):
+    help = "Write the quarterly council report (raadsrapportage) as a PDF."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--quarter", help="e.g. 2026-Q3 (default: the last full quarter)", default=""
+        )
+        parser.add_argument("--output", help="file or folder (default: this folder)", default=".")
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            help="the day the figures are counted on (default: today)",
+        )
+
+    def handle(self, *args, quarter, output, today, **options):
+        today = today or timezone.localdate()
+        try:
+            period = parse_quarter(quarter) if quarter else last_full_quarter(today)
+        except ValueError as exc:
+            raise CommandError(f"Unknown quarter {quarter!r}: write it as 2026-Q3.") from exc
+        target = Path(output)
+        if target.is_dir():
+            target = target / council_filename(period)
+        target.write_bytes(council_pdf(period, today))
+        self.stdout.write(f"{target}")

@@ -1,0 +1,842 @@
+"""The figures behind the reports: aggregates per period, never a family.
+
+Each report function takes a `Filters` (period, team, today) and returns its tables.
+Counting is done in the database where a GROUP BY does it; the few figures that need a
+date rule (working days, "within 6 months") fetch the dates they need and count in Python.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth, TruncQuarter
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from indications.models import Indication
+from intake.models import SupportRequest, Team
+from openhouse.models import EndEvaluation, Provider
+from referrals.models import Product, ReferrerType
+from samen.workdays import working_days_between
+from triage.models import Triage
+
+from .periods import MONTH, QUARTER, Bucket, Period, month_start
+from .tables import Chart, Row, Share, Table, counts, median
+from .tables import Count as Cell
+
+Outcome = Triage.Outcome
+
+# Triage outcomes in four groups: helped at WIJ, or referred on (specialist care, the
+# Open House), or no youth care needed.
+OUTCOME_GROUPS = {
+    "wij": (gettext_lazy("Helped at WIJ"), (Outcome.BASIS_WIJ, Outcome.REINDICATION_WIJ)),
+    "other": (gettext_lazy("Other route / no youth care"), (Outcome.OTHER_ROUTE,)),
+    "specialist": (
+        gettext_lazy("Referred on: specialist care"),
+        (Outcome.SPECIALIST, Outcome.REINDICATION_SPECIALIST),
+    ),
+    "open_house": (
+        gettext_lazy("Referred on: Open House (exception or extension)"),
+        (Outcome.OPEN_HOUSE_EXCEPTION, Outcome.REINDICATION_EXTEND),
+    ),
+}
+GROUP_OF = {
+    outcome: key for key, (_label, outcomes) in OUTCOME_GROUPS.items() for outcome in outcomes
+}
+REINDICATIONS = (
+    Outcome.REINDICATION_WIJ,
+    Outcome.REINDICATION_EXTEND,
+    Outcome.REINDICATION_SPECIALIST,
+)
+ESCALATIONS = OUTCOME_GROUPS["specialist"][1]
+FINISHED = (Indication.Status.ENDED, Indication.Status.STOPPED_EARLY, Indication.Status.TRANSFERRED)
+
+SIGNAL_MONTHS = 6
+SHORT_WEEKS = 8
+FORECAST_MONTHS = 12
+INTAKE_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    team: Team | None
+    today: datetime.date
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def _trunc(field: str, period: Period):
+    kind = TruncQuarter if period.by == QUARTER else TruncMonth
+    return kind(field, output_field=models.DateField())
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _received_in(period: Period) -> Q:
+    """A timestamp range (not `__date`), so the index on received_at is used."""
+    return Q(
+        received_at__gte=_moment(period.start),
+        received_at__lt=_moment(period.end + datetime.timedelta(days=1)),
+    )
+
+
+def _per_bucket(queryset, date_field: str, period: Period, dimension: str | None = None):
+    """{(bucket start, dimension value): count} in one GROUP BY."""
+    keys = ["bucket", dimension] if dimension else ["bucket"]
+    rows = (
+        queryset.annotate(bucket=_trunc(date_field, period))
+        .values(*keys)
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    )
+    return {
+        tuple(row[key] for key in keys) if dimension else row["bucket"]: row["n"] for row in rows
+    }
+
+
+def _total_row(rows: list[Row], *, suppress: bool = True) -> Row:
+    """The column totals of count rows (shares and medians are left empty)."""
+    width = len(rows[0].cells) if rows else 0
+    totals = []
+    for index in range(width):
+        cells = [row.cells[index] for row in rows]
+        if all(isinstance(cell, Cell) for cell in cells):
+            totals.append(Cell(sum(cell.n for cell in cells), suppress))
+        else:
+            totals.append("")
+    return Row(_("Total"), totals, total=True)
+
+
+def _bucket_table(slug, title, period: Period, columns, values_of, *, chart=None, note=""):
+    """A table with one row per bucket (month or quarter) and a total row."""
+    rows = [Row(bucket.label, values_of(bucket)) for bucket in period.buckets]
+    rows.append(_total_row(rows))
+    return Table(slug, title, [str(c) for c in columns], rows, chart=chart, note=note)
+
+
+def _team_requests(filters: Filters):
+    requests = SupportRequest.objects.all()
+    return requests.filter(team=filters.team) if filters.team else requests
+
+
+def _team_triages(filters: Filters):
+    triages = Triage.objects.filter(held_on__range=(filters.period.start, filters.period.end))
+    return triages.filter(support_request__team=filters.team) if filters.team else triages
+
+
+def _team_indications(filters: Filters):
+    indications = Indication.objects.all()
+    return indications.filter(client__team=filters.team) if filters.team else indications
+
+
+# --- client flows ----------------------------------------------------------------
+
+
+def client_flows(filters: Filters) -> list[Table]:
+    period = filters.period
+    requests = _team_requests(filters).filter(_received_in(period))
+    referrers = ReferrerType.choices
+    by_referrer = _per_bucket(requests, "received_at", period, "referrer_type")
+    by_route = _per_bucket(requests, "received_at", period, "route_outcome")
+    routes = SupportRequest.RouteOutcome.choices
+
+    def referrer_cells(bucket):
+        values = [by_referrer.get((bucket.start, code), 0) for code, _label in referrers]
+        return counts([*values, sum(values)])
+
+    def route_cells(bucket):
+        values = [by_route.get((bucket.start, code), 0) for code, _label in routes]
+        return counts([*values, sum(values)])
+
+    triages = _team_triages(filters)
+    by_outcome = _per_bucket(triages, "held_on", period, "outcome")
+
+    def outcome_cells(bucket):
+        groups = Counter()
+        for (start, outcome), n in by_outcome.items():
+            if start == bucket.start:
+                groups[GROUP_OF[outcome]] += n
+        values = [groups[key] for key in OUTCOME_GROUPS]
+        return [*counts([*values, sum(values)]), Share(groups["wij"], sum(values))]
+
+    group_labels = [label for label, _outcomes in OUTCOME_GROUPS.values()]
+    outcome_table = _bucket_table(
+        "triage-outcomes",
+        _("Triage outcomes: helped at WIJ or referred on"),
+        period,
+        [*group_labels, _("Triages"), _("Share helped at WIJ")],
+        outcome_cells,
+        chart=Chart(bars=[0, 1, 2, 3]),
+    )
+    outcome_table.rows[-1].cells[-1] = Share(
+        sum(n for (_s, o), n in by_outcome.items() if GROUP_OF[o] == "wij"),
+        sum(by_outcome.values()),
+    )
+
+    per_referrer = Counter(
+        {
+            (row["support_request__referrer_type"], GROUP_OF[row["outcome"]]): row["n"]
+            for row in triages.values("support_request__referrer_type", "outcome")
+            .annotate(n=Count("id"))
+            .order_by()
+        }
+    )
+    referrer_rows = []
+    for code, label in referrers:
+        values = [
+            sum(n for (c, group), n in per_referrer.items() if c == code and group == key)
+            for key in OUTCOME_GROUPS
+        ]
+        referrer_rows.append(
+            Row(label, [*counts([*values, sum(values)]), Share(values[0], sum(values))])
+        )
+
+    products = (
+        triages.filter(outcome__in=OUTCOME_GROUPS["wij"][1])
+        .values("products__code", "products__name")
+        .annotate(n=Count("id"))
+        .order_by("products__code")
+    )
+    product_rows = [
+        Row(f"{row['products__code']} {row['products__name']}", counts([row["n"]]))
+        for row in products
+        if row["products__code"]
+    ]
+    return [
+        _bucket_table(
+            "requests-by-referrer",
+            _("New support requests by referrer"),
+            period,
+            [*(label for _code, label in referrers), _("Total")],
+            referrer_cells,
+            chart=Chart(bars=list(range(len(referrers)))),
+        ),
+        _bucket_table(
+            "requests-by-route",
+            _("New support requests by route check"),
+            period,
+            [*(label for _code, label in routes), _("Total")],
+            route_cells,
+            chart=Chart(bars=list(range(len(routes)))),
+            note=_(
+                "'Route not open' are referrals that arrived before their referrer's route "
+                "through WIJ was open (see the phasing table)."
+            ),
+        ),
+        outcome_table,
+        Table(
+            "outcomes-by-referrer",
+            _("Triage outcomes by referrer"),
+            [*map(str, group_labels), _("Triages"), _("Share helped at WIJ")],
+            referrer_rows,
+            chart=Chart(bars=[0, 1, 2, 3]),
+            row_header=_("Referrer"),
+        ),
+        Table(
+            "basis-by-product",
+            _("Basis jeugdhulp by WIJ per product"),
+            [_("Triages")],
+            product_rows,
+            chart=Chart(bars=[0]),
+            row_header=_("Product"),
+            note=_("A triage may name more than one product."),
+        ),
+    ]
+
+
+# --- matched care ----------------------------------------------------------------
+
+
+def matched_care(filters: Filters) -> list[Table]:
+    period = filters.period
+    triages = _team_triages(filters)
+
+    pairs = Counter(
+        {
+            (row["intensity"], GROUP_OF[row["outcome"]]): row["n"]
+            for row in triages.values("intensity", "outcome").annotate(n=Count("id")).order_by()
+        }
+    )
+    intensities = [*Triage.Intensity.choices, ("", _("not recorded"))]
+    intensity_rows = []
+    for code, label in intensities:
+        values = [pairs.get((code, key), 0) for key in OUTCOME_GROUPS]
+        intensity_rows.append(Row(str(label), counts([*values, sum(values)])))
+    group_labels = [str(label) for label, _outcomes in OUTCOME_GROUPS.values()]
+
+    by_outcome = _per_bucket(triages, "held_on", period, "outcome")
+
+    def outcomes_in(bucket, outcomes):
+        return sum(
+            n for (start, o), n in by_outcome.items() if start == bucket.start and o in outcomes
+        )
+
+    def share_cells(bucket):
+        total = outcomes_in(bucket, Outcome.values)
+        specialist = outcomes_in(bucket, ESCALATIONS)
+        open_house = outcomes_in(bucket, OUTCOME_GROUPS["open_house"][1])
+        return [
+            Cell(total),
+            Cell(specialist),
+            Share(specialist, total),
+            Cell(open_house),
+            Share(open_house, total),
+        ]
+
+    def reindication_cells(bucket):
+        values = [outcomes_in(bucket, (outcome,)) for outcome in REINDICATIONS]
+        total = outcomes_in(bucket, Outcome.values)
+        return [*counts([*values, sum(values)]), Share(sum(values), total)]
+
+    share_table = _bucket_table(
+        "referral-shares",
+        _("Specialist referrals and Open House exceptions"),
+        period,
+        [
+            _("Triages"),
+            _("Specialist referrals"),
+            _("Share specialist"),
+            _("Open House exceptions and extensions"),
+            _("Share Open House"),
+        ],
+        share_cells,
+        chart=Chart(lines=[2, 4], percent=True),
+    )
+    _fill_total_shares(share_table, [(2, 1, 0), (4, 3, 0)])
+    reindication_table = _bucket_table(
+        "reindications",
+        _("Re-indications and their outcomes"),
+        period,
+        [*(Outcome(o).label for o in REINDICATIONS), _("Re-indications"), _("Share of triages")],
+        reindication_cells,
+        chart=Chart(bars=[0, 1, 2]),
+    )
+    total_triages = sum(by_outcome.values())
+    reindication_table.rows[-1].cells[-1] = Share(
+        reindication_table.rows[-1].cells[3].n, total_triages
+    )
+    return [
+        Table(
+            "intensity-outcome",
+            _("Intensity assessed in the triage against the outcome"),
+            [*group_labels, _("Triages")],
+            intensity_rows,
+            chart=Chart(bars=[0, 1, 2, 3]),
+            row_header=_("Intensity"),
+        ),
+        share_table,
+        reindication_table,
+        _too_light(filters),
+        _too_heavy(filters),
+    ]
+
+
+def _fill_total_shares(table: Table, shares: list[tuple[int, int, int]]) -> None:
+    """Shares in the total row, from its counts: (share column, numerator, denominator)."""
+    total = table.rows[-1]
+    for column, numerator, denominator in shares:
+        total.cells[column] = Share(total.cells[numerator].n, total.cells[denominator].n)
+
+
+def _too_light(filters: Filters) -> Table:
+    """Basis jeugdhulp outcomes after which the family was back at WIJ, or went to
+    specialist care, within 6 months: was the help too light?"""
+    period, today = filters.period, filters.today
+    basis = list(
+        _team_triages(filters)
+        .filter(outcome__in=OUTCOME_GROUPS["wij"][1])
+        .values_list("held_on", "support_request__household_id", "support_request_id")
+    )
+    households = {household for _held, household, _req in basis}
+    horizon = period.end + relativedelta(months=SIGNAL_MONTHS)
+    later_requests = defaultdict(list)
+    for household, received_at, pk in SupportRequest.objects.filter(
+        household_id__in=households,
+        received_at__gte=_moment(period.start),
+        received_at__lt=_moment(horizon + datetime.timedelta(days=1)),
+    ).values_list("household_id", "received_at", "pk"):
+        later_requests[household].append((timezone.localdate(received_at), pk))
+    escalations = defaultdict(list)
+    for household, held_on in Triage.objects.filter(
+        support_request__household_id__in=households,
+        outcome__in=ESCALATIONS,
+        held_on__range=(period.start, horizon),
+    ).values_list("support_request__household_id", "held_on"):
+        escalations[household].append(held_on)
+
+    tally = defaultdict(Counter)
+    for held_on, household, request_id in basis:
+        key = period.bucket_of(held_on)
+        until = held_on + relativedelta(months=SIGNAL_MONTHS)
+        tally[key]["basis"] += 1
+        if until > today:
+            tally[key]["open"] += 1
+        if any(
+            held_on < day <= until and pk != request_id for day, pk in later_requests[household]
+        ):
+            tally[key]["back"] += 1
+        if any(held_on < day <= until for day in escalations[household]):
+            tally[key]["escalated"] += 1
+
+    def cells(bucket: Bucket):
+        t = tally[bucket.start]
+        return [
+            Cell(t["basis"]),
+            Cell(t["back"]),
+            Share(t["back"], t["basis"]),
+            Cell(t["escalated"]),
+            Share(t["escalated"], t["basis"]),
+            Cell(t["open"]),
+        ]
+
+    table = _bucket_table(
+        "too-light",
+        _("Help too light? Back at WIJ or to specialist care within 6 months"),
+        period,
+        [
+            _("Helped at WIJ"),
+            _("Back at WIJ within 6 months"),
+            _("Share back"),
+            _("To specialist care within 6 months"),
+            _("Share to specialist care"),
+            _("6 months not yet passed"),
+        ],
+        cells,
+        chart=Chart(lines=[2, 4], percent=True),
+        note=_(
+            "Counted per Basis jeugdhulp outcome: a new support request of the same family, "
+            "or a triage with a specialist outcome, within 6 months. For recent outcomes the "
+            "6 months have not yet passed: their figures can still grow."
+        ),
+    )
+    _fill_total_shares(table, [(2, 1, 0), (4, 3, 0)])
+    return table
+
+
+def _too_heavy(filters: Filters) -> Table:
+    """Indications (referrals to specialist or Open House care) that ended within 8 weeks
+    of their start: was the help too heavy?"""
+    period = filters.period
+    started = (
+        _team_indications(filters)
+        .filter(start_on__range=(period.start, period.end))
+        .values_list("start_on", "end_on", "status")
+    )
+    tally = defaultdict(Counter)
+    for start_on, end_on, status in started:
+        key = period.bucket_of(start_on)
+        tally[key]["started"] += 1
+        if status in FINISHED and end_on <= start_on + datetime.timedelta(weeks=SHORT_WEEKS):
+            tally[key]["short"] += 1
+
+    def cells(bucket: Bucket):
+        t = tally[bucket.start]
+        return [Cell(t["started"]), Cell(t["short"]), Share(t["short"], t["started"])]
+
+    table = _bucket_table(
+        "too-heavy",
+        _("Help too heavy? Indications that ended within 8 weeks"),
+        period,
+        [_("Indications started"), _("Ended within 8 weeks"), _("Share")],
+        cells,
+        chart=Chart(bars=[0, 1], stacked=False),
+    )
+    _fill_total_shares(table, [(2, 1, 0)])
+    return table
+
+
+# --- forecast --------------------------------------------------------------------
+
+
+def forecast(filters: Filters) -> list[Table]:
+    """Re-triages ahead: running indications without a follow-up yet, by the month they
+    end, per WIJ team; next to each team's recent intake (average per month)."""
+    today = filters.today
+    first = month_start(today)
+    months = [first + relativedelta(months=i) for i in range(FORECAST_MONTHS)]
+    last_day = months[-1] + relativedelta(months=1, days=-1)
+    ending = (
+        _team_indications(filters)
+        .running()
+        .filter(follow_up_request__isnull=True, end_on__range=(first, last_day))
+        .annotate(month=TruncMonth("end_on", output_field=models.DateField()))
+        .values("client__team_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    per_team = defaultdict(Counter)
+    for row in ending:
+        per_team[row["client__team_id"]][row["month"]] += row["n"]
+    intake_from = first - relativedelta(months=INTAKE_MONTHS)
+    intake = dict(
+        _team_requests(filters)
+        .filter(received_at__gte=_moment(intake_from), received_at__lt=_moment(first))
+        .values_list("team_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    teams = Team.objects.filter(pk=filters.team.pk) if filters.team else Team.objects.all()
+    teams = teams.filter(Q(active=True) | Q(pk__in=list(per_team))).order_by("name")
+    month_labels = [date_format(m, "M Y") for m in months]
+
+    team_rows = []
+    for team in teams:
+        values = [per_team[team.pk][m] for m in months]
+        team_rows.append(
+            Row(team.name, counts([*values, round(intake.get(team.pk, 0) / INTAKE_MONTHS)]))
+        )
+    total_rows = [
+        Row(
+            label,
+            counts(
+                [
+                    sum(per_team[team.pk][m] for team in teams),
+                    round(sum(intake.get(team.pk, 0) for team in teams) / INTAKE_MONTHS),
+                ]
+            ),
+        )
+        for m, label in zip(months, month_labels, strict=True)
+    ]
+    intake_label = _("New requests per month (average of the last 3 months)")
+    return [
+        Table(
+            "forecast-total",
+            _("Re-triages ahead, next to recent intake"),
+            [_("Re-triages (indications ending)"), intake_label],
+            total_rows,
+            chart=Chart(bars=[0], lines=[1]),
+            row_header=_("Month"),
+            note=_(
+                "Running indications without a follow-up yet, by the month they end: each "
+                "brings a triage at WIJ in the months before its end."
+            ),
+        ),
+        Table(
+            "forecast-teams",
+            _("Re-triages ahead per WIJ team"),
+            [*month_labels, intake_label],
+            team_rows,
+            row_header=_("WIJ team"),
+        ),
+    ]
+
+
+# --- deadlines -------------------------------------------------------------------
+
+
+def deadlines(filters: Filters) -> list[Table]:
+    return [_contact(filters), _evaluations(filters), _out_of_sight(filters)]
+
+
+def _contact(filters: Filters) -> Table:
+    """First contact within 5 working days of registration."""
+    period, today = filters.period, filters.today
+    rows = _team_requests(filters).filter(_received_in(period))
+    tally = defaultdict(Counter)
+    days = defaultdict(list)
+    for received_at, deadline, contacted_on, status in rows.values_list(
+        "received_at", "contact_deadline", "first_contact_on", "status"
+    ):
+        key = period.bucket_of(timezone.localdate(received_at))
+        tally[key]["received"] += 1
+        if contacted_on:
+            tally[key]["due"] += 1
+            tally[key]["on_time"] += contacted_on <= deadline
+            days[key].append(working_days_between(timezone.localdate(received_at), contacted_on))
+        elif status != SupportRequest.Status.CLOSED and deadline < today:
+            tally[key]["due"] += 1
+            tally[key]["overdue"] += 1
+
+    def cells(bucket: Bucket):
+        t = tally[bucket.start]
+        return [
+            Cell(t["received"]),
+            Cell(t["due"]),
+            Cell(t["on_time"]),
+            Share(t["on_time"], t["due"]),
+            median(days[bucket.start]),
+            Cell(t["overdue"]),
+        ]
+
+    table = _bucket_table(
+        "contact",
+        _("Contact with the family within 5 working days"),
+        period,
+        [
+            _("Requests"),
+            _("Contact due"),
+            _("Contacted in time"),
+            _("Share in time"),
+            _("Median working days to contact"),
+            _("Still not contacted, overdue"),
+        ],
+        cells,
+        chart=Chart(lines=[3], percent=True),
+        note=_(
+            "'Contact due': contacted, or open and past the deadline. Requests still within "
+            "their 5 working days, and those closed without contact (a duplicate, withdrawn), "
+            "are not counted."
+        ),
+    )
+    _fill_total_shares(table, [(3, 2, 1)])
+    table.rows[-1].cells[4] = median([d for values in days.values() for d in values])
+    return table
+
+
+def _evaluations(filters: Filters) -> Table:
+    """End-evaluations received at least 2 months before the end date."""
+    period, today = filters.period, filters.today
+    last = min(period.end, today - datetime.timedelta(days=1))
+    due = (
+        _team_indications(filters)
+        .exclude(status__in=(Indication.Status.STOPPED_EARLY, Indication.Status.TRANSFERRED))
+        .filter(evaluation_due_on__range=(period.start, last))
+        .annotate(
+            on_time=Exists(EndEvaluation.objects.filter(indication=OuterRef("pk"), on_time=True)),
+            received=Exists(EndEvaluation.objects.filter(indication=OuterRef("pk"))),
+        )
+        .values_list("evaluation_due_on", "on_time", "received")
+    )
+    tally = defaultdict(Counter)
+    for due_on, on_time, received in due:
+        key = period.bucket_of(due_on)
+        tally[key]["due"] += 1
+        tally[key]["on_time" if on_time else "late" if received else "missing"] += 1
+
+    def cells(bucket: Bucket):
+        t = tally[bucket.start]
+        return [
+            *counts([t["due"], t["on_time"], t["late"], t["missing"]]),
+            Share(t["on_time"], t["due"]),
+        ]
+
+    table = _bucket_table(
+        "end-evaluations",
+        _("End-evaluations on time (at least 2 months before the end)"),
+        period,
+        [_("Due"), _("On time"), _("Late"), _("Missing"), _("Share on time")],
+        cells,
+        chart=Chart(bars=[1, 2, 3]),
+        note=_("By the month the end-evaluation was due; only dates that have passed."),
+    )
+    _fill_total_shares(table, [(4, 1, 0)])
+    return table
+
+
+def _out_of_sight(filters: Filters) -> Table:
+    period = filters.period
+    ended = _team_indications(filters).filter(
+        status=Indication.Status.ENDED, end_on__range=(period.start, period.end)
+    )
+    all_ended = _per_bucket(ended, "end_on", period)
+    lost = _per_bucket(ended.filter(follow_up_request__isnull=True), "end_on", period)
+
+    def cells(bucket: Bucket):
+        total, out = all_ended.get(bucket.start, 0), lost.get(bucket.start, 0)
+        return [Cell(total), Cell(total - out), Cell(out), Share(out, total)]
+
+    table = _bucket_table(
+        "out-of-sight",
+        _("Ended indications 'niet in beeld'"),
+        period,
+        [_("Ended"), _("Followed up at WIJ"), _("Niet in beeld"), _("Share niet in beeld")],
+        cells,
+        chart=Chart(bars=[1, 2]),
+        note=_("Ended without a triage or follow-up at WIJ recorded."),
+    )
+    _fill_total_shares(table, [(3, 2, 0)])
+    return table
+
+
+# --- transition ------------------------------------------------------------------
+
+
+def transition(filters: Filters) -> list[Table]:
+    period = filters.period
+    indications = _team_indications(filters)
+    buckets = period.buckets
+    products = list(Product.objects.order_by("code"))
+
+    def running_on(day):
+        return Q(start_on__lte=day, end_on__gte=day)
+
+    ends = {bucket.start: min(bucket.end, period.end) for bucket in buckets}
+    per_product = (
+        indications.values("product_id")
+        .annotate(
+            **{
+                f"b{i}": Count("id", filter=running_on(ends[bucket.start]))
+                for i, bucket in enumerate(buckets)
+            }
+        )
+        .order_by()
+    )
+    running = {row["product_id"]: row for row in per_product}
+    running_rows = []
+    for i, bucket in enumerate(buckets):
+        values = [running.get(p.pk, {}).get(f"b{i}", 0) for p in products]
+        label = _("%(period)s (on %(day)s)") % {
+            "period": bucket.label,
+            "day": date_format(ends[bucket.start], "j M"),
+        }
+        running_rows.append(Row(label, counts([*values, sum(values)])))
+
+    provider_rows = []
+    per_provider = (
+        indications.values("provider_id")
+        .annotate(
+            at_start=Count("id", filter=running_on(period.start)),
+            at_end=Count("id", filter=running_on(period.end)),
+            started=Count("id", filter=Q(start_on__range=(period.start, period.end))),
+            ended=Count("id", filter=Q(end_on__range=(period.start, period.end))),
+        )
+        .filter(Q(at_start__gt=0) | Q(at_end__gt=0) | Q(started__gt=0) | Q(ended__gt=0))
+        .order_by()
+    )
+    providers = Provider.objects.in_bulk([row["provider_id"] for row in per_provider])
+    for row in sorted(per_provider, key=lambda r: providers[r["provider_id"]].name):
+        provider = providers[row["provider_id"]]
+        status = provider.get_status_display()
+        if provider.stops_on:
+            status = f"{status} ({date_format(provider.stops_on, 'j M Y')})"
+        provider_rows.append(
+            Row(
+                provider.name,
+                [*counts([row["at_start"], row["at_end"], row["started"], row["ended"]]), status],
+            )
+        )
+
+    flagged = _per_bucket(
+        indications.filter(flagged_on__range=(period.start, period.end)), "flagged_on", period
+    )
+    ended = _per_bucket(
+        indications.filter(status__in=FINISHED, end_on__range=(period.start, period.end)),
+        "end_on",
+        period,
+    )
+    followed = _per_bucket(
+        indications.filter(handled_on__range=(period.start, period.end)), "handled_on", period
+    )
+    stops = _per_bucket(
+        Provider.objects.filter(stops_on__range=(period.start, period.end)), "stops_on", period
+    )
+
+    def flow_cells(bucket: Bucket):
+        key = bucket.start
+        return [
+            Cell(flagged.get(key, 0)),
+            Cell(ended.get(key, 0)),
+            Cell(followed.get(key, 0)),
+            Cell(stops.get(key, 0), suppress=False),
+        ]
+
+    running_table = Table(
+        "running",
+        _("Running indications per product (the Open House running down)"),
+        [*(p.code for p in products), _("Total")],
+        running_rows,
+        chart=Chart(bars=[len(products)]),
+        note=_("Indications running on the last day of each period."),
+    )
+    flows = _bucket_table(
+        "flagged-ended",
+        _("Flagged, ended and followed up per period; provider stops"),
+        period,
+        [
+            _("Flagged (ending within 3 months)"),
+            _("Ended"),
+            _("Followed up at WIJ"),
+            _("Providers stopping"),
+        ],
+        flow_cells,
+        chart=Chart(bars=[0, 1, 2], stacked=False),
+    )
+    flows.rows[-1].cells[3] = Cell(flows.rows[-1].cells[3].n, suppress=False)
+    return [
+        running_table,
+        Table(
+            "providers",
+            _("Indications per provider"),
+            [
+                _("Running at the start"),
+                _("Running at the end"),
+                _("Started"),
+                _("Ended"),
+                _("Provider status"),
+            ],
+            provider_rows,
+            row_header=_("Provider"),
+        ),
+        flows,
+    ]
+
+
+# --- the register ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    title: str
+    description: str
+    build: object
+    uses_period: bool = True
+
+
+REPORTS = {
+    report.slug: report
+    for report in (
+        Report(
+            "instroom",
+            gettext_lazy("Client flows"),
+            gettext_lazy(
+                "New requests by referrer and route; triage outcomes: helped at WIJ or referred on."
+            ),
+            client_flows,
+        ),
+        Report(
+            "matched-care",
+            gettext_lazy("Matched care"),
+            gettext_lazy(
+                "Intensity against outcome, referral shares, re-indications, and signals of help too light or too heavy."
+            ),
+            matched_care,
+        ),
+        Report(
+            "prognose",
+            gettext_lazy("Forecast"),
+            gettext_lazy(
+                "The re-triages that running indications bring to each WIJ team in the next 12 months."
+            ),
+            forecast,
+            uses_period=False,
+        ),
+        Report(
+            "termijnen",
+            gettext_lazy("Deadlines"),
+            gettext_lazy(
+                "Contact within 5 working days, end-evaluations on time, indications 'niet in beeld'."
+            ),
+            deadlines,
+        ),
+        Report(
+            "transitie",
+            gettext_lazy("Transition"),
+            gettext_lazy(
+                "Running indications per product and provider, flagged and ended, provider stops."
+            ),
+            transition,
+        ),
+    )
+}
+
+__all__ = ["MONTH", "QUARTER", "REPORTS", "Filters"]
