@@ -80,11 +80,12 @@ def render(table: Table) -> RenderedChart | None:
         return TOP + plot_h - plot_h * value / maximum
 
     uid = f"chart-{next(_ids)}"
+    description = _("Chart of the table below; the figures are in the table.")
     parts = [
         f'<svg class="samen-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{uid}-title {uid}-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{uid}-title">{escape(table.title)}</title>',
-        f'<desc id="{uid}-desc">{escape(_("Chart of the table below; the figures are in the table."))}</desc>',
+        f'<desc id="{uid}-desc">{escape(description)}</desc>',
     ]
     tick = 0.0
     while tick <= maximum + 1e-9:

@@ -148,3 +148,41 @@ def _product(code):
     from referrals.models import Product
 
     return Product.objects.get(code=code)
+
+
+class TriageFactory(factory.django.DjangoModelFactory):
+    """A triage with outcome Basis jeugdhulp by WIJ (intensity basic) unless told."""
+
+    class Meta:
+        model = "triage.Triage"
+        skip_postgeneration_save = True
+
+    support_request = factory.SubFactory(SupportRequestFactory, contacted=True)
+    held_on = factory.LazyFunction(timezone.localdate)
+    life_domains = factory.LazyFunction(lambda: ["upbringing"])
+    outcome = "basis_wij"
+    intensity = factory.LazyAttribute(lambda t: "basic" if t.outcome == "basis_wij" else "")
+    other_route = factory.LazyAttribute(lambda t: "social_base" if t.outcome == "other_route" else "")
+    provider_name = factory.LazyAttribute(
+        lambda t: "Zorgaanbieder Noord"
+        if t.outcome in ("specialist", "open_house_exception", "reindication_extend")
+        else ""
+    )
+    reasons = factory.LazyAttribute(lambda t: "Zwaardere hulp nodig." if t.provider_name else "")
+
+    @factory.post_generation
+    def products(self, create, extracted, **kwargs):
+        if extracted:
+            self.products.set([_product(code) for code in extracted])
+
+
+class EndEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "openhouse.EndEvaluation"
+
+    indication = factory.SubFactory(IndicationFactory)
+    document = "eindevaluaties/test.pdf"
+    original_name = "eindevaluatie.pdf"
+    uploaded_by = factory.SubFactory(UserFactory)
+    uploaded_at = factory.LazyFunction(timezone.now)
+    on_time = True
