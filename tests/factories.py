@@ -162,11 +162,15 @@ class TriageFactory(factory.django.DjangoModelFactory):
     life_domains = factory.LazyFunction(lambda: ["upbringing"])
     outcome = "basis_wij"
     intensity = factory.LazyAttribute(lambda t: "basic" if t.outcome == "basis_wij" else "")
-    other_route = factory.LazyAttribute(lambda t: "social_base" if t.outcome == "other_route" else "")
+    other_route = factory.LazyAttribute(
+        lambda t: "social_base" if t.outcome == "other_route" else ""
+    )
     provider_name = factory.LazyAttribute(
-        lambda t: "Zorgaanbieder Noord"
-        if t.outcome in ("specialist", "open_house_exception", "reindication_extend")
-        else ""
+        lambda t: (
+            "Zorgaanbieder Noord"
+            if t.outcome in ("specialist", "open_house_exception", "reindication_extend")
+            else ""
+        )
     )
     reasons = factory.LazyAttribute(lambda t: "Zwaardere hulp nodig." if t.provider_name else "")
 
