@@ -4,7 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from samen.admin_tools import OfficialAdmin, OfficialModelAdmin
 
 from . import services
 from .importer import HEADER, import_indications_csv
@@ -18,7 +19,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Indication)
-class IndicationAdmin(SimpleHistoryAdmin):
+class IndicationAdmin(OfficialAdmin):
     change_list_template = "admin/indications/indication/change_list.html"
 
     list_display = (
@@ -30,14 +31,14 @@ class IndicationAdmin(SimpleHistoryAdmin):
         "flagged_on",
         "evaluation_due_on",
     )
-    list_filter = ("status", "product", "referrer_type")
+    list_filter = ("status", "product", "referrer_type", "client__team", "provider")
     search_fields = ("provider__name", "provider__agb_code", "product__code")
-    list_select_related = ("product", "provider")
+    # The client for each row's label (the select box reads "Select ... <indication>").
+    list_select_related = ("product", "provider", "client")
     raw_id_fields = ("client", "follow_up_request")
-    autocomplete_fields = ("provider",)
+    autocomplete_fields = ("provider", "product")
     readonly_fields = ("evaluation_due_on", "flagged_on")
     date_hierarchy = "end_on"
-    show_full_result_count = False
 
     def get_urls(self):
         return [
@@ -86,11 +87,12 @@ class IndicationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(SimpleHistoryAdmin):
+class ExtensionRequestAdmin(OfficialAdmin):
     """Extension requests; a decision goes through the same service as everywhere."""
 
     list_display = ("indication", "requested_on", "requested_by", "decision", "decided_by")
-    list_filter = ("decision", "requested_by")
+    list_filter = ("decision", "requested_by", "indication__product")
+    date_hierarchy = "requested_on"
     raw_id_fields = ("indication",)
     readonly_fields = ("decided_by", "decided_on")
     list_select_related = ("indication__product", "indication__client", "decided_by")
@@ -117,17 +119,19 @@ class ExtensionRequestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(OfficialModelAdmin):
     list_display = ("kind", "team", "due_on", "done_on")
-    list_filter = ("kind", "team")
+    list_filter = ("kind", "team", ("done_on", admin.EmptyFieldListFilter))
+    date_hierarchy = "due_on"
     list_select_related = ("team",)
     raw_id_fields = ("indication",)
 
 
 @admin.register(ProviderNotice)
-class ProviderNoticeAdmin(admin.ModelAdmin):
+class ProviderNoticeAdmin(OfficialModelAdmin):
     list_display = ("provider", "kind", "due_on", "created_at", "emailed_at", "read_at")
-    list_filter = ("kind",)
+    list_filter = ("kind", "provider", ("read_at", admin.EmptyFieldListFilter))
+    search_fields = ("provider__name", "provider__agb_code")
     list_select_related = ("provider",)
     raw_id_fields = ("indication",)
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from samen.admin_tools import OfficialAdmin
 
 from .models import Client, PostcodeArea, SupportRequest, Team, TeamMember
 
@@ -10,7 +11,7 @@ class PostcodeAreaInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(OfficialAdmin):
     """WIJ teams and the postcode areas they serve (officials keep the real borders)."""
 
     list_display = ("name", "active")
@@ -20,7 +21,7 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PostcodeArea)
-class PostcodeAreaAdmin(SimpleHistoryAdmin):
+class PostcodeAreaAdmin(OfficialAdmin):
     list_display = ("digits", "team")
     list_filter = ("team",)
     search_fields = ("digits",)
@@ -28,7 +29,7 @@ class PostcodeAreaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(SimpleHistoryAdmin):
+class TeamMemberAdmin(OfficialAdmin):
     list_display = ("user", "team")
     list_filter = ("team",)
     search_fields = ("user__username", "user__first_name", "user__last_name")
@@ -39,17 +40,15 @@ class TeamMemberAdmin(SimpleHistoryAdmin):
 # Clients and requests: only for superusers (officials have no permission on them; they
 # see aggregates in the reports). Read-only history for audits.
 @admin.register(Client)
-class ClientAdmin(SimpleHistoryAdmin):
+class ClientAdmin(OfficialAdmin):
     list_display = ("last_name", "first_name", "date_of_birth", "team")
     search_fields = ("last_name", "first_name", "bsn")
     list_select_related = ("team",)
-    show_full_result_count = False
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(SimpleHistoryAdmin):
+class SupportRequestAdmin(OfficialAdmin):
     list_display = ("pk", "household", "team", "status", "received_at", "contact_deadline")
     list_filter = ("status", "team", "referrer_type")
     list_select_related = ("household", "team")
     raw_id_fields = ("household", "clients", "referrer_organisation")
-    show_full_result_count = False

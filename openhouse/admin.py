@@ -1,9 +1,15 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.db.models import Count, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from indications import services
+from indications.models import Indication
+from samen.admin_tools import OfficialAdmin
 
 from .models import Provider, ProviderMembership
+
+RUNNING = Indication.RUNNING
 
 
 class MembershipInline(admin.TabularInline):
@@ -13,14 +19,25 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(OfficialAdmin):
     """Providers. Recording a stop (status + date) flags its running indications for WIJ."""
 
-    list_display = ("name", "agb_code", "status", "stops_on", "contact_email")
-    list_filter = ("status",)
+    list_display = ("name", "agb_code", "status", "stops_on", "running", "contact_email")
+    list_filter = ("status", "products")
     search_fields = ("name", "agb_code")
     filter_horizontal = ("products",)
     inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(running_count=Count("indications", filter=Q(indications__status__in=RUNNING)))
+        )
+
+    @admin.display(description=_("running indications"), ordering="running_count")
+    def running(self, obj):
+        return obj.running_count
 
     def save_model(self, request, obj, form, change):
         stopping = change and {"status", "stops_on"} & set(form.changed_data) and obj.stops_on
@@ -28,5 +45,7 @@ class ProviderAdmin(SimpleHistoryAdmin):
         if stopping:
             counts = services.provider_stop(provider=obj, stops_on=obj.stops_on, user=request.user)
             self.message_user(
-                request, f"{counts['tasks']} WIJ-taken gemaakt voor de gezinnen van deze aanbieder."
+                request,
+                gettext("%(count)s WIJ tasks made for this provider's families.")
+                % {"count": counts["tasks"]},
             )

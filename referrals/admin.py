@@ -2,13 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from samen.admin_tools import OfficialAdmin
 
 from .models import Product, ReferrerOrganisation, ReferrerType, RoutePhase
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(OfficialAdmin):
     list_display = (
         "code",
         "name",
@@ -32,11 +33,10 @@ class ProductAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReferrerOrganisation)
-class ReferrerOrganisationAdmin(SimpleHistoryAdmin):
+class ReferrerOrganisationAdmin(OfficialAdmin):
     list_display = ("name", "referrer_type", "agb_code", "city", "active")
     list_filter = ("referrer_type", "active")
     search_fields = ("name", "agb_code", "city")
-    show_full_result_count = False
 
 
 class RoutePhaseForm(forms.ModelForm):
@@ -46,7 +46,7 @@ class RoutePhaseForm(forms.ModelForm):
 
 
 @admin.register(RoutePhase)
-class RoutePhaseAdmin(SimpleHistoryAdmin):
+class RoutePhaseAdmin(OfficialAdmin):
     """The phasing table. A change of the actual opening needs a new note (RoutePhase.clean);
     who changed what and when is in the history view."""
 

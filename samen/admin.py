@@ -1,16 +1,16 @@
 from django.contrib import admin
 
+from .admin_tools import OfficialModelAdmin
 from .models import JobRun
 
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(OfficialModelAdmin):
     """Read-only: runs are written by the jobs themselves."""
 
     list_display = ("job", "run_date", "started_at", "finished_at", "outcome", "counts")
     list_filter = ("job", "outcome")
     date_hierarchy = "started_at"
-    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

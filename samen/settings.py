@@ -65,6 +65,9 @@ check_production_safety(
     environment=ENVIRONMENT, debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS
 )
 
+# The admin shows who changed what; reverting to an old version is not offered (audit trail).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 INSTALLED_APPS = [
     "samen.apps.SamenAdminConfig",
     "django.contrib.auth",

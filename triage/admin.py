@@ -1,15 +1,17 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from samen.admin_tools import OfficialAdmin
 
 from .models import OpenHouseException
 
 
 @admin.register(OpenHouseException)
-class OpenHouseExceptionAdmin(SimpleHistoryAdmin):
+class OpenHouseExceptionAdmin(OfficialAdmin):
     """Exceptions and the municipality's decisions (no client data shown)."""
 
     list_display = ("product", "approval", "decided_by", "decided_on")
     list_filter = ("approval", "product")
+    date_hierarchy = "decided_on"
     list_select_related = ("product", "decided_by")
     readonly_fields = (
         "triage",
