@@ -190,7 +190,9 @@ def seed_requests(*, count: int = 300, today: datetime.date | None = None) -> in
             ["02", "01", "06", "04", "08", "05", "03"], weights=[45, 20, 17, 8, 4, 3, 3]
         )[0]
         organisation = rng.choice(referrers[referrer_type]) if referrers[referrer_type] else None
-        days_ago = rng.randint(0, 60)
+        # Most requests are recent (the worklists); the rest spread over the past year,
+        # so the reports have months to show.
+        days_ago = rng.randint(61, 365) if number % 3 == 2 else rng.randint(0, 60)
         received = timezone.make_aware(
             datetime.datetime.combine(
                 today - datetime.timedelta(days=days_ago),

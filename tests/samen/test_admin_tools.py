@@ -46,7 +46,7 @@ def test_export_selected_providers_as_csv(admin_client_official):
         "AGB code",
         "Status",
         "Stops on",
-        "running indications",
+        "Running indications",
         "E-mail for notices",
     ]
     assert sorted([*row[:3], row[4]] for row in rows[1:]) == [
