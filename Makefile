@@ -13,11 +13,12 @@ PY := $(BIN)/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samen
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test lint format install install-test frontend messages worker beat bench clean help
+.PHONY: demo test e2e lint format install install-test browser frontend messages worker beat bench clean help
 
 help:
 	@echo "make demo     run the application with demo data on http://127.0.0.1:8000"
-	@echo "make test     ruff + the whole pytest suite on PostgreSQL and Redis"
+	@echo "make test     ruff + the whole pytest suite on PostgreSQL and Redis (browser tests included)"
+	@echo "make e2e      only the browser tests (Debian's Chromium), screenshots in artifacts/"
 	@echo "make format   ruff format + autofix"
 	@echo "make messages extract and compile translations (nl, en)"
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
@@ -45,7 +46,11 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 install: $(VENV)/.installed node_modules/.installed
-install-test: $(VENV)/.installed-test node_modules/.installed
+install-test: $(VENV)/.installed-test node_modules/.installed browser
+
+# Debian's Chromium for the browser tests (apt; Playwright never downloads a browser).
+browser:
+	scripts/setup-browser
 
 frontend: node_modules/.installed
 
@@ -60,6 +65,11 @@ test: install-test
 	$(BIN)/ruff format --check .
 	SAMEN_ENV=test DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(BIN)/pytest $(PYTEST_ARGS)
+
+# Only the browser tests (they are part of `make test` too); screenshots go to artifacts/.
+e2e: install-test
+	SAMEN_ENV=test DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .
