@@ -1,6 +1,8 @@
 """Shared fixtures: the personas of STYLE.md, one per role, and a guard that tests run
 on PostgreSQL and Redis for real."""
 
+from importlib import import_module
+
 import pytest
 from django.conf import settings
 
@@ -55,6 +57,27 @@ def provider_user(db):
 def outsider(db):
     """Signed in, but with no role at all."""
     return UserFactory(username="outsider")
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """A transactional test ends by emptying every table, the rows of the data migrations
+    too. Put the products, the phasing table and the role groups' permissions back before
+    each transactional test (post_migrate after the flush may sync the groups before the
+    permissions exist again)."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from referrals.models import Product
+
+    if not Product.objects.exists():
+        import_module("referrals.migrations.0002_load_products_and_phasing_history").load(
+            apps, None
+        )
+    roles.roles_sync()
 
 
 @pytest.fixture

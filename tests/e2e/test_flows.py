@@ -37,21 +37,21 @@ def test_a_worker_registers_a_gp_referral_contacts_and_triages(visitor, worker, 
     sanne = visitor(worker)
     sanne.visit("/werk/")
     page = sanne.visit("/aanmeldingen/nieuw/")
-    page.fill("#id_bsn", "111222333")
-    page.fill("#id_first_name", "Daan")
-    page.fill("#id_last_name", "Huizinga")
-    page.fill("#id_date_of_birth", "2016-05-04")
-    page.fill("#id_postcode", "9735 AB")
-    page.fill("#id_house_number", "12")
-    page.fill("#id_street", "Beijumerweg")
-    page.fill("#id_parent_name", "Anna Huizinga")
-    page.fill("#id_phone", "050-1234567")
-    page.select_option("#id_channel", "zorgdomein")
-    page.fill("#id_question", "Onze zoon slaapt slecht en wil niet naar school.")
-    page.select_option("#id_referrer_type", "02")
+    fill_gp_referral(
+        page,
+        bsn="111222333",
+        first_name="Daan",
+        last_name="Huizinga",
+        date_of_birth="2016-05-04",
+        postcode="9735 AB",
+        house_number="12",
+        street="Beijumerweg",
+        parent_name="Anna Huizinga",
+        phone="050-1234567",
+        question="Onze zoon slaapt slecht en wil niet naar school.",
+        referring_person="dr. Jansen",
+    )
     page.select_option("#id_referrer_organisation", label="Huisartsenpraktijk Beijum")
-    page.fill("#id_referring_person", "dr. Jansen")
-    page.fill("#id_referral_date", "2026-11-16")
     page.get_by_role("button", name="Aanmelding inschrijven").click()
     page.wait_for_url(re.compile(r"/aanmeldingen/\d+/$"))
     sanne.check("request registered")
@@ -74,6 +74,15 @@ def test_a_worker_registers_a_gp_referral_contacts_and_triages(visitor, worker, 
     assert [p.code for p in triage.products.all()] == ["45A51"]
     request.refresh_from_db()
     assert (request.status, request.close_reason) == ("closed", "triage_done")
+
+
+def fill_gp_referral(page, **fields):
+    """The registration form: a new child and family, referred by a GP on 16 November."""
+    for name, value in fields.items():
+        page.fill(f"#id_{name}", value)
+    page.select_option("#id_channel", "zorgdomein")
+    page.select_option("#id_referrer_type", "02")
+    page.fill("#id_referral_date", "2026-11-16")
 
 
 def fill_triage(page, worker):
@@ -155,15 +164,15 @@ def test_an_official_changes_a_route_opening_and_the_intake_follows(
 
     sanne = visitor(worker)
     page = sanne.visit("/aanmeldingen/nieuw/")
-    page.fill("#id_first_name", "Noor")
-    page.fill("#id_last_name", "Bakker")
-    page.fill("#id_date_of_birth", "2014-02-03")
-    page.fill("#id_postcode", "9735AC")
-    page.fill("#id_house_number", "3")
-    page.select_option("#id_channel", "phone")
-    page.fill("#id_question", "Huisarts verwijst voor begeleiding bij angst.")
-    page.select_option("#id_referrer_type", "02")
-    page.fill("#id_referral_date", "2026-11-16")
+    fill_gp_referral(
+        page,
+        first_name="Noor",
+        last_name="Bakker",
+        date_of_birth="2014-02-03",
+        postcode="9735AC",
+        house_number="3",
+        question="Huisarts verwijst voor begeleiding bij angst.",
+    )
     page.get_by_role("button", name="Aanmelding inschrijven").click()
     page.wait_for_load_state("load")
     assert "1 maart 2027" in page.locator("main").inner_text()

@@ -7,7 +7,9 @@ from django.conf import settings
 from samen import tasks
 from samen.celery import app
 
-pytestmark = pytest.mark.broker
+# The worker runs Django's system checks when it starts; some ask the database connection
+# for its features, so the test may touch the database.
+pytestmark = [pytest.mark.broker, pytest.mark.django_db]
 
 
 def test_a_task_goes_through_redis_to_a_worker_and_back(empty_queue):

@@ -68,6 +68,11 @@ class Command(BaseCommand):
             ),
             ("search, page 200", worker, "/aanmeldingen/?page=200"),
             ("request detail", worker, f"/aanmeldingen/{some}/"),
+            # Reports over all teams, the default 12 months by month.
+            ("report client flows", lead, "/rapportages/instroom/?team="),
+            ("report matched care", lead, "/rapportages/matched-care/?team="),
+            ("report deadlines", lead, "/rapportages/termijnen/?team="),
+            ("report transition", lead, "/rapportages/transitie/?team="),
         ]
         self.stdout.write(f"{'page':<22} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
         for label, user, url in pages:
