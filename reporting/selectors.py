@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth, TruncQuarter
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -95,7 +95,7 @@ def _per_bucket(queryset, date_field: str, period: Period, dimension: str | None
     rows = (
         queryset.annotate(bucket=_trunc(date_field, period))
         .values(*keys)
-        .annotate(n=Count("id", distinct=True))
+        .annotate(n=Count("id"))
         .order_by()
     )
     return {
@@ -540,24 +540,43 @@ def deadlines(filters: Filters) -> list[Table]:
 def _contact(filters: Filters) -> Table:
     """First contact within 5 working days of registration."""
     period, today = filters.period, filters.today
-    rows = _team_requests(filters).filter(_received_in(period))
-    tally = defaultdict(Counter)
+    requests = _team_requests(filters).filter(_received_in(period))
+    overdue = Q(first_contact_on__isnull=True, contact_deadline__lt=today) & ~Q(
+        status=SupportRequest.Status.CLOSED
+    )
+    tally = {
+        row["bucket"]: row
+        for row in requests.annotate(bucket=_trunc("received_at", period))
+        .values("bucket")
+        .annotate(
+            received=Count("id"),
+            contacted=Count("id", filter=Q(first_contact_on__isnull=False)),
+            on_time=Count("id", filter=Q(first_contact_on__lte=F("contact_deadline"))),
+            overdue=Count("id", filter=overdue),
+        )
+        .order_by()
+    }
+    for row in tally.values():
+        row["due"] = row["contacted"] + row["overdue"]
+    # Working days to first contact: counted once per distinct (received, contacted) pair.
     days = defaultdict(list)
-    for received_at, deadline, contacted_on, status in rows.values_list(
-        "received_at", "contact_deadline", "first_contact_on", "status"
-    ):
-        key = period.bucket_of(timezone.localdate(received_at))
-        tally[key]["received"] += 1
-        if contacted_on:
-            tally[key]["due"] += 1
-            tally[key]["on_time"] += contacted_on <= deadline
-            days[key].append(working_days_between(timezone.localdate(received_at), contacted_on))
-        elif status != SupportRequest.Status.CLOSED and deadline < today:
-            tally[key]["due"] += 1
-            tally[key]["overdue"] += 1
+    pairs = (
+        requests.filter(first_contact_on__isnull=False)
+        .annotate(
+            bucket=_trunc("received_at", period),
+            received_on=TruncDate("received_at"),
+        )
+        .values("bucket", "received_on", "first_contact_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in pairs:
+        span = working_days_between(row["received_on"], row["first_contact_on"])
+        days[row["bucket"]].extend([span] * row["n"])
+    empty = Counter()
 
     def cells(bucket: Bucket):
-        t = tally[bucket.start]
+        t = tally.get(bucket.start, empty)
         return [
             Cell(t["received"]),
             Cell(t["due"]),

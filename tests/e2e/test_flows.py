@@ -290,7 +290,7 @@ def test_the_checks_can_fail(chromium, live_server, clock):
     """axe and the reflow check do find a missing label and a page too wide."""
     from .conftest import Visitor, axe_violations
 
-    visitor = Visitor(chromium, live_server.url, "broken")
+    visitor = Visitor(chromium, live_server.url, "selftest")
     page = visitor.page
     page.set_content('<html lang="nl"><body><main><input type="text"></main></body></html>')
     assert any("label" in line for line in axe_violations(page))
