@@ -5,7 +5,6 @@ Suppressed cells (fewer than 5) are not drawn."""
 
 import math
 from dataclasses import dataclass
-from itertools import count
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -28,7 +27,6 @@ PALETTE = [
 ]
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP = 56, 16, 16
-_ids = count(1)
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ def render(table: Table) -> RenderedChart | None:
     def y(value):
         return TOP + plot_h - plot_h * value / maximum
 
-    uid = f"chart-{next(_ids)}"
+    uid = f"chart-{table.slug}"  # table slugs are unique within a page
     description = _("Chart of the table below; the figures are in the table.")
     parts = [
         f'<svg class="samen-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '

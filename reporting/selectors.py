@@ -177,10 +177,7 @@ def client_flows(filters: Filters) -> list[Table]:
         outcome_cells,
         chart=Chart(bars=[0, 1, 2, 3]),
     )
-    outcome_table.rows[-1].cells[-1] = Share(
-        sum(n for (_s, o), n in by_outcome.items() if GROUP_OF[o] == "wij"),
-        sum(by_outcome.values()),
-    )
+    _fill_total_shares(outcome_table, [(5, 0, 4)])
 
     per_referrer = Counter(
         {
