@@ -122,6 +122,7 @@ class ExtensionRequestAdmin(OfficialAdmin):
 class TaskAdmin(OfficialModelAdmin):
     list_display = ("kind", "team", "due_on", "done_on")
     list_filter = ("kind", "team", ("done_on", admin.EmptyFieldListFilter))
+    autocomplete_fields = ("team",)
     date_hierarchy = "due_on"
     list_select_related = ("team",)
     raw_id_fields = ("indication",)

@@ -24,8 +24,9 @@ class TeamAdmin(OfficialAdmin):
 class PostcodeAreaAdmin(OfficialAdmin):
     list_display = ("digits", "team")
     list_filter = ("team",)
-    search_fields = ("digits",)
+    search_fields = ("digits", "team__name")
     list_select_related = ("team",)
+    autocomplete_fields = ("team",)
 
 
 @admin.register(TeamMember)
@@ -34,7 +35,7 @@ class TeamMemberAdmin(OfficialAdmin):
     list_filter = ("team",)
     search_fields = ("user__username", "user__first_name", "user__last_name")
     list_select_related = ("user", "team")
-    autocomplete_fields = ("user",)
+    autocomplete_fields = ("user", "team")
 
 
 # Clients and requests: only for superusers (officials have no permission on them; they

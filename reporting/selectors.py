@@ -711,11 +711,14 @@ def transition(filters: Filters) -> list[Table]:
         indications.values("provider_id")
         .annotate(
             at_start=Count("id", filter=running_on(period.start)),
-            at_end=Count("id", filter=running_on(period.end)),
+            **{
+                f"b{i}": Count("id", filter=running_on(ends[bucket.start]))
+                for i, bucket in enumerate(buckets)
+            },
             started=Count("id", filter=Q(start_on__range=(period.start, period.end))),
             ended=Count("id", filter=Q(end_on__range=(period.start, period.end))),
         )
-        .filter(Q(at_start__gt=0) | Q(at_end__gt=0) | Q(started__gt=0) | Q(ended__gt=0))
+        .filter(start_on__lte=period.end, end_on__gte=period.start)  # overlaps the period
         .order_by()
     )
     providers = Provider.objects.in_bulk([row["provider_id"] for row in per_provider])
@@ -727,7 +730,17 @@ def transition(filters: Filters) -> list[Table]:
         provider_rows.append(
             Row(
                 provider.name,
-                [*counts([row["at_start"], row["at_end"], row["started"], row["ended"]]), status],
+                [
+                    *counts(
+                        [
+                            row["at_start"],
+                            *(row[f"b{i}"] for i in range(len(buckets))),
+                            row["started"],
+                            row["ended"],
+                        ]
+                    ),
+                    status,
+                ],
             )
         )
 
@@ -781,10 +794,13 @@ def transition(filters: Filters) -> list[Table]:
         running_table,
         Table(
             "providers",
-            _("Indications per provider"),
+            _("Running indications per provider"),
             [
                 _("Running at the start"),
-                _("Running at the end"),
+                *(
+                    _("Running at the end of %(period)s") % {"period": bucket.label}
+                    for bucket in buckets
+                ),
                 _("Started"),
                 _("Ended"),
                 _("Provider status"),

@@ -244,8 +244,17 @@ def test_transition(q3):
     assert running[labels[2]][col["45A56"]] == 0
     assert [running[label][-1] for label in labels] == [15, 15, 7]
     providers = shown(tables, "providers")
-    assert providers["Aanbieder Een"] == ["7", "7", "0", "0", "active"]
-    assert providers["Aanbieder Twee"] == ["8", "0", "0", "8", "stopping on a date (30 Sep 2026)"]
+    # At the start, at the end of July, August, September; started, ended; status.
+    assert providers["Aanbieder Een"] == ["7", "7", "7", "7", "0", "0", "active"]
+    assert providers["Aanbieder Twee"] == [
+        "8",
+        "8",
+        "8",
+        "0",
+        "0",
+        "8",
+        "stopping on a date (30 Sep 2026)",
+    ]
     # Flagged, ended, followed up, providers stopping (organisations: never suppressed).
     assert shown(tables, "flagged-ended") == {
         "Jul 2026": ["7", "0", "0", "0"],
