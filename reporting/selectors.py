@@ -103,6 +103,21 @@ def _per_bucket(queryset, date_field: str, period: Period, dimension: str | None
     }
 
 
+def _per_outcome(triages, dimension: str) -> dict:
+    """{(dimension value, outcome): count} of triages, in one GROUP BY."""
+    rows = triages.values(dimension, "outcome").annotate(n=Count("id")).order_by()
+    return {(row[dimension], row["outcome"]): row["n"] for row in rows}
+
+
+def _by_group(per_outcome: dict) -> Counter:
+    """{(key, outcome): count} added up to {(key, outcome group): count}: the outcomes of
+    one group (Basis jeugdhulp and re-indication at WIJ, say) are summed, not overwritten."""
+    tally = Counter()
+    for (key, outcome), n in per_outcome.items():
+        tally[key, GROUP_OF[outcome]] += n
+    return tally
+
+
 def _total_row(rows: list[Row], *, suppress: bool = True) -> Row:
     """The column totals of count rows (shares and medians are left empty)."""
     width = len(rows[0].cells) if rows else 0
@@ -160,13 +175,11 @@ def client_flows(filters: Filters) -> list[Table]:
     triages = _team_triages(filters)
     by_outcome = _per_bucket(triages, "held_on", period, "outcome")
 
+    by_group = _by_group(by_outcome)
+
     def outcome_cells(bucket):
-        groups = Counter()
-        for (start, outcome), n in by_outcome.items():
-            if start == bucket.start:
-                groups[GROUP_OF[outcome]] += n
-        values = [groups[key] for key in OUTCOME_GROUPS]
-        return [*counts([*values, sum(values)]), Share(groups["wij"], sum(values))]
+        values = [by_group[bucket.start, key] for key in OUTCOME_GROUPS]
+        return [*counts([*values, sum(values)]), Share(values[0], sum(values))]
 
     group_labels = [label for label, _outcomes in OUTCOME_GROUPS.values()]
     outcome_table = _bucket_table(
@@ -179,20 +192,10 @@ def client_flows(filters: Filters) -> list[Table]:
     )
     _fill_total_shares(outcome_table, [(5, 0, 4)])
 
-    per_referrer = Counter(
-        {
-            (row["support_request__referrer_type"], GROUP_OF[row["outcome"]]): row["n"]
-            for row in triages.values("support_request__referrer_type", "outcome")
-            .annotate(n=Count("id"))
-            .order_by()
-        }
-    )
+    per_referrer = _by_group(_per_outcome(triages, "support_request__referrer_type"))
     referrer_rows = []
     for code, label in referrers:
-        values = [
-            sum(n for (c, group), n in per_referrer.items() if c == code and group == key)
-            for key in OUTCOME_GROUPS
-        ]
+        values = [per_referrer[code, key] for key in OUTCOME_GROUPS]
         referrer_rows.append(
             Row(label, [*counts([*values, sum(values)]), Share(values[0], sum(values))])
         )
@@ -257,12 +260,8 @@ def matched_care(filters: Filters) -> list[Table]:
     period = filters.period
     triages = _team_triages(filters)
 
-    pairs = Counter(
-        {
-            (row["intensity"], GROUP_OF[row["outcome"]]): row["n"]
-            for row in triages.values("intensity", "outcome").annotate(n=Count("id")).order_by()
-        }
-    )
+    pairs = _by_group(_per_outcome(triages, "intensity"))
+
     intensities = [*Triage.Intensity.choices, ("", _("not recorded"))]
     intensity_rows = []
     for code, label in intensities:

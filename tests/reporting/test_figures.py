@@ -133,6 +133,12 @@ def test_reindications(today, beijum):
         )
     tables = matched_care(Filters(Q3, None, TODAY))
     assert shown(tables, "reindications")["Aug 2026"] == ["5", "<5", "0", "7", "70.0%"]
+    # Basis jeugdhulp and re-indication at WIJ are one group: added up, never overwritten.
+    intensity = shown(tables, "intensity-outcome")
+    assert intensity["basic"] == ["8", "0", "0", "0", "8"]
+    assert intensity["not recorded"] == ["0", "0", "0", "<5", "<5"]
+    by_referrer = shown(client_flows(Filters(Q3, None, TODAY)), "outcomes-by-referrer")
+    assert by_referrer["Self-referral / no referrer"] == ["8", "0", "0", "<5", "10", "80.0%"]
 
 
 def test_signals_of_help_too_light(today, beijum):
