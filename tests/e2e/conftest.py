@@ -15,13 +15,13 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from intake.models import TeamMember
-from samen import roles
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# pytest-django's live server listens here (it would say "localhost" otherwise).
+os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
@@ -166,21 +166,3 @@ def visitor(chromium, live_server, clock):
     yield make
     for visitor in made:
         visitor.close()
-
-
-@pytest.fixture
-def worker(beijum):
-    user = UserFactory(
-        role=roles.WIJ_STAFF, username="sanne", first_name="Sanne", last_name="de Vries"
-    )
-    TeamMember.objects.create(user=user, team=beijum)
-    return user
-
-
-@pytest.fixture
-def lead(beijum):
-    user = UserFactory(
-        role=roles.TEAM_LEAD, username="pieter", first_name="Pieter", last_name="Bakker"
-    )
-    TeamMember.objects.create(user=user, team=beijum)
-    return user

@@ -32,11 +32,11 @@ def test_login_page(chromium, live_server, clock):
     anonymous.close()
 
 
-def test_a_worker_registers_a_gp_referral_contacts_and_triages(visitor, worker, beijum):
+def test_a_worker_registers_a_gp_referral_contacts_and_triages(visitor, intake_worker, beijum):
     ReferrerOrganisationFactory(referrer_type="02", name="Huisartsenpraktijk Beijum")
-    sanne = visitor(worker)
-    sanne.visit("/werk/")
-    page = sanne.visit("/aanmeldingen/nieuw/")
+    ilse = visitor(intake_worker)
+    ilse.visit("/werk/")
+    page = ilse.visit("/aanmeldingen/nieuw/")
     fill_gp_referral(
         page,
         bsn="111222333",
@@ -54,7 +54,7 @@ def test_a_worker_registers_a_gp_referral_contacts_and_triages(visitor, worker, 
     page.select_option("#id_referrer_organisation", label="Huisartsenpraktijk Beijum")
     page.get_by_role("button", name="Aanmelding inschrijven").click()
     page.wait_for_url(re.compile(r"/aanmeldingen/\d+/$"))
-    sanne.check("request registered")
+    ilse.check("request registered")
     request = SupportRequest.objects.get()
     assert (request.referrer_type, request.team, request.route_open) == ("02", beijum, True)
     assert request.contact_deadline == datetime.date(2026, 11, 24)
@@ -64,11 +64,11 @@ def test_a_worker_registers_a_gp_referral_contacts_and_triages(visitor, worker, 
     request.refresh_from_db()
     assert request.first_contact_on == datetime.date(2026, 11, 17)
 
-    page = sanne.visit(f"/aanmeldingen/{request.pk}/lichte-toets/")
-    fill_triage(page, worker)
+    page = ilse.visit(f"/aanmeldingen/{request.pk}/lichte-toets/")
+    fill_triage(page, intake_worker)
     page.get_by_role("button", name="Triage vastleggen").click()
     page.wait_for_url(re.compile(rf"/aanmeldingen/{request.pk}/$"))
-    sanne.check("request triaged")
+    ilse.check("request triaged")
     triage = Triage.objects.get()
     assert triage.outcome == "basis_wij"
     assert [p.code for p in triage.products.all()] == ["45A51"]
@@ -85,8 +85,8 @@ def fill_gp_referral(page, **fields):
     page.fill("#id_referral_date", "2026-11-16")
 
 
-def fill_triage(page, worker):
-    page.check(f"input[name=workers][value='{worker.pk}']")
+def fill_triage(page, intake_worker):
+    page.check(f"input[name=workers][value='{intake_worker.pk}']")
     page.check("input[name=life_domains][value=upbringing]")
     page.check("input[name=life_domains][value=school]")
     page.check("input[name=outcome][value=basis_wij]")
@@ -94,30 +94,32 @@ def fill_triage(page, worker):
     page.check(f"input[name=products][value='{Product.objects.get(code='45A51').pk}']")
 
 
-def test_a_team_lead_sees_an_overdue_request_and_reassigns_it(visitor, lead, worker, beijum):
+def test_a_team_lead_sees_an_overdue_request_and_reassigns_it(
+    visitor, team_lead, intake_worker, beijum
+):
     other = UserFactory(
         role=roles.WIJ_STAFF, username="karin", first_name="Karin", last_name="Smit"
     )
     overdue = SupportRequestFactory(team=beijum, overdue=True, assigned_worker=other)
-    pieter = visitor(lead)
-    page = pieter.visit("/werk/team/")
+    tom = visitor(team_lead)
+    page = tom.visit("/werk/team/")
     row = page.locator("tr.samen-row--overdue")
     assert row.count() == 1
     row.get_by_role("link").first.click()
     page.wait_for_url(re.compile(rf"/aanmeldingen/{overdue.pk}/$"))
-    pieter.check("overdue request")
-    page.locator("form[action$='/toewijzen/'] select").select_option(str(worker.pk))
+    tom.check("overdue request")
+    page.locator("form[action$='/toewijzen/'] select").select_option(str(intake_worker.pk))
     page.get_by_role("button", name="Toewijzen").click()
     page.wait_for_load_state("load")
     overdue.refresh_from_db()
-    assert overdue.assigned_worker == worker
-    pieter.check("reassigned")
+    assert overdue.assigned_worker == intake_worker
+    tom.check("reassigned")
 
 
-def test_a_family_asks_for_another_worker(visitor, lead, worker, beijum):
-    request = SupportRequestFactory(team=beijum, assigned_worker=worker, contacted=True)
-    sanne = visitor(worker)
-    page = sanne.visit(f"/aanmeldingen/{request.pk}/")
+def test_a_family_asks_for_another_worker(visitor, team_lead, intake_worker, beijum):
+    request = SupportRequestFactory(team=beijum, assigned_worker=intake_worker, contacted=True)
+    ilse = visitor(intake_worker)
+    page = ilse.visit(f"/aanmeldingen/{request.pk}/")
     page.locator("details:has(form[action$='/andere-medewerker/']) > summary").click()
     form = page.locator("form[action$='/andere-medewerker/']")
     form.locator("select[name=reason]").select_option(index=1)
@@ -126,13 +128,13 @@ def test_a_family_asks_for_another_worker(visitor, lead, worker, beijum):
     page.wait_for_load_state("load")
     change = WorkerChangeRequest.objects.get()
     assert change.outcome == "pending"
-    sanne.check("worker change requested")
+    ilse.check("worker change requested")
 
     other = UserFactory(
         role=roles.WIJ_STAFF, username="fatima", first_name="Fatima", last_name="El Amrani"
     )
-    pieter = visitor(lead)
-    page = pieter.visit(f"/aanmeldingen/{request.pk}/")
+    tom = visitor(team_lead)
+    page = tom.visit(f"/aanmeldingen/{request.pk}/")
     form = page.locator("form[action*='/besluit/']")
     form.locator("input[name=grant][value='1']").check()
     form.locator("select[name=new_worker]").select_option(str(other.pk))
@@ -141,11 +143,11 @@ def test_a_family_asks_for_another_worker(visitor, lead, worker, beijum):
     change.refresh_from_db()
     request.refresh_from_db()
     assert change.outcome == "granted" and request.assigned_worker == other
-    pieter.check("worker change decided")
+    tom.check("worker change decided")
 
 
 def test_an_official_changes_a_route_opening_and_the_intake_follows(
-    visitor, official, worker, beijum
+    visitor, official, intake_worker, beijum
 ):
     gp = RoutePhase.objects.get(referrer_type="02")
     anouk = visitor(official)
@@ -162,8 +164,8 @@ def test_an_official_changes_a_route_opening_and_the_intake_follows(
     page = anouk.visit("/fasering/")
     assert "1 maart 2027" in page.locator("main").inner_text()
 
-    sanne = visitor(worker)
-    page = sanne.visit("/aanmeldingen/nieuw/")
+    ilse = visitor(intake_worker)
+    page = ilse.visit("/aanmeldingen/nieuw/")
     fill_gp_referral(
         page,
         first_name="Noor",
@@ -178,10 +180,12 @@ def test_an_official_changes_a_route_opening_and_the_intake_follows(
     assert "1 maart 2027" in page.locator("main").inner_text()
     assert page.locator("[name=route_decision]").count() > 0
     assert not SupportRequest.objects.exists()
-    sanne.check("route not open yet")
+    ilse.check("route not open yet")
 
 
-def test_the_flag_job_shows_in_the_worklist_and_the_portal(visitor, worker, beijum, provider_user):
+def test_the_flag_job_shows_in_the_worklist_and_the_portal(
+    visitor, intake_worker, beijum, provider_user
+):
     provider = ProviderFactory(name="Zorg Noord Jeugd", agb_code="73990201")
     provider.memberships.create(user=provider_user)
     indication = IndicationFactory(
@@ -196,7 +200,7 @@ def test_the_flag_job_shows_in_the_worklist_and_the_portal(visitor, worker, beij
     assert indication.status == "ending_soon"
     assert Task.objects.filter(indication=indication, kind="plan_triage").exists()
 
-    page = visitor(worker).visit("/werk/")
+    page = visitor(intake_worker).visit("/werk/")
     assert "Lotte" in page.locator("main").inner_text()
     paula = visitor(provider_user, "aanbieder")
     page = paula.visit("/portaal/")
@@ -243,7 +247,7 @@ def test_an_official_downloads_the_quarterly_report(visitor, official, beijum):
 
 
 @pytest.fixture
-def world(beijum, worker, provider_user):
+def world(beijum, intake_worker, provider_user):
     """A little of everything, so the pages have rows to show."""
     provider = ProviderFactory(name="Zorg Noord Jeugd", agb_code="73990203")
     provider.memberships.create(user=provider_user)
@@ -251,15 +255,17 @@ def world(beijum, worker, provider_user):
         client__team=beijum, provider=provider, end_on=datetime.date(2027, 1, 31)
     )
     call_command("flag_expiring_indications", date=datetime.date(2026, 11, 17))
-    request = SupportRequestFactory(team=beijum, assigned_worker=worker, overdue=True)
+    request = SupportRequestFactory(team=beijum, assigned_worker=intake_worker, overdue=True)
     return {"indication": indication, "request": request}
 
 
-def test_every_main_page_of_every_role(visitor, world, worker, lead, official, provider_user):
+def test_every_main_page_of_every_role(
+    visitor, world, intake_worker, team_lead, official, provider_user
+):
     """Each role's main pages: axe, reflow and a screenshot (see conftest.Visitor)."""
     child = world["indication"].client_id
     pages = {
-        worker: [
+        intake_worker: [
             "/",
             "/werk/",
             "/aanmeldingen/",
@@ -270,7 +276,7 @@ def test_every_main_page_of_every_role(visitor, world, worker, lead, official, p
             "/fasering/",
             "/password/",
         ],
-        lead: ["/werk/team/", "/werk/triage/", "/rapportages/"],
+        team_lead: ["/werk/team/", "/werk/triage/", "/rapportages/"],
         official: ["/uitzonderingen/", "/admin/", "/admin/indications/indication/"],
         provider_user: [
             "/portaal/",

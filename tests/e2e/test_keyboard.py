@@ -45,9 +45,9 @@ def tick(page, selector):
     assert page.locator(selector).is_checked()
 
 
-def test_register_with_the_keyboard_only(visitor, worker, beijum):
-    sanne = visitor(worker)
-    page = sanne.visit("/aanmeldingen/nieuw/", check=False)
+def test_register_with_the_keyboard_only(visitor, intake_worker, beijum):
+    ilse = visitor(intake_worker)
+    page = ilse.visit("/aanmeldingen/nieuw/", check=False)
     type_into(page, "#id_first_name", "Mila")
     type_into(page, "#id_last_name", "de Boer")
     # Day and month alike: headless Chromium orders date fields by its own locale.
@@ -66,12 +66,12 @@ def test_register_with_the_keyboard_only(visitor, worker, beijum):
     assert request.channel == "walk_in" and request.team == beijum
 
 
-def test_triage_with_the_keyboard_only(visitor, worker, beijum):
-    request = SupportRequestFactory(team=beijum, contacted=True, assigned_worker=worker)
+def test_triage_with_the_keyboard_only(visitor, intake_worker, beijum):
+    request = SupportRequestFactory(team=beijum, contacted=True, assigned_worker=intake_worker)
     product = Product.objects.get(code="45A51")
-    sanne = visitor(worker)
-    page = sanne.visit(f"/aanmeldingen/{request.pk}/lichte-toets/", check=False)
-    tick(page, f"input[name=workers][value='{worker.pk}']")
+    ilse = visitor(intake_worker)
+    page = ilse.visit(f"/aanmeldingen/{request.pk}/lichte-toets/", check=False)
+    tick(page, f"input[name=workers][value='{intake_worker.pk}']")
     tick(page, "input[name=life_domains][value=upbringing]")
     tab_to(page, "input[name=outcome]")
     page.keyboard.press("Space")
