@@ -54,11 +54,11 @@ browser:
 
 frontend: node_modules/.installed
 
-# The demo: SQLite and Celery eager mode unless DATABASE_URL / REDIS_URL are set.
+# The demo (scripts/demo): migrate, seed_demo, runserver. On DATABASE_URL's PostgreSQL, or
+# without it an embedded PostgreSQL in var/pgdata, started and stopped (Ctrl-C) with it;
+# Celery in eager mode unless REDIS_URL is set.
 demo: install
-	SAMEN_ENV=development $(PY) manage.py migrate --no-input
-	SAMEN_ENV=development $(PY) manage.py seed_demo
-	SAMEN_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) scripts/demo
 
 test: install-test
 	$(BIN)/ruff check .
@@ -79,9 +79,10 @@ format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The settings need a DATABASE_URL; extracting and compiling messages never connects.
 messages: install
-	SAMEN_ENV=development $(PY) manage.py makemessages --locale nl --locale en --ignore '.venv/*' --ignore 'node_modules/*'
-	SAMEN_ENV=development $(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+	SAMEN_ENV=development DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py makemessages --locale nl --locale en --ignore '.venv/*' --ignore 'node_modules/*'
+	SAMEN_ENV=development DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 # Benchmarks print figures; they are never timed assertions in tests. See docs/benchmarks.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samen_bench

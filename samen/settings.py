@@ -129,24 +129,25 @@ TEMPLATES = [
     },
 ]
 
-# DATABASE_URL: postgres://user:password@host:5432/name (psycopg 3). Required in
-# production and for the tests; only the demo falls back to SQLite.
-if "DATABASE_URL" in env or ENVIRONMENT != "development":
-    DATABASES = {"default": env.db_url("DATABASE_URL")}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})
-        DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
-        # Persistent connections; checked before reuse so a restarted server is survived.
-        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-else:
-    (BASE_DIR / "var").mkdir(exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "var" / "demo.sqlite3",
-        }
-    }
+# DATABASE_URL: postgres://user:password@host:5432/name (psycopg 3). Required everywhere:
+# production, the tests and the demo, all on PostgreSQL (exclusion constraints need it).
+# `make demo` without it starts an embedded PostgreSQL in var/pgdata and sets it itself.
+if not env.str("DATABASE_URL", default=""):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is required: a PostgreSQL server, e.g. "
+        "postgres://postgres@127.0.0.1:5432/samen. For a demo on an embedded PostgreSQL "
+        "run `make demo`, which sets DATABASE_URL itself."
+    )
+DATABASES = {"default": env.db_url("DATABASE_URL")}
+if DATABASES["default"].get("ENGINE") != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point to PostgreSQL (postgres://...): samen runs on PostgreSQL only."
+    )
+DATABASES["default"].setdefault("OPTIONS", {})
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+# Persistent connections; checked before reuse so a restarted server is survived.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

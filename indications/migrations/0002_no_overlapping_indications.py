@@ -1,7 +1,8 @@
 """No two indications of one client for the same product overlap in time (as the national
 iJw rules forbid): a PostgreSQL exclusion constraint. It needs the btree_gist extension
 (the migration creates it; in production the database owner needs the right to).
-On SQLite (the demo) the same rule is checked by Indication.clean() and the import."""
+samen runs on PostgreSQL everywhere, the demo included (an embedded server); the import
+and Indication.clean() check the same rule first, for a readable message."""
 
 from django.db import migrations
 
@@ -13,17 +14,7 @@ ALTER TABLE indications_indication ADD CONSTRAINT indication_no_overlap
 DROP = "ALTER TABLE indications_indication DROP CONSTRAINT IF EXISTS indication_no_overlap;"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("indications", "0001_indications_extensions_tasks_notices")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [migrations.RunSQL(CREATE, DROP)]
