@@ -19,4 +19,5 @@ RUN pip install --no-cache-dir . \
     && mkdir -p /app/var/media && chown -R samen /app/var
 USER samen
 EXPOSE 8000
-CMD ["gunicorn", "samen.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: access log without query strings, personal data masked (docs/privacy.md).
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "samen.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -314,12 +314,30 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING = {
+    # Every log line goes through the one console handler, whose filter masks personal data
+    # (samen/logfilters.py, docs/privacy.md). The Celery worker and beat use this too
+    # (samen/celery.py); gunicorn's own loggers are set up in gunicorn.conf.py.
     "version": 1,
+    # Loggers created before this is applied keep working; the ones of Django's own defaults
+    # that would bypass the console handler are reconfigured below.
     "disable_existing_loggers": False,
+    "filters": {"mask_personal_data": {"()": "samen.logfilters.MaskPersonalData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's DEFAULT_LOGGING gives "django" a console handler of its own (with DEBUG)
+        # and mail_admins, and "django.server" (runserver's access lines, query string
+        # included) a handler that does not propagate. Listing them here removes those
+        # handlers: their records reach the root's console handler and its filter.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
