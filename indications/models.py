@@ -23,10 +23,16 @@ EVALUATION_PREFERRED_MONTHS = 3
 
 class IndicationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """WIJ staff and team leads see all; a provider user only its own provider's."""
-        if roles.user_has_role(user, roles.WIJ_STAFF, roles.TEAM_LEAD, roles.OFFICIAL):
+        """WIJ staff and team leads: the indications of the children they may see
+        (Client.visible_to); the youth administration all (it imports and decides on them);
+        officials all, for figures and the admin, which never show the child (only its
+        reference number); a provider user only its own provider's."""
+        role = roles.user_role(user)
+        if role in roles.WIJ_ROLES:
+            return self.filter(client__in=Client.objects.visible_to(user))
+        if role in (roles.YOUTH_ADMIN, roles.OFFICIAL):
             return self
-        if roles.user_has_role(user, roles.PROVIDER):
+        if role == roles.PROVIDER:
             membership = getattr(user, "provider_membership", None)
             return self.filter(provider_id=membership.provider_id) if membership else self.none()
         return self.none()
@@ -125,7 +131,8 @@ class Indication(models.Model):
         # PostgreSQL exclusion constraint (migration 0002), and Indication.clean() too.
 
     def __str__(self):
-        return f"{self.product.code} {self.client} {self.start_on:%d-%m-%Y}–{self.end_on:%d-%m-%Y}"
+        # No child here: this label is what lists, widgets and history show to officials.
+        return f"#{self.pk} {self.product.code} {self.start_on:%d-%m-%Y}–{self.end_on:%d-%m-%Y}"
 
     def save(self, *args, **kwargs):
         self.evaluation_due_on = self.end_on - relativedelta(months=EVALUATION_LATEST_MONTHS)

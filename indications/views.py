@@ -1,15 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from intake.models import Client
+from audit.selectors import recent_grants
+from audit.services import Event, access_log_record, log_read, log_refused
+from intake.models import Client, user_team_ids
 from openhouse.forms import HandoverNoteForm
 from openhouse.models import Provider
 from samen.decorators import role_required
-from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF
+from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF, user_role
 
 from . import services
 from .models import Indication
@@ -25,9 +28,10 @@ def ending(request):
 @role_required(WIJ_STAFF, TEAM_LEAD)
 def client_detail(request, pk):
     """A child: the family, the requests, and the indications on a small timeline."""
-    client = get_object_or_404(
-        Client.objects.visible_to(request.user).select_related("team"), pk=pk
-    )
+    client = Client.objects.visible_to(request.user).select_related("team").filter(pk=pk).first()
+    if client is None:
+        return _not_visible(request, pk)
+    log_read(request, "child file", [client], client.pk)
     indications = (
         Indication.objects.visible_to(request.user)
         .filter(client=client)
@@ -44,7 +48,30 @@ def client_detail(request, pk):
             "requests": client.support_requests.select_related("team").order_by("-received_at"),
             "today": timezone.localdate(),
             "note_form": HandoverNoteForm(),
+            **_log_links(request, client),
         },
+    )
+
+
+def _log_links(request, client) -> dict:
+    """The child's team lead sees who viewed the file and the break-the-glass accesses."""
+    if user_role(request.user) != TEAM_LEAD or client.team_id not in user_team_ids(request.user):
+        return {}
+    return {"can_see_log": True, "grants": recent_grants(client_id=client.pk)}
+
+
+def _not_visible(request, pk):
+    """A child outside the user's teams: refused and logged; the page offers to open the
+    file with a reason (break-the-glass)."""
+    client = Client.objects.select_related("team").filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    log_refused(request, "child file", [client], client.pk)
+    return render(
+        request,
+        "audit/not_your_team.html",
+        {"clients": [client], "next": request.path},
+        status=403,
     )
 
 
@@ -59,6 +86,13 @@ def follow_up(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("indications:client", pk=indication.client_id)
+    access_log_record(
+        request=request,
+        event=Event.CREATE,
+        part="follow-up request",
+        clients=[indication.client_id],
+        object_id=support_request.pk,
+    )
     messages.success(request, _("Follow-up registered: plan the triage with the family."))
     return redirect("intake:detail", pk=support_request.pk)
 
@@ -68,13 +102,20 @@ def provider_families(request, pk):
     """A stopping provider's families with running indications, per WIJ team (printable),
     so the teams can pick every one of them up."""
     provider = get_object_or_404(Provider, pk=pk)
-    indications = (
+    indications = list(
         Indication.objects.visible_to(request.user)
         .running()
         .filter(provider=provider)
         .select_related("client__team", "product")
         .order_by("client__team__name", "client__last_name", "end_on")
     )
+    if indications:
+        access_log_record(
+            request=request,
+            event=Event.EXPORT,
+            part="provider's families (print)",
+            clients=[indication.client_id for indication in indications],
+        )
     return render(
         request,
         "indications/provider_families.html",

@@ -141,6 +141,8 @@ class RegistrationForm(StyledFormMixin, forms.Form):
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         if user is not None:
             self.fields["assigned_worker"].initial = user.pk
+            # A request is registered only for a child this user may see (or a new one).
+            self.fields["client"].queryset = Client.objects.visible_to(user)
 
     def clean_bsn(self):
         value = self.cleaned_data["bsn"].strip()

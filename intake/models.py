@@ -67,12 +67,13 @@ class PostcodeArea(models.Model):
 
 
 class TeamMember(models.Model):
-    """A WIJ worker's team (for 'Mijn team' and the team lead's views)."""
+    """Teamlidmaatschap: a WIJ worker's team. A worker may be in several teams (a coach
+    who works in two neighbourhoods); access to children's files follows these teams."""
 
-    user = models.OneToOneField(
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
-        related_name="team_membership",
+        related_name="team_memberships",
         verbose_name=_("worker"),
     )
     team = models.ForeignKey(
@@ -83,9 +84,32 @@ class TeamMember(models.Model):
     class Meta:
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
+        ordering = ["team__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="teammember_once_per_team")
+        ]
 
     def __str__(self):
         return f"{self.user} ({self.team})"
+
+
+def user_team_ids(user) -> list[int]:
+    """The ids of the WIJ teams the user works in (cached on the user for the request)."""
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, "_samen_team_ids"):
+        user._samen_team_ids = list(
+            TeamMember.objects.filter(user=user)
+            .order_by("team__name")
+            .values_list("team_id", flat=True)
+        )
+    return user._samen_team_ids
+
+
+def user_first_team(user) -> Team | None:
+    """The user's first team (by name): where team views start."""
+    team_ids = user_team_ids(user)
+    return Team.objects.filter(pk=team_ids[0]).first() if team_ids else None
 
 
 class BSNField(models.CharField):
@@ -110,11 +134,30 @@ class PostcodeField(models.CharField):
         return normalize_postcode(value) if value else value
 
 
+def wij_client_condition(user) -> Q:
+    """The one rule of who sees a child at WIJ: the child belongs to one of the user's teams,
+    or the user is assigned to one of the child's requests, or the user opened the child's
+    file with a reason (break-the-glass) that is still valid."""
+    from audit.models import AccessGrant
+
+    assigned = SupportRequest.clients.through.objects.filter(
+        supportrequest__assigned_worker_id=user.pk
+    ).values("client_id")
+    granted = AccessGrant.objects.active(user).values("client_id")
+    return Q(team_id__in=user_team_ids(user)) | Q(pk__in=assigned) | Q(pk__in=granted)
+
+
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """WIJ staff and team leads see every client; nobody else sees any (in the browser)."""
-        if roles.user_has_role(user, roles.WIJ_STAFF, roles.TEAM_LEAD):
-            return self
+        """Who sees which child (docs/permissions.md): WIJ staff and team leads by
+        `wij_client_condition`; the youth administration the children with an indication
+        (the cases it handles); officials, privacy officers and providers none here
+        (providers see their own clients' indications through the portal)."""
+        role = roles.user_role(user)
+        if role in roles.WIJ_ROLES:
+            return self.filter(wij_client_condition(user))
+        if role == roles.YOUTH_ADMIN:
+            return self.filter(indications__isnull=False).distinct()
         return self.none()
 
 
@@ -256,10 +299,19 @@ class HouseholdMember(models.Model):
 
 class SupportRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """WIJ staff and team leads see every request; providers, officials and others none."""
-        if roles.user_has_role(user, roles.WIJ_STAFF, roles.TEAM_LEAD):
-            return self
-        return self.none()
+        """WIJ staff and team leads see a request of one of their teams, one assigned to
+        them, and one about a child they may see (access follows the child); nobody else
+        sees requests."""
+        if not roles.user_has_role(user, *roles.WIJ_ROLES):
+            return self.none()
+        about_visible_child = SupportRequest.clients.through.objects.filter(
+            client__in=Client.objects.filter(wij_client_condition(user))
+        ).values("supportrequest_id")
+        return self.filter(
+            Q(team_id__in=user_team_ids(user))
+            | Q(assigned_worker_id=user.pk)
+            | Q(pk__in=about_visible_child)
+        )
 
     def open(self):
         return self.exclude(status=SupportRequest.Status.CLOSED)

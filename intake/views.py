@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import Event, access_log_record, log_read, log_refused
 from indications.models import Indication, Task
 from referrals.phasing import route_status
 from samen.decorators import role_required
@@ -25,7 +26,7 @@ from .forms import (
     WorkerChangeDecisionForm,
     WorkerChangeForm,
 )
-from .models import Client, SupportRequest, WorkerChangeRequest
+from .models import Client, SupportRequest, Team, WorkerChangeRequest, user_team_ids
 from .selectors import client_search, request_detail, request_timeline, with_list_data, worklist
 
 staff_only = role_required(WIJ_STAFF, TEAM_LEAD)
@@ -39,63 +40,82 @@ def _visible(request):
     return SupportRequest.objects.visible_to(request.user)
 
 
+def _clients_of(requests) -> list[int]:
+    """The children shown in a list of requests (for the access log)."""
+    return [client.pk for req in requests for client in req.clients.all()]
+
+
 @staff_only
 def my_work(request):
     """Mijn werk: my open requests, overdue first, then by contact deadline."""
     today = timezone.localdate()
-    requests = worklist(_visible(request).filter(assigned_worker=request.user), today)
+    requests = list(
+        worklist(_visible(request).filter(assigned_worker=request.user), today)[:WORKLIST_SIZE]
+    )
+    work = _indication_work(user_team_ids(request.user))
+    _log_worklist(request, requests, work)
     return render(
         request,
         "intake/worklist.html",
         {
             "title": _("My work"),
-            "requests": requests[:WORKLIST_SIZE],
+            "requests": requests,
             "today": today,
             "show_worker": False,
-            **_indication_work(getattr(request.user, "team_membership", None)),
+            **work,
         },
     )
+
+
+def _log_worklist(request, requests, work) -> None:
+    shown = _clients_of(requests)
+    shown += [task.indication.client_id for task in work.get("tasks", []) if task.indication_id]
+    shown += [indication.client_id for indication in work.get("out_of_sight", [])]
+    if shown:
+        log_read(request, "worklist", shown)
 
 
 @role_required(TEAM_LEAD)
 def team_work(request):
     """The team lead's view: every open request of their team, overdue first."""
     today = timezone.localdate()
-    membership = getattr(request.user, "team_membership", None)
-    if membership is None:
+    team_ids = user_team_ids(request.user)
+    if not team_ids:
         messages.warning(request, _("You are not in a WIJ team yet: ask an official to add you."))
-        requests = SupportRequest.objects.none()
-    else:
-        requests = worklist(_visible(request).filter(team_id=membership.team_id), today)
+    requests = list(worklist(_visible(request).filter(team_id__in=team_ids), today)[:WORKLIST_SIZE])
+    work = _indication_work(team_ids, out_of_sight=True)
+    _log_worklist(request, requests, work)
     return render(
         request,
         "intake/worklist.html",
         {
             "title": _("My team"),
-            "team": membership.team if membership else None,
-            "requests": requests[:WORKLIST_SIZE],
+            "teams": Team.objects.filter(pk__in=team_ids),
+            "requests": requests,
             "today": today,
             "show_worker": True,
-            **_indication_work(membership, out_of_sight=True),
+            **work,
         },
     )
 
 
-def _indication_work(membership, *, out_of_sight=False) -> dict:
-    """The team's open worklist tasks from the indication jobs (and, for team leads, the
+def _indication_work(team_ids: list[int], *, out_of_sight=False) -> dict:
+    """The teams' open worklist tasks from the indication jobs (and, for team leads, the
     ended indications nobody followed up: niet in beeld)."""
-    if membership is None:
+    if not team_ids:
         return {}
     related = ("indication__product", "indication__provider", "indication__client")
     work = {
-        "tasks": Task.objects.filter(team_id=membership.team_id, done_on__isnull=True)
-        .select_related(*related)
-        .order_by("due_on", "id")[:WORKLIST_SIZE]
+        "tasks": list(
+            Task.objects.filter(team_id__in=team_ids, done_on__isnull=True)
+            .select_related(*related)
+            .order_by("due_on", "id")[:WORKLIST_SIZE]
+        )
     }
     if out_of_sight:
-        work["out_of_sight"] = (
+        work["out_of_sight"] = list(
             Indication.objects.out_of_sight()
-            .filter(client__team_id=membership.team_id)
+            .filter(client__team_id__in=team_ids)
             .select_related("product", "provider", "client")
             .order_by("-end_on")[:WORKLIST_SIZE]
         )
@@ -115,6 +135,13 @@ def request_list(request):
     page_number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
     offset = (page_number - 1) * PAGE_SIZE
     rows = list(requests[offset : offset + PAGE_SIZE + 1])
+    if rows[:PAGE_SIZE]:
+        access_log_record(
+            request=request,
+            event=Event.SEARCH if form.is_bound else Event.READ,
+            part="request list",
+            clients=_clients_of(rows[:PAGE_SIZE]),
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -133,24 +160,46 @@ def request_list(request):
 
 
 @staff_only
+@require_POST
 def client_search_results(request):
-    """htmx partial (and no-JS fallback): clients matching the search box."""
-    results = client_search(
-        request.GET.get("client_search", ""), visible=Client.objects.visible_to(request.user)
-    )
+    """htmx partial: children matching the search box. The terms come in the body (POST),
+    never in the URL; the search and the children shown are logged, the terms are not."""
+    results = _search_clients(request, request.POST.get("client_search", ""))
     return render(
         request, "intake/partials/client_results.html", {"results": results, "searched": True}
     )
 
 
+def _search_clients(request, query: str) -> list[Client]:
+    """Every registered child matches (a family moves between teams); each result says
+    whether this user may open the file, and the page shows only name, date of birth and
+    team of the others, with a way to open them with a reason (break-the-glass)."""
+    results = client_search(query, visible=Client.objects.all())
+    _mark_visible(request, results)
+    if query.strip():
+        access_log_record(
+            request=request, event=Event.SEARCH, part="client search", clients=results
+        )
+    return results
+
+
+def _mark_visible(request, clients: list[Client]) -> None:
+    visible = set(
+        Client.objects.visible_to(request.user)
+        .filter(pk__in=[client.pk for client in clients])
+        .values_list("pk", flat=True)
+    )
+    for client in clients:
+        client.visible = client.pk in visible
+
+
 @staff_only
 def register(request):
     """Register a support request in one form (client found or created inline)."""
-    visible_clients = Client.objects.visible_to(request.user)
     if request.method == "POST" and "_search" in request.POST:
         # The search button without JavaScript: show results, keep everything typed.
         form = RegistrationForm(initial=request.POST.dict(), user=request.user)
-        results = client_search(request.POST.get("client_search", ""), visible=visible_clients)
+        results = _search_clients(request, request.POST.get("client_search", ""))
         return _render_register(request, form, results, searched=True)
     form = RegistrationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -159,6 +208,13 @@ def register(request):
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
+            access_log_record(
+                request=request,
+                event=Event.CREATE,
+                part="request",
+                clients=support_request.clients.all(),
+                object_id=support_request.pk,
+            )
             for warning in form.warnings:
                 messages.warning(request, warning)
             messages.success(
@@ -167,6 +223,11 @@ def register(request):
                 % {"date": support_request.contact_deadline.strftime("%d-%m-%Y")},
             )
             return redirect("intake:detail", pk=support_request.pk)
+    if form.duplicates:
+        _mark_visible(request, form.duplicates)
+        access_log_record(
+            request=request, event=Event.SEARCH, part="duplicate check", clients=form.duplicates
+        )
     return _render_register(request, form, form.duplicates, searched=False)
 
 
@@ -177,6 +238,8 @@ def _render_register(request, form, results, *, searched):
         if str(chosen_pk or "").isdigit()
         else None
     )
+    if chosen:
+        log_read(request, "registration", [chosen])
     return render(
         request,
         "intake/register.html",
@@ -232,9 +295,29 @@ def _get_request(request, pk):
         raise Http404 from exc
 
 
+def _not_visible(request, pk):
+    """A request outside the user's teams: refused and logged; if it exists, the page says
+    whose it is and offers to open each child's file with a reason (break-the-glass)."""
+    support_request = SupportRequest.objects.filter(pk=pk).select_related("team").first()
+    if support_request is None:
+        raise Http404
+    clients = list(support_request.clients.select_related("team"))
+    log_refused(request, "request", clients, pk)
+    return render(
+        request,
+        "audit/not_your_team.html",
+        {"clients": clients, "next": request.path},
+        status=403,
+    )
+
+
 @staff_only
 def detail(request, pk, forms=None):
-    support_request = _get_request(request, pk)
+    try:
+        support_request = _get_request(request, pk)
+    except Http404:
+        return _not_visible(request, pk)
+    log_read(request, "request", support_request.clients.all(), pk)
     version = {"version": support_request.version}
     forms = forms or {}
     context = {
@@ -270,6 +353,13 @@ def _action(request, pk, form_class, key, apply):
     if form.is_valid():
         try:
             apply(support_request, form.cleaned_data)
+            access_log_record(
+                request=request,
+                event=Event.CHANGE,
+                part=f"request: {key}",
+                clients=support_request.clients.all(),
+                object_id=pk,
+            )
         except services.ConflictError:
             messages.error(request, CONFLICT)
             return detail(request, pk, forms={key: form})
@@ -374,6 +464,7 @@ def decide_other_worker(request, pk, change_pk):
 @staff_only
 def edit(request, pk):
     support_request = get_object_or_404(_visible(request), pk=pk)
+    log_read(request, "request", support_request.clients.all(), pk)
     form = RequestEditForm(
         request.POST or None, instance=support_request, initial={"version": support_request.version}
     )
@@ -402,6 +493,13 @@ def edit(request, pk):
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
+            access_log_record(
+                request=request,
+                event=Event.CHANGE,
+                part="request",
+                clients=support_request.clients.all(),
+                object_id=pk,
+            )
             messages.success(request, _("Changes saved."))
             return redirect("intake:detail", pk=pk)
     return render(request, "intake/edit.html", {"form": form, "req": support_request})

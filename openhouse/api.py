@@ -11,6 +11,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import Event, access_log_record, log_read
 from indications.models import Indication
 from samen.roles import PROVIDER, user_has_role
 
@@ -64,6 +65,14 @@ class IndicationList(ListAPIView):
             .order_by("end_on", "id")
         )
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        shown = [row["id"] for row in response.data.get("results", [])]
+        if shown:
+            client_ids = Indication.objects.filter(pk__in=shown).values_list("client_id", flat=True)
+            log_read(request, "indications (API)", client_ids)
+        return response
+
 
 class EndEvaluationUploadSerializer(serializers.Serializer):
     document = serializers.FileField()
@@ -91,4 +100,11 @@ class EndEvaluationUpload(APIView):
             )
         except DjangoValidationError as exc:
             return Response({"document": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        access_log_record(
+            request=request,
+            event=Event.CREATE,
+            part="end-evaluation",
+            clients=[indication.client_id],
+            object_id=evaluation.pk,
+        )
         return Response(EndEvaluationSerializer(evaluation).data, status=status.HTTP_201_CREATED)

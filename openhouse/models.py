@@ -83,6 +83,18 @@ def _evaluation_path(instance, filename):
     return f"end-evaluations/{uuid.uuid4().hex}"
 
 
+class EndEvaluationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Documents about a child: for those who may see the indication, never for policy
+        officials (who see indications without the child) or privacy officers."""
+        from indications.models import Indication
+        from samen import roles
+
+        if roles.user_has_role(user, roles.OFFICIAL, roles.PRIVACY):
+            return self.none()
+        return self.filter(indication__in=Indication.objects.visible_to(user))
+
+
 class EndEvaluation(models.Model):
     """Eindevaluatie: the provider's evaluation of the care given against the indication,
     due at least 2 and preferably 3 months before the end date. A new upload is a new
@@ -117,6 +129,8 @@ class EndEvaluation(models.Model):
     )
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = EndEvaluationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("end-evaluation")

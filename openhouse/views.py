@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from audit.services import Event, access_log_record, log_read
 from indications.models import Indication, ProviderNotice
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
-from samen.roles import OFFICIAL, PROVIDER, TEAM_LEAD, WIJ_STAFF, user_role
+from samen.roles import PROVIDER, TEAM_LEAD, WIJ_STAFF, YOUTH_ADMIN, user_role
 
 from . import services
 from .forms import EndEvaluationForm, HandoverNoteForm, StopForm
@@ -39,11 +40,16 @@ def dashboard(request):
         if membership
         else []
     )
-    wij_messages = (
+    wij_messages = list(
         HandoverNote.objects.filter(side=HandoverNote.Side.WIJ, indication__in=mine)
         .select_related("indication__client", "indication__product")
         .order_by("-created_at")[:10]
     )
+    ending, overdue = list(ending), list(overdue)
+    shown = [i.client_id for i in (*ending, *overdue)]
+    shown += [note.indication.client_id for note in wij_messages]
+    if shown:
+        log_read(request, "portal overview", shown)
     return render(
         request,
         "openhouse/dashboard.html",
@@ -79,6 +85,7 @@ def indication(request, pk):
                 )
             return redirect("openhouse:indication", pk=pk)
     evaluations = indication.end_evaluations.select_related("uploaded_by", "read_by")
+    log_read(request, "indication", [indication.client_id], indication.pk)
     return render(
         request,
         "openhouse/indication.html",
@@ -93,17 +100,23 @@ def indication(request, pk):
     )
 
 
-@role_required(PROVIDER, WIJ_STAFF, TEAM_LEAD, OFFICIAL)
+@role_required(PROVIDER, WIJ_STAFF, TEAM_LEAD, YOUTH_ADMIN)
 def download(request, pk):
     """Only through this view, for those who may see the indication; always as attachment."""
     evaluation = get_object_or_404(
-        EndEvaluation.objects.filter(indication__in=Indication.objects.visible_to(request.user)),
-        pk=pk,
+        EndEvaluation.objects.visible_to(request.user).select_related("indication"), pk=pk
     )
     try:
         handle = evaluation.document.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    access_log_record(
+        request=request,
+        event=Event.DOWNLOAD,
+        part="end-evaluation",
+        clients=[evaluation.indication.client_id],
+        object_id=evaluation.pk,
+    )
     if user_role(request.user) in (WIJ_STAFF, TEAM_LEAD):
         services.end_evaluation_mark_read(evaluation=evaluation, user=request.user)
     response = FileResponse(
@@ -123,8 +136,15 @@ def handover_note(request, pk):
     indication = get_object_or_404(Indication.objects.visible_to(request.user), pk=pk)
     form = HandoverNoteForm(request.POST)
     if form.is_valid():
-        services.handover_note_post(
+        note = services.handover_note_post(
             indication=indication, user=request.user, text=form.cleaned_data["text"]
+        )
+        access_log_record(
+            request=request,
+            event=Event.CREATE,
+            part="handover note",
+            clients=[indication.client_id],
+            object_id=getattr(note, "pk", None),
         )
         messages.success(request, _("Message sent."))
     else:

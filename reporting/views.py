@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intake.models import user_team_ids
 from samen.decorators import role_required
 from samen.roles import OFFICIAL, TEAM_LEAD
 
@@ -33,9 +34,9 @@ def _filters(request) -> tuple[ReportFilterForm, Filters]:
     """The filters from the query string; a team lead starts with their own team."""
     today = timezone.localdate()
     data = request.GET.copy()
-    membership = getattr(request.user, "team_membership", None)
-    if "team" not in data and membership:
-        data["team"] = str(membership.team_id)
+    team_ids = user_team_ids(request.user)
+    if "team" not in data and team_ids:
+        data["team"] = str(team_ids[0])
     form = ReportFilterForm(data, today=today)
     if form.is_valid():
         return form, Filters(form.cleaned_data["period"], form.cleaned_data["team"], today)

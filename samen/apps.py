@@ -17,6 +17,13 @@ class SamenConfig(AppConfig):
         # so the role groups are brought up to date after every migrate.
         post_migrate.connect(roles_sync_after_migrate, dispatch_uid="samen.roles_sync")
 
+        from django.db.backends.signals import connection_created
+
+        from .db import on_connection_created
+
+        # Every connection works as the application's database role (samen/db.py).
+        connection_created.connect(on_connection_created, dispatch_uid="samen.db.app_role")
+
 
 class SamenAdminConfig(admin_apps.AdminConfig):
     """The admin, restricted to municipality officials (see SamenAdminSite)."""

@@ -16,7 +16,9 @@ JOB_STALE_AFTER = datetime.timedelta(hours=26)
 def check_database() -> dict:
     """Open a fresh connection and run SELECT 1: the pooled one may hide an outage."""
     default = connections["default"]
-    fresh = default.__class__(dict(default.settings_dict), alias="health")
+    # Same alias: connection_created receivers (django.contrib.postgres, the app role) look
+    # the alias up in `connections`.
+    fresh = default.__class__(dict(default.settings_dict), alias=default.alias)
     try:
         with fresh.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from .roles import OFFICIAL, PROVIDER, TEAM_LEAD, WIJ_STAFF, user_role
+from .roles import OFFICIAL, PRIVACY, PROVIDER, TEAM_LEAD, WIJ_STAFF, YOUTH_ADMIN, user_role
 
 STAFF = (WIJ_STAFF, TEAM_LEAD)
-EVERYONE = (WIJ_STAFF, TEAM_LEAD, OFFICIAL, PROVIDER)
+EVERYONE = (WIJ_STAFF, TEAM_LEAD, OFFICIAL, YOUTH_ADMIN, PRIVACY, PROVIDER)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Indications ending per month, per WIJ team and per provider."),
     ),
     NavItem(
+        "indications:backoffice",
+        pgettext_lazy("navigation", "Youth administration"),
+        (YOUTH_ADMIN,),
+        _("Extension requests waiting for a decision, and the indication import."),
+    ),
+    NavItem(
         "triage:team_outcomes",
         _("Triage outcomes"),
         (TEAM_LEAD,),
@@ -47,6 +54,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Open House exceptions"),
         (OFFICIAL,),
         _("Weigh exceptions after the Open House closed."),
+    ),
+    NavItem(
+        "audit:log",
+        _("Access log"),
+        (PRIVACY,),
+        _("Who looked at which child's file, searched or exported, and every refused attempt."),
     ),
     NavItem(
         "openhouse:dashboard",

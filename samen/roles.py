@@ -1,5 +1,5 @@
 """
-The four roles of the system, as Django groups with model permissions.
+The six roles of the system, as Django groups with model permissions.
 
 The groups are created by a data migration and their permissions are brought in line
 with ROLE_PERMISSIONS after every `migrate` (post_migrate), so a model added later gets
@@ -14,17 +14,23 @@ from django.utils.translation import gettext_lazy as _
 WIJ_STAFF = "wij_medewerker"
 TEAM_LEAD = "wij_teamleider"
 OFFICIAL = "gemeente"
+YOUTH_ADMIN = "jeugdadministratie"
+PRIVACY = "privacy"
 PROVIDER = "aanbieder"
 
 ROLE_LABELS = {
     WIJ_STAFF: _("WIJ staff member"),
     TEAM_LEAD: _("WIJ team lead"),
     OFFICIAL: _("Municipality official"),
+    YOUTH_ADMIN: _("Youth administration"),
+    PRIVACY: _("Privacy officer"),
     PROVIDER: _("Care provider"),
 }
 
 # When a user is (wrongly) in two groups, the first of these wins.
-ROLE_PRIORITY = (OFFICIAL, TEAM_LEAD, WIJ_STAFF, PROVIDER)
+ROLE_PRIORITY = (OFFICIAL, PRIVACY, YOUTH_ADMIN, TEAM_LEAD, WIJ_STAFF, PROVIDER)
+# The roles that work with children's files at WIJ (access follows the child's team).
+WIJ_ROLES = (WIJ_STAFF, TEAM_LEAD)
 
 VIEW = ("view",)
 WORK = ("view", "add", "change")
@@ -48,10 +54,17 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "openhouse": VIEW,
         "reporting": VIEW,
     },
+    # Policy officials: phasing, products, teams, providers, reports, exception decisions.
+    # No person data anywhere: the admin shows indications, tasks and notices by number,
+    # product, provider, team and dates (samen/admin_tools.py), never a child.
     OFFICIAL: {
         "referrals": ALL,
-        "indications": WORK,
-        "openhouse": WORK,
+        "indications.indication": VIEW,
+        "indications.task": VIEW,
+        "indications.providernotice": VIEW,
+        "indications.extensionrequest": VIEW,
+        "openhouse.provider": WORK,
+        "openhouse.providermembership": WORK,
         # Teams and their postcode areas, not the clients: officials see aggregates only.
         "intake.team": ALL,
         "intake.postcodearea": ALL,
@@ -59,6 +72,18 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "reporting": VIEW,
         "samen.jobrun": VIEW,
         "auth.user": VIEW,
+    },
+    # The municipality's back office for work that needs a child's identity: the
+    # indication import and extension decisions, through its own pages (not the admin).
+    YOUTH_ADMIN: {
+        "indications": WORK,
+        "openhouse.provider": VIEW,
+        "referrals": VIEW,
+    },
+    # Reads the access log (and, later, the rights requests); sees no files.
+    PRIVACY: {
+        "audit.accesslogentry": VIEW,
+        "audit.accessgrant": VIEW,
     },
     PROVIDER: {
         "openhouse.endevaluation": ("view", "add"),

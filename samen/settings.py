@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "indications",
     "openhouse",
     "reporting",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -297,6 +299,20 @@ SPECTACULAR_SETTINGS = {
     # OpenAPI 3.1: its schemas are JSON Schema 2020-12, so responses validate with jsonschema.
     "OAS_VERSION": "3.1.0",
 }
+
+# --- Who sees which child (docs/permissions.md, docs/privacy.md) ---
+# DATABASE_APP_ROLE: the PostgreSQL role the running application works as (SET ROLE on
+# every connection); created by `migrate`, which runs as the owner of the tables. It may
+# add to and read the access log, never change or delete it. Empty: no role switch
+# (only for a database where the log's guarantees are kept otherwise).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="samen_app")
+# BREAK_GLASS_HOURS: how long a reasoned access to a child outside one's teams stays open.
+BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
+# AUDIT_LOG_RETENTION_MONTHS: how long the access log is kept; older monthly partitions
+# are dropped by `manage.py audit_drop_old_partitions` (as the owner). Default 20 years,
+# the retention of a youth-care file (Jeugdwet art. 7.3.8), so that every look at a file
+# stays known as long as the file itself.
+AUDIT_LOG_RETENTION_MONTHS = env.int("AUDIT_LOG_RETENTION_MONTHS", default=240)
 
 # --- Security (production) ---
 SESSION_COOKIE_HTTPONLY = True

@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("indications.urls")),
     path("", include("openhouse.urls")),
     path("", include("reporting.urls")),
+    path("", include("audit.urls")),
 ]

@@ -19,6 +19,21 @@ def pytest_configure(config):
         )
     if not settings.REDIS_URL:
         raise pytest.UsageError("The tests need Redis: use `make test` or set REDIS_URL.")
+    # The test database is created and migrated as the owner of the tables; the tests
+    # themselves run as the application's database role, as in production (samen/db.py).
+    from samen import db
+
+    db.enter_owner_mode()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """After pytest-django has made the test database, work as the application role."""
+    from samen import db
+
+    db.leave_owner_mode()
+    yield
+    db.enter_owner_mode()
 
 
 @pytest.fixture

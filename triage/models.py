@@ -10,7 +10,6 @@ from simple_history.models import HistoricalRecords
 
 from intake.models import SupportRequest
 from referrals.models import Product
-from samen import roles
 
 
 class LifeDomain(models.TextChoices):
@@ -28,9 +27,10 @@ class LifeDomain(models.TextChoices):
 
 class TriageQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if roles.user_has_role(user, roles.WIJ_STAFF, roles.TEAM_LEAD):
-            return self
-        return self.none()
+        """A triage follows its request's visibility (SupportRequest.visible_to)."""
+        from intake.models import SupportRequest
+
+        return self.filter(support_request__in=SupportRequest.objects.visible_to(user))
 
 
 class Triage(models.Model):

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from intake.models import SupportRequest
+from audit.services import Event, access_log_record, log_read, log_refused
+from intake.models import SupportRequest, Team, user_team_ids
 from intake.services import CONFLICT_MESSAGE, ConflictError
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
@@ -34,7 +35,21 @@ staff_only = role_required(WIJ_STAFF, TEAM_LEAD)
 
 
 def _request(request, pk):
-    return get_object_or_404(SupportRequest.objects.visible_to(request.user), pk=pk)
+    support_request = SupportRequest.objects.visible_to(request.user).filter(pk=pk).first()
+    if support_request is None:
+        _refuse(request, "request", SupportRequest.objects.filter(pk=pk).first(), pk)
+    return support_request
+
+
+def _refuse(request, part, support_request, object_id):
+    """Not visible to this user: log the attempt when the record exists, then 404."""
+    if support_request is not None:
+        log_refused(request, part, support_request.clients.all(), object_id)
+    raise Http404
+
+
+def _clients(support_request):
+    return support_request.clients.all()
 
 
 @staff_only
@@ -42,6 +57,7 @@ def triage(request, pk):
     """Record or revise the triage of a request."""
     support_request = _request(request, pk)
     existing = Triage.objects.filter(support_request=support_request).first()
+    log_read(request, "triage", _clients(support_request), pk)
     initial = {"version": support_request.version, "workers": [request.user.pk]}
     if existing:
         initial.update(
@@ -83,6 +99,7 @@ def triage(request, pk):
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
+            _log(request, Event.CHANGE if existing else Event.CREATE, "triage", support_request)
             messages.success(request, _("Triage recorded."))
             return redirect("intake:detail", pk=pk)
     return render(
@@ -140,10 +157,21 @@ def beschikking_new(request, pk):
         beschikking = services.beschikking_request(
             support_request=support_request, user=request.user, **form.cleaned_data
         )
+        _log(request, Event.CREATE, "beschikking", support_request, beschikking.pk)
         messages.success(request, _("The request for a beschikking is recorded."))
         return redirect("triage:beschikking", pk=beschikking.pk)
     return render(
         request, "triage/beschikking_request.html", {"form": form, "req": support_request}
+    )
+
+
+def _log(request, event, part, support_request, object_id=None):
+    access_log_record(
+        request=request,
+        event=event,
+        part=part,
+        clients=_clients(support_request),
+        object_id=object_id or support_request.pk,
     )
 
 
@@ -154,13 +182,14 @@ def _beschikking(request, pk):
         .filter(pk=beschikking.support_request_id)
         .exists()
     ):
-        raise Http404
+        _refuse(request, "beschikking", beschikking.support_request, pk)
     return beschikking
 
 
 @staff_only
 def beschikking(request, pk):
     beschikking = _beschikking(request, pk)
+    log_read(request, "beschikking", _clients(beschikking.support_request), pk)
     form = BeschikkingIssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -170,6 +199,7 @@ def beschikking(request, pk):
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
+            _log(request, Event.CHANGE, "beschikking", beschikking.support_request, pk)
             messages.success(request, _("The beschikking is issued. Print the letter and send it."))
             return redirect("triage:beschikking", pk=pk)
     return render(request, "triage/beschikking.html", {"beschikking": beschikking, "form": form})
@@ -180,6 +210,7 @@ def beschikking_letter(request, pk):
     beschikking = _beschikking(request, pk)
     if not beschikking.issued_on:
         raise Http404
+    _log(request, Event.EXPORT, "beschikking letter", beschikking.support_request, pk)
     response = HttpResponse(beschikking_pdf(beschikking), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="beschikking-{beschikking.pk}.pdf"'
     return response
@@ -191,9 +222,10 @@ def report_new(request, pk):
     support_request = _request(request, pk)
     form = ReportForm(request.POST)
     if form.is_valid():
-        services.report_write(
+        report = services.report_write(
             support_request=support_request, user=request.user, **form.cleaned_data
         )
+        _log(request, Event.CREATE, "conversation report", support_request, report.pk)
         messages.success(request, _("Conversation report saved."))
     else:
         messages.error(request, _("The report needs a date and a text."))
@@ -201,19 +233,22 @@ def report_new(request, pk):
 
 
 def _report(request, report_pk):
-    report = get_object_or_404(ConversationReport, pk=report_pk)
+    report = get_object_or_404(
+        ConversationReport.objects.select_related("support_request"), pk=report_pk
+    )
     if (
         not SupportRequest.objects.visible_to(request.user)
         .filter(pk=report.support_request_id)
         .exists()
     ):
-        raise Http404
+        _refuse(request, "conversation report", report.support_request, report_pk)
     return report
 
 
 @staff_only
 def report(request, report_pk):
     report = _report(request, report_pk)
+    log_read(request, "conversation report", _clients(report.support_request), report_pk)
     versions = report.history.select_related("history_user").order_by("-history_date")
     corrections = report.corrections.select_related("answered_by")
     return render(
@@ -239,6 +274,7 @@ def report_shown(request, report_pk):
         services.report_mark_shown(
             report=report, shown_on=form.cleaned_data["shown_on"], user=request.user
         )
+        _log(request, Event.CHANGE, "conversation report", report.support_request, report.pk)
     return redirect("triage:report", report_pk=report.pk)
 
 
@@ -249,6 +285,7 @@ def correction_new(request, report_pk):
     form = CorrectionForm(request.POST)
     if form.is_valid():
         services.correction_request(report=report, user=request.user, **form.cleaned_data)
+        _log(request, Event.CREATE, "correction request", report.support_request, report.pk)
         messages.success(request, _("The family's request is recorded."))
     else:
         messages.error(request, _("Say what the family asks."))
@@ -269,6 +306,7 @@ def correction_answer(request, correction_pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
+            _log(request, Event.CHANGE, "correction request", report.support_request, report.pk)
             messages.success(request, _("The answer is recorded."))
     else:
         messages.error(request, _("Choose an answer and write it to the family."))
@@ -278,15 +316,21 @@ def correction_answer(request, correction_pk):
 @role_required(TEAM_LEAD)
 def team_outcomes(request):
     """The team lead's view: outcomes per worker and per week, and requests waiting for triage."""
-    membership = getattr(request.user, "team_membership", None)
+    team_ids = user_team_ids(request.user)
     since = timezone.localdate() - datetime.timedelta(weeks=8)
     triages = Triage.objects.filter(held_on__gte=since)
     waiting = SupportRequest.objects.filter(
         status__in=[SupportRequest.Status.CONTACTED, SupportRequest.Status.IN_TRIAGE]
     ).filter(Q(triage__isnull=True) | Q(triage__exception__approval="pending"))
-    if membership:
-        triages = triages.filter(support_request__team_id=membership.team_id)
-        waiting = waiting.filter(team_id=membership.team_id)
+    triages = triages.filter(support_request__team_id__in=team_ids)
+    waiting = list(
+        waiting.filter(team_id__in=team_ids)
+        .select_related("household", "assigned_worker")
+        .prefetch_related("clients")
+        .order_by("contact_deadline")[:100]
+    )
+    if waiting:
+        log_read(request, "triage waiting list", [c.pk for r in waiting for c in r.clients.all()])
     rows = (
         triages.annotate(week=TruncWeek("held_on"))
         .values("week", "workers__first_name", "workers__last_name", "workers__username", "outcome")
@@ -308,9 +352,7 @@ def team_outcomes(request):
         "triage/team_outcomes.html",
         {
             "rows": table,
-            "waiting": waiting.select_related("household", "assigned_worker").order_by(
-                "contact_deadline"
-            )[:100],
-            "team": membership.team if membership else None,
+            "waiting": waiting,
+            "teams": Team.objects.filter(pk__in=team_ids),
         },
     )

@@ -244,30 +244,26 @@ def test_an_official_records_a_stop_in_the_admin(beijum, official, client):
     assert Provider.objects.get().history.first().history_user == official
 
 
-def test_officials_import_in_the_admin_all_or_nothing(client, official, provider, beijum):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def test_officials_no_longer_import_or_see_children_in_the_admin(client, official, beijum):
+    """Importing needs a child's identity: it is the youth administration's work, on its
+    own pages. Officials see indications without the child."""
+    indication = IndicationFactory(client__team=beijum, client__first_name="Zoë")
     client.force_login(official)
-    assert "Indicaties importeren" in client.get("/admin/indications/indication/").content.decode()
-    bad = SimpleUploadedFile(
-        "i.csv", (HEADER + GOOD[0] + "\n" + GOOD[0].replace("45A51", "99X99") + "\n").encode()
-    )
-    response = client.post("/admin/indications/indication/import/", {"file": bad})
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "regel 3, veld product_code" in html and "Niets geïmporteerd" in html
-    assert not Indication.objects.exists()
-    good = SimpleUploadedFile("i.csv", (HEADER + "\n".join(GOOD) + "\n").encode())
-    response = client.post("/admin/indications/indication/import/", {"file": good})
-    assert response.status_code == 302
-    assert Indication.objects.count() == 3
+    listing = client.get("/admin/indications/indication/").content.decode()
+    assert "Indicaties importeren" not in listing
+    assert f"#{indication.pk}" in listing and "Zoë" not in listing
+    change = client.get(f"/admin/indications/indication/{indication.pk}/change/")
+    assert change.status_code == 200
+    assert "Zoë" not in change.content.decode()
+    assert client.get("/admin/indications/indication/import/").status_code in (302, 404)
+    assert client.get("/admin/indications/indication/add/").status_code == 403
 
 
-def test_wij_staff_cannot_import(client, intake_worker):
+def test_wij_staff_cannot_open_the_admin(client, intake_worker):
     intake_worker.is_staff = True
     intake_worker.save()
     client.force_login(intake_worker)
-    assert client.get("/admin/indications/indication/import/", follow=True).status_code == 403
+    assert client.get("/admin/indications/indication/", follow=True).status_code == 403
 
 
 def test_the_families_of_a_stopping_provider_are_listed_per_team(

@@ -16,7 +16,7 @@ INTAKE_URLS = [
     "/werk/team/",
     "/aanmeldingen/",
     "/aanmeldingen/nieuw/",
-    "/aanmeldingen/zoek-jeugdige/?client_search=x",
+    "/aanmeldingen/zoek-jeugdige/",
     "/aanmeldingen/{pk}/",
     "/aanmeldingen/{pk}/bewerken/",
 ]

@@ -270,7 +270,7 @@ def test_the_client_search(client, intake_worker, beijum, query, found):
         team=beijum,
     )
     client.force_login(intake_worker)
-    html = client.get("/aanmeldingen/zoek-jeugdige/", {"client_search": query}).content.decode()
+    html = client.post("/aanmeldingen/zoek-jeugdige/", {"client_search": query}).content.decode()
     assert ("Daan Huizinga" in html) is found
 
 

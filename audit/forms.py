@@ -1,0 +1,77 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from samen.forms import StyledFormMixin
+
+from .models import AccessGrant, AccessLogEntry
+
+# Dates a person can mean; anything else is refused with a message, not a server error.
+EARLIEST = "2000-01-01"
+LATEST = "2100-12-31"
+
+
+class AccessGrantForm(StyledFormMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why do you open this file?"),
+        choices=AccessGrant.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    explanation = forms.CharField(
+        label=_("Explanation"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed for 'other'. The child's team lead and the privacy officer see it."),
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == AccessGrant.Reason.OTHER and not data.get("explanation"):
+            self.add_error("explanation", _("Explain the reason."))
+        return data
+
+
+class LogFilterForm(StyledFormMixin, forms.Form):
+    """Filters of 'Wie heeft dit dossier ingezien' and of the privacy officer's log."""
+
+    user = forms.ModelChoiceField(
+        label=_("User"), queryset=get_user_model().objects.none(), required=False
+    )
+    client = forms.IntegerField(
+        label=_("Child (reference number)"), required=False, min_value=1, max_value=2**62
+    )
+    event = forms.ChoiceField(
+        label=_("Event"),
+        choices=[("", _("all events")), *AccessLogEntry.Event.choices],
+        required=False,
+    )
+    break_glass = forms.BooleanField(label=_("Only break-the-glass"), required=False)
+    refused = forms.BooleanField(label=_("Only refused attempts"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, users=None, with_client=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if users is not None:
+            self.fields["user"].queryset = users
+        if not with_client:
+            del self.fields["client"]
+
+    def _clean_date(self, name):
+        value = self.cleaned_data.get(name)
+        if value and not (EARLIEST <= value.isoformat() <= LATEST):
+            raise ValidationError(_("Choose a date between 2000 and 2100."))
+        return value
+
+    def clean_since(self):
+        return self._clean_date("since")
+
+    def clean_until(self):
+        return self._clean_date("until")

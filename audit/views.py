@@ -1,0 +1,124 @@
+"""Break-the-glass, and reading the access log ('Wie heeft dit dossier ingezien')."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from intake.models import Client, user_team_ids
+from samen.decorators import role_required
+from samen.roles import PRIVACY, TEAM_LEAD, WIJ_ROLES, user_role
+
+from . import services
+from .forms import AccessGrantForm, LogFilterForm
+from .selectors import log_entries, recent_grants
+
+PAGE_SIZE = 50
+MAX_PAGE = 100_000
+
+
+def _page_number(request) -> int:
+    raw = request.GET.get("page", "1")
+    return min(int(raw), MAX_PAGE) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) else 1
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@role_required(*WIJ_ROLES)
+def open_file(request, pk):
+    """Open the file of a child outside one's teams, with a reason (break-the-glass)."""
+    client = Client.objects.select_related("team").filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    fallback = f"/jeugdigen/{client.pk}/"
+    if Client.objects.visible_to(request.user).filter(pk=pk).exists():
+        return redirect(_safe_next(request, fallback))
+    form = AccessGrantForm(request.POST or None, initial={"next": _safe_next(request, fallback)})
+    if request.method == "POST" and form.is_valid():
+        services.access_grant_open(
+            user=request.user,
+            client=client,
+            reason=form.cleaned_data["reason"],
+            explanation=form.cleaned_data["explanation"],
+            request=request,
+        )
+        messages.warning(
+            request,
+            _(
+                "You opened this file with a reason. The child's team lead and the privacy officer can see that you did."
+            ),
+        )
+        return redirect(_safe_next(request, fallback))
+    services.log_read(request, "break-the-glass form", [client], client.pk)
+    return render(
+        request,
+        "audit/open_file.html",
+        {"client": client, "form": form, "hours": settings.BREAK_GLASS_HOURS},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _log_page(request, entries, form):
+    page = _page_number(request)
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(entries[offset : offset + PAGE_SIZE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "entries": rows[:PAGE_SIZE],
+        "form": form,
+        "page_number": page,
+        "has_next": len(rows) > PAGE_SIZE,
+        "has_previous": page > 1,
+        "query": query.urlencode(),
+    }
+
+
+def _filters(form) -> dict:
+    return form.cleaned_data if form.is_bound and form.is_valid() else {}
+
+
+@role_required(TEAM_LEAD, PRIVACY)
+def file_log(request, pk):
+    """Wie heeft dit dossier ingezien: for the team lead of the child's team and for the
+    privacy officer. Reading the log of a child is itself logged."""
+    client = Client.objects.select_related("team").filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    if user_role(request.user) == TEAM_LEAD and client.team_id not in user_team_ids(request.user):
+        services.log_refused(request, "access log of a child", [client], client.pk)
+        raise PermissionDenied
+    users = get_user_model().objects.order_by("username")
+    form = LogFilterForm(request.GET or None, users=users, with_client=False)
+    if form.is_bound and not form.is_valid():
+        messages.warning(request, _("The filter could not be used; showing everything."))
+    context = _log_page(request, log_entries(client_id=client.pk, filters=_filters(form)), form)
+    services.log_read(request, "access log of a child", [client], client.pk)
+    return render(
+        request,
+        "audit/file_log.html",
+        {**context, "client": client, "grants": recent_grants(client_id=client.pk)},
+    )
+
+
+@role_required(PRIVACY)
+def log(request):
+    """The whole access log for the privacy officer, filterable by user, child, event and
+    period. Shows reference numbers, not names: the officer opens no files."""
+    users = get_user_model().objects.order_by("username")
+    form = LogFilterForm(request.GET or None, users=users)
+    if form.is_bound and not form.is_valid():
+        messages.warning(request, _("The filter could not be used; showing everything."))
+    context = _log_page(request, log_entries(filters=_filters(form)), form)
+    return render(request, "audit/log.html", context)
