@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import backoffice, views
 
 app_name = "indications"
 
@@ -9,4 +9,11 @@ urlpatterns = [
     path("jeugdigen/<int:pk>/", views.client_detail, name="client"),
     path("indicaties/<int:pk>/vervolg/", views.follow_up, name="follow_up"),
     path("aanbieders/<int:pk>/gezinnen/", views.provider_families, name="provider_families"),
+    path("jeugdadministratie/", backoffice.backoffice, name="backoffice"),
+    path(
+        "jeugdadministratie/verlengingen/<int:pk>/",
+        backoffice.extension_decide,
+        name="extension_decide",
+    ),
+    path("jeugdadministratie/import/", backoffice.import_view, name="import"),
 ]
