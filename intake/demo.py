@@ -130,8 +130,8 @@ def seed_workers(beijum: Team) -> list:
         workers.append(user)
     for username in ("medewerker", "teamleider", *[w[0] for w in DEMO_WORKERS]):
         user = User.objects.filter(username=username).first()
-        if user:
-            TeamMember.objects.get_or_create(user=user, defaults={"team": beijum})
+        if user and not TeamMember.objects.filter(user=user).exists():
+            TeamMember.objects.create(user=user, team=beijum)
     return workers
 
 

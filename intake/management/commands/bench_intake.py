@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from intake.models import Client, Household, SupportRequest, Team, TeamMember
 from samen import roles
+from samen.db import owner_mode
 from samen.workdays import add_working_days
 
 BATCH = 5000
@@ -48,11 +49,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"inserted {options['requests'] - existing} requests in {time.perf_counter() - started:.1f} s"
             )
-        with connection.cursor() as cursor:
+        with owner_mode(), connection.cursor() as cursor:
+            # Only the tables' owner may ANALYZE them (the app role may not).
             cursor.execute("ANALYZE")
         total = SupportRequest.objects.count()
         self.stdout.write(f"support requests: {total}; teams: {Team.objects.count()}")
-        some = SupportRequest.objects.order_by("-id").values_list("id", flat=True).first()
+        some = (
+            SupportRequest.objects.visible_to(worker)
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .first()
+        )
         pages = [
             ("my work", worker, "/werk/"),
             ("team view", lead, "/werk/team/"),
@@ -92,6 +99,46 @@ class Command(BaseCommand):
                 f"{label:<22} {statistics.median(timings):>10.1f} {p95:>8.1f} {len(queries.captured_queries):>8}"
             )
         self.explain(team)
+        self.access_log(worker, some, options["repeat"])
+
+    def access_log(self, worker, some, repeat):
+        """What writing the access log adds to a page, and how fast entries are written."""
+        import intake.views
+        from audit.services import Event, access_log_record
+
+        url = f"/aanmeldingen/{some}/"
+        client = TestClient()
+        client.force_login(worker)
+        real = intake.views.log_read
+        variants = {"with log": real, "without log": lambda *a, **k: None}
+        timings = {label: [] for label in variants}
+        client.get(url)
+        # Interleaved, so that other load on the machine hits both alike.
+        for _ in range(repeat * 2):
+            for label, log_read in variants.items():
+                intake.views.log_read = log_read
+                started = time.perf_counter()
+                client.get(url)
+                timings[label].append((time.perf_counter() - started) * 1000)
+        intake.views.log_read = real
+        results = {}
+        for label, values in timings.items():
+            values.sort()
+            results[label] = (statistics.median(values), values[int(len(values) * 0.95) - 1])
+        for label, (median, p95) in results.items():
+            self.stdout.write(f"{'request detail, ' + label:<34} {median:>10.1f} {p95:>8.1f}")
+        added = results["with log"][0] - results["without log"][0]
+        self.stdout.write(f"access log adds to a page (median): {added:.1f} ms")
+        count = 2000
+        started = time.perf_counter()
+        for i in range(count):
+            access_log_record(
+                user=worker, event=Event.READ, part="bench", clients=[i], channel="command"
+            )
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"access log write rate (one process, autocommit): {count / elapsed:.0f} entries/s"
+        )
 
     def explain(self, team):
         today = timezone.localdate()
@@ -110,7 +157,8 @@ class Command(BaseCommand):
         lead, _ = User.objects.get_or_create(username="bench_lead")
         worker.groups.add(Group.objects.get(name=roles.WIJ_STAFF))
         lead.groups.add(Group.objects.get(name=roles.TEAM_LEAD))
-        TeamMember.objects.get_or_create(user=lead, defaults={"team": team})
+        TeamMember.objects.get_or_create(user=lead, team=team)
+        TeamMember.objects.get_or_create(user=worker, team=team)
         for name in (
             "WIJ Lewenborg",
             "WIJ Selwerd",
