@@ -1,4 +1,7 @@
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -84,13 +87,51 @@ class TriageForm(StyledFormMixin, forms.Form):
         label=_("Provider contacted on"), required=False, widget=DateInput
     )
     reasons = forms.CharField(
-        label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reasons"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For an Open House exception the municipality's officials read these reasons: write no names, BSN or dates of birth."
+        ),
     )
 
-    def __init__(self, *args, on_date=None, **kwargs):
+    def __init__(self, *args, on_date=None, persons=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["products"].on_date = on_date or timezone.localdate()
         self.fields["held_on"].initial = timezone.localdate()
+        # Names, BSNs and dates of birth of the family: they must not reach the officials.
+        self.persons = persons
+
+    def clean_reasons(self):
+        text = self.cleaned_data["reasons"]
+        if text and person_data_in(text, self.persons):
+            raise ValidationError(
+                _(
+                    "Officials read these reasons: remove the names, BSN or dates of birth of the family."
+                )
+            )
+        return text
+
+
+BSN_SHAPED = re.compile(r"(?<!\d)\d{8,9}(?!\d)")
+
+
+def person_data_in(text: str, persons) -> bool:
+    """Does `text` hold a BSN-shaped number, or a name or date of birth of these persons?"""
+    if BSN_SHAPED.search(text):
+        return True
+    words = {word.casefold() for word in re.findall(r"\w+", text)}
+    for person in persons:
+        for name in (getattr(person, "first_name", ""), getattr(person, "last_name", "")):
+            if name and all(part.casefold() in words for part in name.split()):
+                return True
+        born = getattr(person, "date_of_birth", None)
+        if born and any(
+            born.strftime(form) in text for form in ("%d-%m-%Y", "%-d-%-m-%Y", "%Y-%m-%d")
+        ):
+            return True
+    return False
 
 
 class ExceptionDecisionForm(StyledFormMixin, forms.Form):

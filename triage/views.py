@@ -83,7 +83,9 @@ def triage(request, pk):
         initial["products"] = list(existing.products.values_list("pk", flat=True))
         if hasattr(existing, "exception"):
             initial["exception_product"] = existing.exception.product_id
-    form = TriageForm(request.POST or None, initial=initial)
+    form = TriageForm(
+        request.POST or None, initial=initial, persons=list(support_request.clients.all())
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         form.fields["products"].on_date = data["held_on"]
