@@ -289,3 +289,36 @@ def test_the_team_lead_sees_outcomes_and_waiting_requests(client, intake_worker,
     assert f"#{waiting.pk} " in html and f"#{done.pk} " not in html
     assert "Geen jeugdhulp nodig / een andere route" in html
     assert SupportRequest.objects.get(pk=done.pk).status == "closed"
+
+
+@pytest.mark.parametrize(
+    "reasons",
+    ["{first} heeft specialistische hulp nodig.", "BSN {bsn}, zeer specifiek.", "Geboren {born}."],
+)
+def test_exception_reasons_that_officials_read_hold_no_family_data(
+    client, intake_worker, beijum, reasons
+):
+    with at(datetime.date(2025, 9, 1)):
+        request = SupportRequestFactory(team=beijum, contacted=True)
+        child = request.clients.get()
+        text = reasons.format(
+            first=child.first_name, bsn=child.bsn, born=f"{child.date_of_birth:%d-%m-%Y}"
+        )
+        client.force_login(intake_worker)
+        response = client.post(
+            f"/aanmeldingen/{request.pk}/lichte-toets/",
+            triage_form(
+                request,
+                intake_worker,
+                held_on="2025-09-01",
+                outcome="open_house_exception",
+                exception_product=Product.objects.get(code="45A56").pk,
+                provider_name="Zorg BV",
+                reasons=text,
+                intensity="",
+            ),
+        )
+    assert response.status_code == 400
+    assert "Ambtenaren lezen deze redenen" in response.content.decode()
+    assert text in response.content.decode()  # nothing typed is lost
+    assert not OpenHouseException.objects.exists()
