@@ -35,6 +35,19 @@ def _safe_next(request, fallback: str) -> str:
     return fallback
 
 
+def not_your_team(request, clients, *, part: str, object_id: int):
+    """A request or child outside the user's reach: the attempt is logged as refused, and
+    the page names the child(ren) (name, date of birth, team only) with the way in through
+    the reason form (break-the-glass)."""
+    services.log_refused(request, part, clients, object_id)
+    return render(
+        request,
+        "audit/not_your_team.html",
+        {"clients": clients, "next": request.path},
+        status=403,
+    )
+
+
 @role_required(*WIJ_ROLES)
 def open_file(request, pk):
     """Open the file of a child outside one's teams, with a reason (break-the-glass)."""

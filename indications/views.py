@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.selectors import recent_grants
-from audit.services import Event, access_log_record, log_read, log_refused
+from audit.services import Event, access_log_record, log_read
+from audit.views import not_your_team
 from intake.models import Client, user_team_ids
 from openhouse.forms import HandoverNoteForm
 from openhouse.models import Provider
@@ -61,18 +62,10 @@ def _log_links(request, client) -> dict:
 
 
 def _not_visible(request, pk):
-    """A child outside the user's teams: refused and logged; the page offers to open the
-    file with a reason (break-the-glass)."""
     client = Client.objects.select_related("team").filter(pk=pk).first()
     if client is None:
         raise Http404
-    log_refused(request, "child file", [client], client.pk)
-    return render(
-        request,
-        "audit/not_your_team.html",
-        {"clients": [client], "next": request.path},
-        status=403,
-    )
+    return not_your_team(request, [client], part="child file", object_id=client.pk)
 
 
 @role_required(WIJ_STAFF, TEAM_LEAD)

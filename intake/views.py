@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.services import Event, access_log_record, log_read, log_refused
+from audit.services import Event, access_log_record, log_read
+from audit.views import not_your_team
 from indications.models import Indication, Task
 from referrals.phasing import route_status
 from samen.decorators import role_required
@@ -296,19 +297,11 @@ def _get_request(request, pk):
 
 
 def _not_visible(request, pk):
-    """A request outside the user's teams: refused and logged; if it exists, the page says
-    whose it is and offers to open each child's file with a reason (break-the-glass)."""
-    support_request = SupportRequest.objects.filter(pk=pk).select_related("team").first()
+    support_request = SupportRequest.objects.filter(pk=pk).first()
     if support_request is None:
         raise Http404
     clients = list(support_request.clients.select_related("team"))
-    log_refused(request, "request", clients, pk)
-    return render(
-        request,
-        "audit/not_your_team.html",
-        {"clients": clients, "next": request.path},
-        status=403,
-    )
+    return not_your_team(request, clients, part="request", object_id=pk)
 
 
 @staff_only
