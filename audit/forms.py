@@ -38,7 +38,10 @@ class LogFilterForm(StyledFormMixin, forms.Form):
     """Filters of 'Wie heeft dit dossier ingezien' and of the privacy officer's log."""
 
     user = forms.ModelChoiceField(
-        label=_("User"), queryset=get_user_model().objects.none(), required=False
+        label=_("User"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("all users"),
     )
     client = forms.IntegerField(
         label=_("Child (reference number)"), required=False, min_value=1, max_value=2**62

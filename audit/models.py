@@ -20,6 +20,39 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+# How each part of the file a view logs reads in the log pages (the stored value stays a
+# stable English code, so the log reads the same whatever the interface language).
+PART_LABELS = {
+    "access log of a child": _("access log of a child"),
+    "beschikking": _("beschikking"),
+    "beschikking letter": _("beschikking letter"),
+    "break-the-glass": _("break-the-glass"),
+    "break-the-glass form": _("break-the-glass form"),
+    "child file": _("child's file"),
+    "client search": _("search for a child"),
+    "conversation report": _("conversation report"),
+    "correction request": _("correction request"),
+    "duplicate check": _("duplicate check"),
+    "end-evaluation": _("end-evaluation"),
+    "extension decision": _("extension decision"),
+    "extension request": _("extension request"),
+    "extension requests": _("extension requests"),
+    "follow-up request": _("follow-up request"),
+    "handover note": _("handover message"),
+    "indication": _("indication"),
+    "indication import": _("indication import"),
+    "indications (API)": _("indications (API)"),
+    "portal overview": _("portal overview"),
+    "provider's families (print)": _("provider's families (print)"),
+    "registration": _("registration"),
+    "request": _("request"),
+    "request list": _("request list"),
+    "triage": _("triage"),
+    "triage waiting list": _("triage waiting list"),
+    "worklist": _("worklist"),
+}
+
+
 class AccessLogEntry(models.Model):
     """Toegangslogregel: one event on a person's data. Never changed, never deleted."""
 
@@ -89,6 +122,18 @@ class AccessLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%d-%m-%Y %H:%M} {self.user_name}: {self.get_event_display()}"
+
+    @property
+    def part_label(self) -> str:
+        base, _sep, detail = self.part.partition(": ")
+        label = str(PART_LABELS.get(base, base))
+        return f"{label}: {detail}" if detail else label
+
+    @property
+    def role_label(self) -> str:
+        from samen.roles import ROLE_LABELS
+
+        return str(ROLE_LABELS.get(self.role, self.role))
 
 
 class AccessGrantQuerySet(models.QuerySet):

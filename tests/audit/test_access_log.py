@@ -269,9 +269,9 @@ def test_the_privacy_officer_reads_and_filters_the_whole_log(
     )
     client.force_login(privacy_officer)
     page = client.get("/toegangslog/").content.decode()
-    assert "child file" in page and "client search" in page
+    assert "dossier van de jeugdige" in page and "zoeken naar een jeugdige" in page
     page = client.get("/toegangslog/", {"client": other_child.pk}).content.decode()
-    assert "client search" in page and "child file" not in page
+    assert "zoeken naar een jeugdige" in page and "dossier van de jeugdige" not in page
     # The officer sees reference numbers, not files.
     assert "Xylofoon" not in page
     assert client.get(f"/jeugdigen/{other_child.pk}/").status_code == 403
