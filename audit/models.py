@@ -19,7 +19,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 # How each part of the file a view logs reads in the log pages (the stored value stays a
 # stable English code, so the log reads the same whatever the interface language).
 PART_LABELS = {
