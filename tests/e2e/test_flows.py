@@ -263,7 +263,12 @@ def test_every_main_page_of_every_role(
     visitor, world, intake_worker, team_lead, official, provider_user
 ):
     """Each role's main pages: axe, reflow and a screenshot (see conftest.Visitor)."""
+    from tests.factories import ClientFactory, TeamFactory, UserFactory
+
     child = world["indication"].client_id
+    elsewhere = ClientFactory(team=TeamFactory(name="WIJ Lewenborg"))
+    youth_admin = UserFactory(role="jeugdadministratie", username="jeugdadministratie")
+    privacy = UserFactory(role="privacy", username="privacy")
     pages = {
         intake_worker: [
             "/",
@@ -275,8 +280,11 @@ def test_every_main_page_of_every_role(
             "/indicaties/aflopend/",
             "/fasering/",
             "/password/",
+            f"/jeugdigen/{elsewhere.pk}/toegang/",
         ],
-        team_lead: ["/werk/team/", "/werk/triage/", "/rapportages/"],
+        team_lead: ["/werk/team/", "/werk/triage/", "/rapportages/", f"/jeugdigen/{child}/inzage/"],
+        youth_admin: ["/jeugdadministratie/", "/jeugdadministratie/import/"],
+        privacy: ["/toegangslog/"],
         official: ["/uitzonderingen/", "/admin/", "/admin/indications/indication/"],
         provider_user: [
             "/portaal/",
