@@ -302,3 +302,22 @@ def test_odd_filters_never_break_the_log(client, privacy_officer, query):
 def test_only_the_privacy_officer_reads_the_whole_log(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get("/toegangslog/").status_code == 403
+
+
+def test_only_partitions_past_the_retention_are_dropped(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.AUDIT_LOG_RETENTION_MONTHS = 24
+    user = UserFactory()
+    for moment in (NOW.replace(year=2020), NOW.replace(year=2025)):
+        with time_machine.travel(moment, tick=False):
+            access_log_record(user=user, event="read", part="test", channel="command")
+    with time_machine.travel(NOW, tick=False):
+        out = StringIO()
+        call_command("audit_drop_old_partitions", stdout=out)
+    assert "dropped audit_accesslogentry_202011" in out.getvalue()
+    assert "202511" not in out.getvalue().split("kept")[0]
+    assert AccessLogEntry.objects.filter(at__year=2025).count() == 1
+    assert not AccessLogEntry.objects.filter(at__year=2020).exists()
