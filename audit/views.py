@@ -121,7 +121,13 @@ def file_log(request, pk):
     return render(
         request,
         "audit/file_log.html",
-        {**context, "client": client, "grants": recent_grants(client_id=client.pk)},
+        {
+            **context,
+            "client": client,
+            "grants": recent_grants(client_id=client.pk),
+            # The privacy officer opens no file: the child by reference number only.
+            "show_person": user_role(request.user) == TEAM_LEAD,
+        },
     )
 
 

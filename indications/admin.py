@@ -12,6 +12,8 @@ class IndicationAdmin(OfficialAdmin):
     child only as a reference number. Importing and deciding is the youth
     administration's work, on its own pages (/jeugdadministratie/)."""
 
+    history_about_a_child = True
+
     list_display = (
         "__str__",
         "product",
@@ -66,6 +68,8 @@ class ExtensionRequestAdmin(OfficialAdmin):
     """Extension requests, read-only for officials (figures, not files): the youth
     administration decides them on its own pages. The weighing is free text about a
     child, so it is not shown here."""
+
+    history_about_a_child = True
 
     list_display = ("indication", "requested_on", "requested_by", "decision", "decided_on")
     list_filter = ("decision", "requested_by", "indication__product")

@@ -8,7 +8,7 @@ from django.contrib.admin.utils import label_for_field, lookup_field
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
@@ -79,6 +79,17 @@ class OfficialAdminMixin:
 class OfficialAdmin(OfficialAdminMixin, SimpleHistoryAdmin):
     """For records with history: shown, never reverted. SIMPLE_HISTORY_REVERT_DISABLED
     only hides the revert button; a POST to an old version would still save it."""
+
+    # Records about a child: their history would show changed fields (free-text weighing,
+    # linked records' labels) that officials must not see; only superusers get it.
+    history_about_a_child = False
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404
+        if self.history_about_a_child and not request.user.is_superuser:
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
