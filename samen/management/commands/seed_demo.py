@@ -21,7 +21,14 @@ DEMO_USERS = [
     ("medewerker", "demo-medewerker", "Sanne", "de Vries", roles.WIJ_STAFF, False),
     ("teamleider", "demo-teamleider", "Pieter", "Bakker", roles.TEAM_LEAD, False),
     ("gemeente", "demo-gemeente", "Anouk", "Jansen", roles.OFFICIAL, True),
-    ("jeugdadministratie", "demo-jeugdadministratie", "Fatima", "El Amrani", roles.YOUTH_ADMIN, False),
+    (
+        "jeugdadministratie",
+        "demo-jeugdadministratie",
+        "Fatima",
+        "El Amrani",
+        roles.YOUTH_ADMIN,
+        False,
+    ),
     ("privacy", "demo-privacy", "Joost", "Hoekstra", roles.PRIVACY, False),
     ("aanbieder", "demo-aanbieder", "Ruben", "Smit", roles.PROVIDER, False),
 ]
