@@ -6,11 +6,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from intake.models import Client, user_team_ids
 from samen.decorators import role_required
+from samen.pagination import page_number
 from samen.roles import PRIVACY, TEAM_LEAD, WIJ_ROLES, user_role
 
 from . import services
@@ -18,12 +20,6 @@ from .forms import AccessGrantForm, LogFilterForm
 from .selectors import log_entries, recent_grants
 
 PAGE_SIZE = 50
-MAX_PAGE = 100_000
-
-
-def _page_number(request) -> int:
-    raw = request.GET.get("page", "1")
-    return min(int(raw), MAX_PAGE) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) else 1
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -54,7 +50,7 @@ def open_file(request, pk):
     client = Client.objects.select_related("team").filter(pk=pk).first()
     if client is None:
         raise Http404
-    fallback = f"/jeugdigen/{client.pk}/"
+    fallback = reverse("indications:client", args=[client.pk])
     if Client.objects.visible_to(request.user).filter(pk=pk).exists():
         return redirect(_safe_next(request, fallback))
     form = AccessGrantForm(request.POST or None, initial={"next": _safe_next(request, fallback)})
@@ -83,7 +79,7 @@ def open_file(request, pk):
 
 
 def _log_page(request, entries, form):
-    page = _page_number(request)
+    page = page_number(request.GET.get("page", "1"))
     offset = (page - 1) * PAGE_SIZE
     rows = list(entries[offset : offset + PAGE_SIZE + 1])
     query = request.GET.copy()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.services import Event, access_log_record, log_read
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
+from samen.pagination import page_number as paged
 from samen.roles import YOUTH_ADMIN
 
 from . import services
@@ -21,20 +22,10 @@ from .importer import import_indications_csv
 from .models import ExtensionRequest, Indication
 
 PAGE_SIZE = 50
-# Further than this is not a page anyone asks for; a larger number is read as page 1.
-MAX_PAGE = 100_000
 # An import with thousands of bad lines shows the first ones; the count says how many.
 ERRORS_SHOWN = 500
 
 youth_admin_only = role_required(YOUTH_ADMIN)
-
-
-def _page_number(value: str) -> int:
-    """?page= as a positive number of at most MAX_PAGE, else 1 (no 500 on '', 'abc',
-    '0', '²', a number too large for OFFSET or too long for int())."""
-    if value.isascii() and value.isdigit() and len(value) <= 6 and 0 < int(value) <= MAX_PAGE:
-        return int(value)
-    return 1
 
 
 def _extension_requests(user):
@@ -51,7 +42,7 @@ def _extension_requests(user):
 @require_GET
 def backoffice(request):
     """Extension requests waiting for a decision, oldest first; pages without counting."""
-    page_number = _page_number(request.GET.get("page", "1"))
+    page_number = paged(request.GET.get("page", "1"))
     offset = (page_number - 1) * PAGE_SIZE
     rows = list(
         _extension_requests(request.user)

@@ -11,6 +11,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import Event, access_log_record
 from referrals.models import ReferrerOrganisation
 from samen.identifiers import normalize_bsn, normalize_postcode
 
@@ -142,6 +143,13 @@ class ReferralCreate(APIView):
             )
         except DjangoValidationError as exc:
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        access_log_record(
+            request=request,
+            event=Event.CREATE,
+            part="request",
+            clients=support_request.clients.all(),
+            object_id=support_request.pk,
+        )
         route = services.referral_route(referral, support_request.received_at)
         body = {
             "id": support_request.pk,

@@ -12,6 +12,7 @@ from indications.models import Indication, Task
 from referrals.phasing import route_status
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
+from samen.pagination import page_number as paged
 from samen.roles import TEAM_LEAD, WIJ_STAFF
 from triage.forms import ReportForm
 
@@ -132,8 +133,7 @@ def request_list(request):
     if form.is_bound and form.is_valid():
         requests = form.filter(requests, today)
     requests = with_list_data(requests, today).order_by("-received_at", "-id")
-    page_number = request.GET.get("page", "1")
-    page_number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
+    page_number = paged(request.GET.get("page", "1"))
     offset = (page_number - 1) * PAGE_SIZE
     rows = list(requests[offset : offset + PAGE_SIZE + 1])
     if rows[:PAGE_SIZE]:

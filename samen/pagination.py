@@ -21,3 +21,15 @@ class Pagination(PageNumberPagination):
                 "results": schema,
             },
         }
+
+
+# Further than this is not a page anyone asks for; a larger number is read as page 1.
+MAX_PAGE = 100_000
+
+
+def page_number(value: str) -> int:
+    """?page= of the pages that list without counting: a positive number of at most
+    MAX_PAGE, else 1 (no 500 on '', 'abc', '0', '²', a number too large for OFFSET)."""
+    if value.isascii() and value.isdigit() and len(value) <= 6 and 0 < int(value) <= MAX_PAGE:
+        return int(value)
+    return 1

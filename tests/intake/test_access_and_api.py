@@ -87,6 +87,10 @@ def test_a_gp_referral_creates_a_request(api, beijum):
     assert "huisartsen lopen sinds 1 januari 2023" in body["route"]["message"]
     assert request.channel == "api" and request.referrer_type == "02"
     assert Client.objects.get().bsn == "111222333"
+    from audit.models import AccessLogEntry
+
+    entry = AccessLogEntry.objects.get(event="create")
+    assert entry.channel == "api" and entry.client_ids == [Client.objects.get().pk]
     # The same child referred again joins the same client and family.
     again = api.post(
         "/api/v1/referrals/", referral(question="Tweede vraag"), content_type="application/json"

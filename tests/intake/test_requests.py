@@ -221,6 +221,9 @@ def test_the_list_pages_without_counting(client, intake_worker, beijum):
     client.force_login(intake_worker)
     first = client.get("/aanmeldingen/").content.decode()
     assert 'rel="next"' in first and 'rel="prev"' not in first
+    # A page number no one asks for (too large for OFFSET) is page 1, not a server error.
+    huge = client.get("/aanmeldingen/?page=99999999999999999999")
+    assert huge.status_code == 200 and 'rel="prev"' not in huge.content.decode()
     second = client.get("/aanmeldingen/?page=2").content.decode()
     assert 'rel="prev"' in second and 'rel="next"' not in second
     with CaptureQueriesContext(connection) as queries:
