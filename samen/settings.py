@@ -80,7 +80,13 @@ INSTALLED_APPS = [
     "django.forms",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
+    "axes",
+    "mozilla_django_oidc",
     "drf_spectacular",
     "django_htmx",
     "simple_history",
@@ -92,6 +98,7 @@ INSTALLED_APPS = [
     "openhouse",
     "reporting",
     "audit",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -102,12 +109,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a login, except views marked @login_not_required (login, /health/).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out login into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "samen.urls"

@@ -1,0 +1,1 @@
+"""Deployment checks of the sign-in (`manage.py check --deploy`)."""
