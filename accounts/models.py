@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
@@ -14,3 +15,30 @@ class ApiToken(AbstractAuthToken):
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
         ordering = ["-created"]
+
+
+class OidcIdentity(models.Model):
+    """Koppeling met het gemeentelijk account: the identity provider's `sub` (subject) of a
+    user, per issuer. Staff who sign in through the identity provider are found by this,
+    never by e-mail address (addresses are reused). Made on the first sign-in
+    (accounts/services.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="oidc_identity",
+        verbose_name=_("user"),
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identity provider account")
+        verbose_name_plural = _("identity provider accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidcidentity_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.issuer})"

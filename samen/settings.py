@@ -228,8 +228,55 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out user and address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords; refuses staff when LOCAL_LOGIN_ENABLED is false (providers always may).
+    "accounts.backends.LocalBackend",
+    # The municipality's identity provider (OpenID Connect), only on its callback.
+    "accounts.oidc.OidcBackend",
 ]
+# --- OpenID Connect (accounts/oidc.py, docs/security.md) ---
+# Staff sign in with their municipal account (Entra ID, ADFS, Keycloak): authorization code
+# flow with PKCE (S256) and a nonce; the ID token's RS256 signature is checked against the
+# provider's JWKS. The endpoints come from the provider's discovery document.
+# OIDC_OP_ISSUER: the provider's issuer, e.g. https://login.microsoftonline.com/<tenant>/v2.0
+# or https://sso.example.nl/realms/<realm>; its <issuer>/.well-known/openid-configuration
+# is read and cached for an hour. Empty: no sign-in through an identity provider.
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+# OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET: this application's registration at the provider
+# (redirect URI https://<host>/oidc/callback/, after sign-out https://<host>/login/).
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+# OIDC_RP_SCOPES: the scopes asked for (space-separated).
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_TOKEN_USE_BASIC_AUTH = True  # client_secret_basic at the token endpoint
+OIDC_TIMEOUT = 10  # seconds for each call to the provider
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.idp_logout_url"
+# OIDC_ROLES_CLAIM: the claim with the user's roles or groups (Entra ID app roles: roles).
+OIDC_ROLES_CLAIM = env.str("OIDC_ROLES_CLAIM", default="roles")
+# OIDC_ROLE_MAP: provider value=role, comma-separated, e.g.
+# samen-medewerker=wij_medewerker,samen-teamleider=wij_teamleider. Roles: wij_medewerker,
+# wij_teamleider, gemeente, jeugdadministratie, privacy (never aanbieder). A user whose
+# values map to no role is refused; with several, the first of samen.roles.ROLE_PRIORITY.
+OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})
+# OIDC_TEAMS_CLAIM: the claim with the names of the user's WIJ teams (as in the admin); the
+# user's teams follow it on every sign-in. Empty: teams are kept by hand in the admin.
+OIDC_TEAMS_CLAIM = env.str("OIDC_TEAMS_CLAIM", default="")
+# OIDC_MFA_AMR_VALUES, OIDC_MFA_ACR_VALUES: an `amr` value or the `acr` value that means the
+# provider did multi-factor authentication (RFC 8176 "mfa"; Entra ID v1 "mfa"/"ngcmfa";
+# ADFS "http://schemas.microsoft.com/claims/multipleauthn"; Keycloak: its level's acr).
+OIDC_MFA_AMR_VALUES = env.list(
+    "OIDC_MFA_AMR_VALUES",
+    default=["mfa", "ngcmfa", "http://schemas.microsoft.com/claims/multipleauthn"],
+)
+OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
+# OIDC_REQUIRE_MFA: refuse a sign-in without the provider's multi-factor authentication
+# (true), or let the user add the local second factor (false).
+OIDC_REQUIRE_MFA = env.bool("OIDC_REQUIRE_MFA", default=True)
+# LOCAL_LOGIN_ENABLED: may staff sign in with a password? Care providers always may.
+LOCAL_LOGIN_ENABLED = env.bool("LOCAL_LOGIN_ENABLED", default=True)
 # API keys of providers' systems: hashed, with an expiry and a last-used date (accounts.ApiToken).
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts import oidc
+
 from . import views
 from .forms import LoginForm, PasswordChangeForm
 
@@ -11,7 +13,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing out ends the identity provider's session too, when signed in through it.
+    path("logout/", oidc.LogoutView.as_view(), name="logout"),
+    # Signing in with the municipal account (OpenID Connect, accounts/oidc.py).
+    path("oidc/", include(oidc.urlpatterns)),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
