@@ -10,4 +10,20 @@ class AccountsConfig(AppConfig):
     verbose_name = "Inloggen"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        from django.contrib.auth.signals import user_logged_in
+        from two_factor.plugins.registry import registry
+
+        from . import checks, schema  # noqa: F401  (register the checks and the API scheme)
+        from .forms import AuthenticatorMethod
+        from .middleware import mark_session_started
+
+        # The authenticator-app method with our forms (Dutch words, design-system look).
+        registry.unregister("generator")
+        registry.register(AuthenticatorMethod())
+
+        # A new sign-in starts the session's clocks (idle and absolute time-out).
+        user_logged_in.connect(
+            lambda sender, request, user, **kwargs: mark_session_started(request),
+            dispatch_uid="accounts.session_started",
+            weak=False,
+        )

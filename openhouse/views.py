@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
+from accounts import api_keys
 from audit.services import Event, access_log_record, log_read
 from indications.models import Indication, ProviderNotice
 from samen.decorators import role_required
@@ -184,12 +184,21 @@ def stop(request):
 
 @provider_only
 def api_key(request):
-    """The API key of this provider user, for the provider's own system. Shown once, when
-    made; making a new one revokes the old one."""
+    """The API key of this provider user, for the provider's own system: when it was made,
+    until when it works, when it was last used. A new key is made after a look (it revokes
+    the old one) and shown once; only its hash is stored."""
     new_key = None
-    if request.method == "POST":
-        Token.objects.filter(user=request.user).delete()
-        new_key = Token.objects.create(user=request.user).key
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        _token, new_key = api_keys.api_key_renew(request.user)
         messages.success(request, _("A new API key is made; the old one no longer works."))
-    has_key = new_key is not None or Token.objects.filter(user=request.user).exists()
-    return render(request, "openhouse/api_key.html", {"new_key": new_key, "has_key": has_key})
+    elif request.method == "POST":
+        return render(
+            request,
+            "openhouse/api_key_confirm.html",
+            {"current": api_keys.api_key_current(request.user)},
+        )
+    return render(
+        request,
+        "openhouse/api_key.html",
+        {"new_key": new_key, "current": api_keys.api_key_current(request.user)},
+    )

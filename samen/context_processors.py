@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from .navigation import navigation_for
 from .roles import ROLE_LABELS, user_role
 
@@ -12,4 +14,6 @@ def navigation(request):
         "nav_items": navigation_for(user, request.path),
         "user_role": role,
         "user_role_label": ROLE_LABELS.get(role, ""),
+        # For the page's idle warning (samen/js/session.js).
+        "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
     }

@@ -46,7 +46,10 @@ class StyledFormMixin:
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
-    pass
+    # The signature names `request`: the login wizard passes it only to forms that ask for
+    # it, and the lockout (django-axes) needs it in authenticate().
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
 
 
 class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):

@@ -6,11 +6,13 @@ Every variable is documented here where it is read and in `.env.example`.
 (`make demo`) or `test` (`make test`). Production refuses unsafe settings at start-up.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,7 +33,8 @@ IS_PRODUCTION = ENVIRONMENT == "production"
 # The key used when none is configured. Production refuses to start with it.
 DEVELOPMENT_SECRET_KEY = "development-only-insecure-key-never-use-in-production"  # noqa: S105
 
-# SECRET_KEY: long random string; required in production.
+# SECRET_KEY: a long random string of your own (50+ characters, not one from .env.example or
+# the docs); required in production.
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 # DEBUG: true only on a developer's machine.
 DEBUG = env.bool("DEBUG", default=ENVIRONMENT == "development")
@@ -43,6 +46,21 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 
+# Files in the repository that show example keys; a key found in any of them is public.
+PUBLISHED_FILES = [".env.example", "README.md", "docker-compose.yml", "docs"]
+
+
+def secret_key_is_published(secret_key: str) -> bool:
+    """Does the key appear in the repository's examples or documentation?"""
+    for name in PUBLISHED_FILES:
+        path = BASE_DIR / name
+        files = sorted(path.rglob("*.md")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file() and secret_key in file.read_text(encoding="utf-8", errors="ignore"):
+                return True
+    return False
+
+
 def check_production_safety(*, environment, debug, secret_key, allowed_hosts):
     """Raise ImproperlyConfigured when a production configuration is unsafe."""
     if environment != "production":
@@ -50,8 +68,20 @@ def check_production_safety(*, environment, debug, secret_key, allowed_hosts):
     problems = []
     if debug:
         problems.append("DEBUG is on")
-    if not secret_key or secret_key == DEVELOPMENT_SECRET_KEY or len(secret_key) < 32:
-        problems.append("SECRET_KEY is missing, the development key, or shorter than 32 chars")
+    if (
+        not secret_key
+        or secret_key == DEVELOPMENT_SECRET_KEY
+        or len(secret_key) < 50
+        or len(set(secret_key)) < 5
+    ):
+        problems.append(
+            "SECRET_KEY is missing, the development key, shorter than 50 characters or too "
+            "simple (generate one: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    elif secret_key_is_published(secret_key):
+        problems.append(
+            "SECRET_KEY is one published in .env.example or the documentation: generate your own"
+        )
     if not allowed_hosts:
         problems.append("ALLOWED_HOSTS is empty")
     if problems:
@@ -103,6 +133,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (SECURE_CSP below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samen.middleware.ChosenLanguageMiddleware",
@@ -113,6 +145,12 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Every page needs a login, except views marked @login_not_required (login, /health/).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Signed in too long or idle too long: signed out (SESSION_IDLE_MINUTES, SESSION_MAX_HOURS).
+    "accounts.middleware.SessionTimeoutMiddleware",
+    # Signed in without a second factor: only the pages that set one up (accounts/mfa.py).
+    "accounts.middleware.TwoFactorRequiredMiddleware",
+    # Cache-Control: no-store, private on every page (static files are served before this).
+    "accounts.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -136,6 +174,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "samen.context_processors.navigation",
             ],
         },
@@ -278,7 +317,53 @@ OIDC_REQUIRE_MFA = env.bool("OIDC_REQUIRE_MFA", default=True)
 # LOCAL_LOGIN_ENABLED: may staff sign in with a password? Care providers always may.
 LOCAL_LOGIN_ENABLED = env.bool("LOCAL_LOGIN_ENABLED", default=True)
 # API keys of providers' systems: hashed, with an expiry and a last-used date (accounts.ApiToken).
-KNOX_TOKEN_MODEL = "accounts.ApiToken"
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105  (a model, not a password)
+# knox's own migrations would make a table for its token model, which ours replaces.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    # API_KEY_DAYS: how long an API key works after it was made (default 180 days).
+    "TOKEN_TTL": timedelta(days=env.int("API_KEY_DAYS", default=180)),
+    # The header stays `Authorization: Token <key>`, as before the keys were hashed.
+    "AUTH_HEADER_PREFIX": "Token",
+    # One key per provider user: making a new one revokes the old (accounts.services).
+    "TOKEN_LIMIT_PER_USER": None,
+}
+
+# Two factors (django-two-factor-auth on django-otp): every local account signs in with a
+# password and a code from an authenticator app (TOTP), or one of its recovery codes.
+# Staff signing in through the identity provider count its own multi-factor authentication.
+# The issuer name shown in the authenticator app.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Basis jeugdhulp")
+# Seconds between the password and the code on the login page before starting again.
+TWO_FACTOR_LOGIN_TIMEOUT = 600
+# No "remember this browser": every sign-in asks for the second factor.
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+
+# Lockout (django-axes, database handler): after AXES_FAILURE_LIMIT wrong passwords for one
+# user name from one address, that pair is locked for AXES_COOLOFF_MINUTES. Wrong codes of
+# the second factor slow down by themselves (django-otp doubles the wait after each).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# The user name as the login wizard posts it (auth-username) or authenticate() receives it.
+AXES_USERNAME_CALLABLE = "accounts.views.lockout_username"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# TRUSTED_PROXY_COUNT: reverse proxies in front of samen that add X-Forwarded-For (the client
+# address for the lockout is taken from it); 0 = use the connection's address.
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Sessions, in the database: they end with the browser, after SESSION_IDLE_MINUTES without
+# activity (the page warns two minutes before and typing keeps it alive), and at the latest
+# SESSION_MAX_HOURS after signing in (accounts.middleware.SessionTimeoutMiddleware).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=10)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -301,7 +386,8 @@ USE_TZ = True
 
 # --- Static files: our own and the npm packages, served by whitenoise (no CDN) ---
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# STATIC_ROOT: where collectstatic puts the files whitenoise serves (default ./staticfiles).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/utrecht/components", NODE_MODULES / "@utrecht" / "component-library-css" / "dist"),
@@ -349,9 +435,20 @@ DEFAULT_FROM_EMAIL = env.str(
 # --- API ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Per API key (or signed-in user), and per address for calls without one.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.authentication.ApiKeyRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        # API_RATE: calls a provider's system may make per key (default 120 a minute).
+        "api_key": env.str("API_RATE", default="120/minute"),
+        # API_ANON_RATE: calls without a valid key, per address (default 20 a minute).
+        "anon": env.str("API_ANON_RATE", default="20/minute"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "samen.pagination.Pagination",
@@ -381,9 +478,48 @@ BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
 # stays known as long as the file itself.
 AUDIT_LOG_RETENTION_MONTHS = env.int("AUDIT_LOG_RETENTION_MONTHS", default=240)
 
+# --- Content-Security-Policy (docs/security.md) ---
+# Enforced (never report-only) in every environment, so development and the tests see what
+# production sends. Scripts and styles come only from our own origin (static files, served
+# by whitenoise) or carry the page's nonce (`nonce="{{ csp_nonce }}"`, a new one on every
+# response); no 'unsafe-inline', no 'unsafe-eval', so no style="" attribute, no inline
+# event handler (onclick, hx-on) and no eval (htmx runs with allowEval off, base.html).
+# CSP_FORM_ACTION: extra origins forms may be sent to, comma-separated, besides our own and
+# the identity provider's: signing in and out through OpenID Connect posts to our own
+# /oidc/ and /logout/, which redirect the browser to the provider, and Chromium applies
+# form-action to those redirects too. The origin of OIDC_OP_ISSUER is always allowed; add
+# the provider's authorization or end-session endpoint here only when it lives elsewhere.
+CSP_FORM_ACTION = env.list("CSP_FORM_ACTION", default=[])
+
+
+def csp_origin(url: str) -> str:
+    """https://sso.example.nl/realms/wij -> https://sso.example.nl (a CSP source)."""
+    scheme, _sep, rest = url.strip().partition("://")
+    if scheme not in {"https", "http"} or not rest.split("/")[0]:
+        raise ImproperlyConfigured(f"Not an http(s) URL for the Content-Security-Policy: {url!r}")
+    return f"{scheme}://{rest.split('/')[0]}"
+
+
+_csp_form_action = [CSP.SELF] + [
+    csp_origin(url) for url in [env.str("OIDC_OP_ISSUER", default=""), *CSP_FORM_ACTION] if url
+]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": list(dict.fromkeys(_csp_form_action)),
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
 # --- Security (production) ---
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600  # one working day
+# The CSRF token reaches scripts through the page (hx-headers), never through the cookie.
+CSRF_COOKIE_HTTPONLY = True
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -392,6 +528,10 @@ if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    # SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD: HTTPS only on every subdomain too,
+    # and fit for the browsers' preload list (as the Dutch government's HTTPS standard asks).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -5,14 +5,17 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts import oidc
+from accounts import urls as accounts_urls
+from accounts import views as accounts_views
 
 from . import views
-from .forms import LoginForm, PasswordChangeForm
+from .forms import PasswordChangeForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    # Password and second factor (accounts/views.py); the admin's login sends here too.
+    path("login/", accounts_views.login, name="login"),
     # Signing out ends the identity provider's session too, when signed in through it.
     path("logout/", oidc.LogoutView.as_view(), name="logout"),
     # Signing in with the municipal account (OpenID Connect, accounts/oidc.py).
@@ -29,6 +32,8 @@ urlpatterns = [
     ),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", include("accounts.urls")),
+    path("account/tweede-factor/", include(accounts_urls.two_factor_patterns)),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("samen.api_urls", "api"))),
     path("", include("referrals.urls")),

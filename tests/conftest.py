@@ -11,7 +11,28 @@ from samen import roles
 from tests.factories import PostcodeAreaFactory, TeamFactory, UserFactory
 
 
+def _sign_in_with_second_factor(client, user, backend=None):
+    """`Client.force_login` signs in as a user who also gave the second factor, as every
+    real session past the login pages has (tests/accounts go through the login pages
+    themselves, and use `force_login_password_only` for a session without it)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login_password_only(user, backend)
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="default", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 def pytest_configure(config):
+    from django.test import Client
+
+    Client.force_login_password_only = Client.force_login
+    Client.force_login = _sign_in_with_second_factor
+
     engine = settings.DATABASES["default"]["ENGINE"]
     if engine != "django.db.backends.postgresql":
         raise pytest.UsageError(
@@ -104,3 +125,16 @@ def empty_queue():
     app.control.purge()
     yield
     app.control.purge()
+
+
+@pytest.fixture(autouse=True)
+def api_throttles_start_empty():
+    """The API's rate limits count in Redis (the real cache); each test starts with none
+    counted, as a new minute would."""
+    import redis
+
+    connection = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(connection.scan_iter("samen:*:throttle_*"))
+    if keys:
+        connection.delete(*keys)
+    connection.close()

@@ -1,9 +1,12 @@
 import datetime
+import time
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samen.workdays import add_working_days
 
@@ -28,6 +31,23 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if extracted:
             self.groups.add(Group.objects.get(name=extracted))
+
+    @factory.post_generation
+    def authenticator(self, create, extracted, **kwargs):
+        """Every user has set up an authenticator app, as every real account must before it
+        sees a page; `authenticator=False` makes one that has not yet."""
+        if create and extracted is not False:
+            TOTPDevice.objects.get_or_create(
+                user=self, name="default", defaults={"confirmed": True}
+            )
+
+
+def totp_code(user, *, at: float | None = None) -> str:
+    """The code the user's authenticator app shows now (or at a given Unix time)."""
+    device = TOTPDevice.objects.get(user=user, name="default")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():0{device.digits}d}"
 
 
 class ReferrerOrganisationFactory(factory.django.DjangoModelFactory):

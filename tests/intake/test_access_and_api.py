@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 import time_machine
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from intake.models import Client, SupportRequest
 from tests.factories import ReferrerOrganisationFactory, SupportRequestFactory
 
@@ -49,8 +49,8 @@ def test_an_unknown_request_is_a_404(client, intake_worker):
 
 @pytest.fixture
 def api(client, intake_worker):
-    token = Token.objects.create(user=intake_worker)
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+    _api_token, token = ApiToken.objects.create(user=intake_worker)
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {token}"
     return client
 
 
@@ -127,12 +127,12 @@ def test_bad_referrals_are_a_400_with_field_errors(api, beijum, changes, path):
 
 
 def test_the_referral_api_needs_permission(client, provider_user):
-    token = Token.objects.create(user=provider_user)
+    _api_token, token = ApiToken.objects.create(user=provider_user)
     response = client.post(
         "/api/v1/referrals/",
         referral(),
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert response.status_code == 403
 

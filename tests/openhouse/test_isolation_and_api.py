@@ -2,15 +2,16 @@
 URL or API call (guessed ids included); the API with tokens of two providers."""
 
 import datetime
+import re
 
 import jsonschema
 import pytest
 import time_machine
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from weasyprint import HTML
 
+from accounts.models import ApiToken
 from openhouse.models import EndEvaluation, HandoverNote
 from tests.factories import IndicationFactory, ProviderFactory, SupportRequestFactory, UserFactory
 from tests.urls_walk import all_paths
@@ -54,7 +55,7 @@ def world(beijum):
             "indication": indication,
             "evaluation": evaluation,
             "request": request,
-            "token": Token.objects.create(user=user).key,
+            "token": ApiToken.objects.create(user=user)[1],
         }
     return providers
 
@@ -129,7 +130,7 @@ def test_uploading_through_the_api(client, world):
 
 
 def test_wij_staff_tokens_cannot_use_the_provider_api(client, world, intake_worker):
-    token = Token.objects.create(user=intake_worker).key
+    token = ApiToken.objects.create(user=intake_worker)[1]
     assert api(client, token).get("/api/v1/indications/").status_code == 403
     client.defaults.pop("HTTP_AUTHORIZATION")
     assert client.get("/api/v1/indications/").status_code == 401
@@ -139,9 +140,17 @@ def test_wij_staff_tokens_cannot_use_the_provider_api(client, world, intake_work
 def test_a_provider_makes_its_key_and_wij_reading_is_recorded(client, world, intake_worker):
     a = world["a"]
     client.force_login(a["user"])
-    response = client.post("/portaal/api-sleutel/")
-    new_key = Token.objects.get(user=a["user"]).key
-    assert new_key != a["token"] and new_key in response.content.decode()
+    confirm = client.post("/portaal/api-sleutel/")
+    assert "stopt direct" in confirm.content.decode()  # a look before the old key stops
+    assert api(client, a["token"]).get("/api/v1/indications/").status_code == 200
+    client.defaults.pop("HTTP_AUTHORIZATION")
+    response = client.post("/portaal/api-sleutel/", {"confirm": "1"})
+    new_key = re.search(
+        r'<code class="samen-secret">([^<]+)</code>', response.content.decode()
+    ).group(1)
+    assert new_key != a["token"]
+    assert ApiToken.objects.filter(user=a["user"]).count() == 1
+    assert new_key not in str(ApiToken.objects.values_list("digest", "token_key"))  # hash only
     assert new_key not in client.get("/portaal/api-sleutel/").content.decode()  # shown once
     client.logout()
     assert api(client, a["token"]).get("/api/v1/indications/").status_code == 401  # old key revoked

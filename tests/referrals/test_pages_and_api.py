@@ -6,7 +6,8 @@ import jsonschema
 import pytest
 import time_machine
 import yaml
-from rest_framework.authtoken.models import Token
+
+from accounts.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,8 @@ def test_a_bad_date_gets_a_clear_message(client, intake_worker):
 
 @pytest.fixture
 def api_client(client, intake_worker):
-    token = Token.objects.create(user=intake_worker)
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+    _api_token, token = ApiToken.objects.create(user=intake_worker)
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {token}"
     return client
 
 

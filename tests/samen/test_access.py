@@ -9,7 +9,14 @@ from tests.urls_walk import all_paths
 
 pytestmark = pytest.mark.django_db
 
-OPEN_TO_ANONYMOUS = {"login", "health", "set_language"}
+OPEN_TO_ANONYMOUS = {
+    "login",
+    "health",
+    "set_language",
+    # The OpenID Connect sign-in starts and returns here (accounts/oidc.py).
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+}
 
 
 def test_it_creates_every_role_group_by_migration():
@@ -73,7 +80,7 @@ def test_it_sends_an_anonymous_visitor_to_login(client, path, name):
 def test_the_login_page_is_open(client):
     response = client.get("/login/")
     assert response.status_code == 200
-    assert 'name="username"' in response.content.decode()
+    assert 'name="auth-username"' in response.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["provider_user", "intake_worker", "team_lead", "outsider"])
@@ -93,9 +100,9 @@ def test_an_official_opens_the_admin(client, official):
 
 
 def test_a_user_logs_in_and_out(client, intake_worker):
-    from tests.factories import PASSWORD
+    from tests.login import sign_in
 
-    response = client.post("/login/", {"username": "intake", "password": PASSWORD})
+    response = sign_in(client, intake_worker)
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     client.post("/logout/")
@@ -103,7 +110,9 @@ def test_a_user_logs_in_and_out(client, intake_worker):
 
 
 def test_a_wrong_password_gets_a_clear_message_in_dutch(client, intake_worker):
-    response = client.post("/login/", {"username": "intake", "password": "wrong"})
+    from tests.login import post_password
+
+    response = post_password(client, "intake", "wrong")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Voer een juiste gebruikersnaam en wachtwoord in" in html

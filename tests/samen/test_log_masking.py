@@ -343,6 +343,8 @@ def runserver():
     server.stop()
 
 
+# The login page keeps its steps (password, code) in the session, in the database.
+@pytest.mark.django_db(transaction=True)
 def test_runserver_access_lines_lose_the_query_string_values(runserver, console, raw):
     # Not signed in: a redirect to the login page, which carries the search in `next`.
     with urllib.request.urlopen(  # noqa: S310 (http on 127.0.0.1, built here)

@@ -41,6 +41,8 @@ def test_a_beschikking_is_requested_issued_and_printed(client, intake_worker, be
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
+    # A letter about a child: no browser or proxy cache keeps it.
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     text = " ".join(text.split())
     assert "Beschikking Basis jeugdhulp" in text

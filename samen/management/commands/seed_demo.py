@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from indications.demo import seed_indications
 from intake.demo import seed_requests
@@ -59,6 +60,10 @@ class Command(BaseCommand):
         )
         for username, password, role_label in users:
             self.stdout.write(f"  {username:<12} {password:<18} {role_label}")
+        self.stdout.write(
+            "Second factor: the demo's login page shows the code of each demo account's "
+            "authenticator app (only with SAMEN_ENV=development)."
+        )
 
     def seed_users(self):
         User = get_user_model()
@@ -77,5 +82,10 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
             user.groups.set([Group.objects.get(name=role)])
+            # The second factor is set up, so the demo can be tried at once: the login page of
+            # the demo (SAMEN_ENV=development only) shows the current code of the app.
+            TOTPDevice.objects.get_or_create(
+                user=user, name="default", defaults={"confirmed": True}
+            )
             created.append((username, password, str(roles.ROLE_LABELS[role])))
         return created

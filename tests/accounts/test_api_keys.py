@@ -1,0 +1,128 @@
+"""API keys of providers' systems: hashed, shown once, expiring, last use recorded,
+throttled per key — through the portal page and the API itself."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from accounts.models import ApiToken
+from samen import roles
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def provider_key(db):
+    user = UserFactory(role=roles.PROVIDER)
+    from openhouse.models import ProviderMembership
+    from tests.factories import ProviderFactory
+
+    ProviderMembership.objects.create(user=user, provider=ProviderFactory())
+    token, key = ApiToken.objects.create(user=user)
+    return user, token, key
+
+
+def call(client, key, path="/api/v1/indications/"):
+    return client.get(path, HTTP_AUTHORIZATION=f"Token {key}")
+
+
+def test_only_a_hash_is_stored(provider_key):
+    _user, token, key = provider_key
+    token.refresh_from_db()
+    assert key not in token.digest and token.digest != key
+    assert len(token.token_key) < len(key)  # a short prefix to find it, never the whole key
+
+
+def test_a_key_works_and_records_its_last_use(client, provider_key):
+    _user, token, key = provider_key
+    assert token.last_used is None
+    assert call(client, key).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used is not None
+
+
+def test_a_key_ends_at_its_expiry(client, settings, provider_key):
+    _user, token, key = provider_key
+    assert token.expiry - token.created >= datetime.timedelta(days=179)
+    with time_machine.travel(token.expiry + datetime.timedelta(minutes=1)):
+        response = call(client, key)
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Token",
+        "Token a b",
+        "Token " + "x" * 5000,
+        "Token \x00\x00",
+        "Token zzzz-not-hex",
+        "Token ÿÿÿ",
+    ],
+)
+def test_junk_keys_get_401_not_500(client, header):
+    response = client.get("/api/v1/indications/", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+
+
+def test_a_non_utf8_key_gets_401(client):
+    response = client.get(
+        "/api/v1/indications/", HTTP_AUTHORIZATION=b"Token \xff\xfe".decode("latin-1")
+    )
+    assert response.status_code == 401
+
+
+def test_calls_are_throttled_per_key(client, settings, provider_key):
+    _user, _token, key = provider_key
+    other_user = UserFactory(role=roles.PROVIDER)
+    _other_token, other_key = ApiToken.objects.create(user=other_user)
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["api_key"].split("/")[0])
+    with time_machine.travel(timezone.now(), tick=False):
+        statuses = [call(client, key).status_code for _ in range(limit)]
+        assert set(statuses) == {200}
+        response = call(client, key)
+        assert response.status_code == 429
+        assert "Retry-After" in response
+        # Another provider's key has its own count.
+        assert call(client, other_key).status_code in (200, 403)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2), tick=False):
+        assert call(client, key).status_code == 200
+
+
+def test_wrong_keys_are_throttled_per_address(client, settings, provider_key):
+    """Guessing keys: after API_ANON_RATE wrong keys a minute from one address, that
+    address waits (the right key too); another address does not."""
+    _user, _token, key = provider_key
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"].split("/")[0])
+    wrong = "Token " + "0" * 64
+    with time_machine.travel(timezone.now(), tick=False):
+        for _ in range(limit):
+            response = client.get(
+                "/api/v1/indications/", HTTP_AUTHORIZATION=wrong, REMOTE_ADDR="10.9.9.9"
+            )
+            assert response.status_code == 401
+        response = client.get(
+            "/api/v1/indications/", HTTP_AUTHORIZATION=wrong, REMOTE_ADDR="10.9.9.9"
+        )
+        assert response.status_code == 429
+        assert call_from(client, key, "10.9.9.9").status_code == 429
+        assert call_from(client, key, "10.9.9.8").status_code == 200
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2), tick=False):
+        assert call_from(client, key, "10.9.9.9").status_code == 200
+
+
+def call_from(client, key, address):
+    return client.get(
+        "/api/v1/indications/", HTTP_AUTHORIZATION=f"Token {key}", REMOTE_ADDR=address
+    )
+
+
+def test_the_portal_page_shows_dates_not_the_key(client, provider_key):
+    user, _token, key = provider_key
+    client.force_login(user)
+    html = client.get("/portaal/api-sleutel/").content.decode()
+    assert key not in html
+    assert "Werkt tot" in html and "Laatst gebruikt" in html
