@@ -115,9 +115,9 @@ def test_the_list_takes_the_same_queries_for_1_or_20_requests(
     for _ in range(count):
         extension_request(beijum)
     client.force_login(youth_admin)
-    # Session, user, role, the page of requests (with child, product and provider), the
-    # log's partition check and the entry: none per request.
-    with django_assert_max_num_queries(6):
+    # Session, user, the second factor's device, role, the page of requests (with child,
+    # product and provider), the log's partition check and the entry: none per request.
+    with django_assert_max_num_queries(7):
         response = client.get(LIST)
     assert response.content.decode().count("/jeugdadministratie/verlengingen/") == count
 
