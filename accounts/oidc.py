@@ -269,6 +269,10 @@ class CallbackView(OIDCAuthenticationCallbackView):
         entry = states.pop(request.GET.get("state", ""), None)
         if entry is None:
             logger.warning("OIDC callback with a state this session did not send")
+            if request.user.is_authenticated:
+                # Not a sign-in of this browser: a link (or a stale tab) must not sign
+                # anyone out.
+                return HttpResponseRedirect(resolve_url(settings.LOGIN_REDIRECT_URL))
             return self.login_failure()
         request.session["oidc_states"] = states  # each state once (no replay)
         if "error" in request.GET or "code" not in request.GET:

@@ -327,6 +327,15 @@ def test_wrong_state_is_refused(client, provider):
     assert response.status_code == 302 and response["Location"] == "/login/"
 
 
+def test_a_stray_callback_link_does_not_sign_anyone_out(client, intake_worker):
+    """A link to the callback (in a mail, an image, a stale tab) is no sign-in of this
+    browser: the signed-in user stays signed in."""
+    client.force_login(intake_worker)
+    response = client.get("/oidc/callback/", {"code": "abc", "state": "never-sent"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
 def test_tampered_id_token_is_refused(client, provider):
     provider.set_accounts(mallory=account("mallory", tamper=True))
     response, _ = sign_in(client, "mallory")

@@ -66,8 +66,15 @@ NOW = datetime.datetime(2026, 11, 22, 10, 0, tzinfo=datetime.UTC)
 # A real PDF (the upload check is not run: the rows are made directly), with the child's
 # identity in a comment after it, so that a download of the wrong file is seen.
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-# Not walked: they end the session or change the language of every later page.
-NO_POST = {"/logout/", "/i18n/setlang/", "/admin/logout/"}
+# Not walked: they end the session, change the language of every later page, or forget the
+# persona's authenticator app (after which every page asks to set up a new one).
+NO_POST = {
+    "/logout/",
+    "/oidc/logout/",
+    "/i18n/setlang/",
+    "/admin/logout/",
+    "/account/tweede-factor/vervangen/",
+}
 BREAK_GLASS_TEMPLATES = {"audit/not_your_team.html", "audit/open_file.html"}
 
 # Per team: the child and everything written about it. None of these words occurs in the
@@ -564,6 +571,10 @@ def _walk(client, persona, paths, post_paths, stats, problems, known_hits):
             problems.append(f"{where} shows {', '.join(leaked)}")
         elif leaked:
             known_hits.add(f"{where} shows {', '.join(leaked)}")
+    # A walk that lost its session would only see the login page: it must end signed in.
+    assert client.session.get("_auth_user_id") == str(persona.user.pk), (
+        f"{persona.label} was signed out during the walk"
+    )
 
 
 def test_no_url_shows_any_role_a_child_it_may_not_see(client, world, capsys):
