@@ -10,8 +10,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_ci(canary: str):
+    # Not the outer make's variables: a `make test PYTEST_ARGS=...` would pass its own
+    # PYTEST_ARGS down through MAKEFLAGS and the nested run would run the whole suite again.
+    outer = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     environment = {
-        **os.environ,
+        **outer,
         "SAMEN_CI_CANARY": canary,
         # Run only the canary, outside Django, so this nested run touches no test database.
         "PYTEST_ARGS": "-p no:django -p no:cacheprovider .ci/canary.py",
