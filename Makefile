@@ -2,18 +2,27 @@
 #   make demo   - the application with demo data on http://127.0.0.1:8000
 #   make test   - ruff and the whole test suite on PostgreSQL and Redis
 # Everything goes into .venv (Python >= 3.12, picked by scripts/find-python;
-# override with PYTHON=...) and node_modules (front-end packages, served by Django).
+# override with PYTHON=...), installed from uv.lock, and node_modules (front-end packages,
+# served by Django). After changing a dependency in pyproject.toml: make lock.
 
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# The installer, pinned: bootstrapped into .venv with pip once, then kept there by the lock
+# (dependency group `dev` in pyproject.toml; the Dockerfile pins the same version).
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+# uv installs into .venv with the venv's own Python (found by scripts/find-python) and never
+# downloads an interpreter. --locked: a uv.lock that does not match pyproject.toml fails.
+UV_SYNC := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(UV) sync --locked --python $(PY) --quiet
+LOCK_HINT := Install from uv.lock failed. If it is out of date after a change of pyproject.toml: make lock
 
 # Test and CI defaults: the local PostgreSQL (trust auth) and Redis. Override freely.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samen
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test e2e lint format install install-test browser frontend messages worker beat bench clean help
+.PHONY: demo test e2e lint format install install-test lock browser frontend messages worker beat bench clean help
 
 help:
 	@echo "make demo     run the application with demo data on http://127.0.0.1:8000"
@@ -24,21 +33,34 @@ help:
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
 	@echo "make beat     Celery beat, the scheduler (needs REDIS_URL)"
 	@echo "make bench    timings of the intake pages on 200,000 requests (PostgreSQL samen_bench)"
+	@echo "make lock     regenerate uv.lock after a change of the dependencies in pyproject.toml"
 
 $(PY):
 	@python_bin=$$(scripts/find-python) || exit 1; \
 	echo "Creating $(VENV) with $$python_bin"; \
 	"$$python_bin" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
-# Reinstall when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+# The only pip install: uv itself, pinned (pip is gone after the first sync).
+$(UV): | $(PY)
+	$(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --default-pip >/dev/null
+	$(PY) -m pip install --quiet "uv==$(UV_VERSION)"
+
+# Install exactly what uv.lock says (and remove what it does not) when the lock or
+# pyproject.toml changes. The test extra stays once `make test` has installed it, so that
+# `make demo` after `make test` does not take the test tools away again.
+$(VENV)/.installed: uv.lock pyproject.toml | $(UV)
+	$(UV_SYNC) $(if $(wildcard $(VENV)/.installed-test),--extra test) || { echo "$(LOCK_HINT)" >&2; exit 1; }
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: uv.lock pyproject.toml $(VENV)/.installed
+	$(UV_SYNC) --extra test || { echo "$(LOCK_HINT)" >&2; exit 1; }
 	touch $@
+
+# Resolve pyproject.toml's dependencies again into uv.lock (from PyPI, for every Python
+# >= 3.12 and platform, with hashes), keeping the locked versions where they still fit.
+# Newer versions: uv lock --upgrade, or one package: uv lock --upgrade-package NAME.
+lock: | $(UV)
+	UV_PYTHON_DOWNLOADS=never $(UV) lock --python $(PY)
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the front-end packages: apt-get install nodejs npm"; exit 1; }

@@ -6,7 +6,6 @@ import datetime
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
 from . import charts
 from .periods import Bucket, Period
@@ -61,6 +60,9 @@ def council_context(period: Period, today: datetime.date) -> dict:
 
 def council_pdf(period: Period, today: datetime.date) -> bytes:
     """Always in Dutch: it goes to the council."""
+    # Imported here: WeasyPrint loads its system libraries on import (see triage/pdf.py).
+    from weasyprint import HTML
+
     with translation.override("nl"):
         html = render_to_string("reporting/council.html", council_context(period, today))
     return HTML(string=html).write_pdf()

@@ -3,12 +3,15 @@
 import datetime
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 OBJECTION_WEEKS = 6
 
 
 def beschikking_pdf(beschikking) -> bytes:
+    # Imported here, not at the top: WeasyPrint loads Pango and friends (system libraries)
+    # when imported, and the URLconf imports this module. Only making a PDF needs them.
+    from weasyprint import HTML
+
     html = render_to_string(
         "triage/beschikking_letter.html",
         {
