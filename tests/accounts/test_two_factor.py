@@ -178,3 +178,15 @@ def test_no_disable_page(client, intake_worker):
     client.force_login(intake_worker)
     assert client.get("/account/two_factor/disable/").status_code == 404
     assert client.get("/account/tweede-factor/uitzetten/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("environment", "shown"), [("development", True), ("test", False), ("production", False)]
+)
+def test_only_the_demo_shows_the_current_code(client, settings, intake_worker, environment, shown):
+    settings.ENVIRONMENT = environment
+    response = post_password(client, intake_worker.username)
+    html = response.content.decode()
+    assert ("Alleen in de demo" in html) is shown
+    if shown:
+        assert totp_code(intake_worker) in html
