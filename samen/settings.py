@@ -252,6 +252,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "indications.check_evaluations",
         "schedule": crontab(hour=6, minute=0),
     },
+    "clear-sessions": {"task": "accounts.clear_sessions", "schedule": crontab(hour=3, minute=0)},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
