@@ -127,10 +127,8 @@ def empty_queue():
     app.control.purge()
 
 
-@pytest.fixture(autouse=True)
-def api_throttles_start_empty():
-    """The API's rate limits count in Redis (the real cache); each test starts with none
-    counted, as a new minute would."""
+def api_throttles_clear():
+    """Forget what the API's rate limits counted (in Redis, the real cache)."""
     import redis
 
     connection = redis.Redis.from_url(settings.REDIS_URL)
@@ -138,3 +136,9 @@ def api_throttles_start_empty():
     if keys:
         connection.delete(*keys)
     connection.close()
+
+
+@pytest.fixture(autouse=True)
+def api_throttles_start_empty():
+    """Each test starts with no API calls counted, as a new minute would."""
+    api_throttles_clear()
