@@ -13,7 +13,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from two_factor.plugins.registry import registry
 
-        from . import checks, schema  # noqa: F401  (register the checks and the API scheme)
+        from . import schema  # noqa: F401  (registers the API key's OpenAPI scheme)
         from .forms import AuthenticatorMethod
         from .middleware import mark_session_started
 

@@ -8,9 +8,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp import user_has_device
 
 from .mfa import has_second_factor
 
@@ -103,12 +105,8 @@ class TwoFactorRequiredMiddleware:
             return None
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": _("Sign in with a second factor first.")}, status=403)
-        from django_otp import user_has_device
-
         target = "accounts:verify" if user_has_device(request.user) else "two_factor:setup"
         if request.htmx:
-            from django.urls import reverse
-
             return HttpResponseClientRedirect(reverse(target))
         return redirect(target)
 

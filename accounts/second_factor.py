@@ -3,7 +3,10 @@
 Services: every change to a user's authenticator app or recovery codes goes through here.
 """
 
+import time
+
 from django.db import transaction
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -36,3 +39,10 @@ def authenticator_remove(user) -> None:
     next page asks to set up a new one."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+
+
+def current_code(device: TOTPDevice, *, at: float | None = None) -> str:
+    """The code the authenticator app of this device shows now (or at a Unix time)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():0{device.digits}d}"

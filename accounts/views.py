@@ -6,12 +6,11 @@ import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import user_has_device
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor import views as two_factor_views
 
@@ -38,9 +37,7 @@ def demo_code(user) -> str | None:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         return None
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
-    return f"{totp.token():0{device.digits}d}"
+    return second_factor.current_code(device)
 
 
 class LoginView(two_factor_views.LoginView):
@@ -146,10 +143,9 @@ def keep_alive(request):
     return HttpResponse(status=204)
 
 
+@require_GET
 def session_status(request):
     """Seconds left before the idle time-out, for the page's warning; asking is no activity."""
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     now = time.time()
     idle_left = settings.SESSION_IDLE_MINUTES * 60 - (now - request.session.get(LAST_SEEN, now))
     max_left = settings.SESSION_MAX_HOURS * 3600 - (now - request.session.get(STARTED, now))

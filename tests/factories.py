@@ -1,11 +1,9 @@
 import datetime
-import time
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samen.workdays import add_working_days
@@ -44,10 +42,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def totp_code(user, *, at: float | None = None) -> str:
     """The code the user's authenticator app shows now (or at a given Unix time)."""
-    device = TOTPDevice.objects.get(user=user, name="default")
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() if at is None else at
-    return f"{totp.token():0{device.digits}d}"
+    from accounts.second_factor import current_code
+
+    return current_code(TOTPDevice.objects.get(user=user, name="default"), at=at)
 
 
 class ReferrerOrganisationFactory(factory.django.DjangoModelFactory):

@@ -1,1 +1,0 @@
-"""Deployment checks of the sign-in (`manage.py check --deploy`)."""
