@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
@@ -10,6 +11,10 @@ class ApiToken(AbstractAuthToken):
     it is still in use."""
 
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    @property
+    def expired(self) -> bool:
+        return self.expiry is not None and self.expiry <= timezone.now()
 
     class Meta:
         verbose_name = _("API key")

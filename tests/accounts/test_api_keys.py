@@ -45,11 +45,15 @@ def test_a_key_works_and_records_its_last_use(client, provider_key):
 
 
 def test_a_key_ends_at_its_expiry(client, settings, provider_key):
-    _user, token, key = provider_key
+    user, token, key = provider_key
     assert token.expiry - token.created >= datetime.timedelta(days=179)
     with time_machine.travel(token.expiry + datetime.timedelta(minutes=1)):
         response = call(client, key)
-    assert response.status_code == 401
+        assert response.status_code == 401
+        # The key is kept, so that the provider sees when it ended.
+        client.force_login(user)
+        html = client.get("/portaal/api-sleutel/").content.decode()
+        assert "verlopen: maak een nieuwe sleutel" in html
 
 
 @pytest.mark.parametrize(
