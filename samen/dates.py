@@ -1,0 +1,73 @@
+"""The one range of dates the system accepts (docs/decisions.md, "Dates and text limits").
+
+Every date a person or a client system can give — forms, the admin, the API, imports,
+query strings, commands — lies between MIN_DATE and MAX_DATE. An open end is *no* end date
+(NULL), never 31-12-9999: a date near the end of the calendar breaks every computation that
+adds a month or a year to it. The range is wide enough for any date of birth of a person on
+file and for any planned date, and far enough from year 9999 that adding years cannot fail.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import BaseValidator
+from django.utils.deconstruct import deconstructible
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+MIN_DATE = datetime.date(1900, 1, 1)
+MAX_DATE = datetime.date(2100, 12, 31)
+
+
+def in_range(day: datetime.date | None) -> bool:
+    return day is None or MIN_DATE <= day <= MAX_DATE
+
+
+@deconstructible
+class DateRangeValidator(BaseValidator):
+    """A field validator: the date lies within MIN_DATE..MAX_DATE (a model field's,
+    a form field's or a serializer field's `validators=`)."""
+
+    message = _("Enter a date between %(min)s and %(max)s.")
+    code = "date_out_of_range"
+
+    def __init__(self, message=None):
+        super().__init__(limit_value=(MIN_DATE, MAX_DATE), message=message)
+
+    def __call__(self, value):
+        if value is None:
+            return
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if not in_range(value):
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "min": date_format(MIN_DATE, "j-n-Y"),
+                    "max": date_format(MAX_DATE, "j-n-Y"),
+                    "value": value,
+                },
+            )
+
+
+validate_date_in_range = DateRangeValidator()
+
+
+def parse_query_date(value: str | None) -> datetime.date | None:
+    """A date from a query string (ISO `2026-12-04` or Dutch `4-12-2026`), or None when it
+    is missing, malformed or outside the range. Never raises."""
+    if not value or len(value) > 10 or "\x00" in value:
+        return None
+    value = value.strip()
+    day = None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        parts = value.split("-")
+        if len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts):
+            try:
+                day = datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
+            except ValueError:
+                day = None
+    return day if day is not None and in_range(day) else None
