@@ -1,15 +1,11 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from samen.dates import validate_date_in_range
 from samen.forms import StyledFormMixin
 
 from .models import AccessGrant, AccessLogEntry
-
-# Dates a person can mean; anything else is refused with a message, not a server error.
-EARLIEST = "2000-01-01"
-LATEST = "2100-12-31"
 
 
 class AccessGrantForm(StyledFormMixin, forms.Form):
@@ -54,10 +50,16 @@ class LogFilterForm(StyledFormMixin, forms.Form):
     break_glass = forms.BooleanField(label=_("Only break-the-glass"), required=False)
     refused = forms.BooleanField(label=_("Only refused attempts"), required=False)
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
     until = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
 
     def __init__(self, *args, users=None, with_client=True, **kwargs):
@@ -66,15 +68,3 @@ class LogFilterForm(StyledFormMixin, forms.Form):
             self.fields["user"].queryset = users
         if not with_client:
             del self.fields["client"]
-
-    def _clean_date(self, name):
-        value = self.cleaned_data.get(name)
-        if value and not (EARLIEST <= value.isoformat() <= LATEST):
-            raise ValidationError(_("Choose a date between 2000 and 2100."))
-        return value
-
-    def clean_since(self):
-        return self._clean_date("since")
-
-    def clean_until(self):
-        return self._clean_date("until")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from referrals.models import ReferrerOrganisation, ReferrerType
 from samen import roles
+from samen.dates import validate_date_in_range
 from samen.forms import StyledFormMixin
 from samen.identifiers import normalize_bsn, normalize_postcode
 
@@ -335,8 +336,18 @@ class RequestFilterForm(StyledFormMixin, forms.Form):
         label=_("Referred by"), choices=[("", _("all")), *ReferrerType.choices], required=False
     )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
-    received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput)
-    received_until = forms.DateField(label=_("Received until"), required=False, widget=DateInput)
+    received_from = forms.DateField(
+        label=_("Received from"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_date_in_range],
+    )
+    received_until = forms.DateField(
+        label=_("Received until"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_date_in_range],
+    )
 
     def filter(self, requests, today: datetime.date):
         data = self.cleaned_data

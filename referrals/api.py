@@ -9,13 +9,17 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from samen.dates import validate_date_in_range
+
 from .models import Product
 from .phasing import product_status, route_statuses
 
 
 class DateQuerySerializer(serializers.Serializer):
     date = serializers.DateField(
-        required=False, help_text=_("YYYY-MM-DD; default today (Europe/Amsterdam).")
+        required=False,
+        validators=[validate_date_in_range],
+        help_text=_("YYYY-MM-DD; default today (Europe/Amsterdam)."),
     )
 
     def day(self):

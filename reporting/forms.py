@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.forms import DateInput
 from intake.models import Team
+from samen.dates import validate_date_in_range
 from samen.forms import StyledFormMixin
 
 from .periods import (
@@ -26,8 +27,12 @@ class ReportFilterForm(StyledFormMixin, forms.Form):
     """Period and team. Anything missing or wrong falls back to the default (the last
     twelve months, all teams) with a message: a report always shows."""
 
-    start = forms.DateField(label=_("From"), widget=DateInput, required=False)
-    end = forms.DateField(label=_("Until"), widget=DateInput, required=False)
+    start = forms.DateField(
+        label=_("From"), widget=DateInput, required=False, validators=[validate_date_in_range]
+    )
+    end = forms.DateField(
+        label=_("Until"), widget=DateInput, required=False, validators=[validate_date_in_range]
+    )
     by = forms.ChoiceField(
         label=_("Per"),
         choices=[(MONTH, _("month")), (QUARTER, _("quarter"))],

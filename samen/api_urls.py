@@ -4,7 +4,10 @@ API views authenticate themselves (DRF: token or session) and answer 401/403, so
 exempt from the login redirect of LoginRequiredMiddleware.
 """
 
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 
 from intake import api as intake_api
@@ -23,6 +26,16 @@ urlpatterns = [
         name="end_evaluations",
     ),
 ]
+
+
+@csrf_exempt  # it changes nothing, whatever the method
+def not_found(request, rest=""):
+    """Any other path under /api/v1/ (an id that is no number, a typo): a JSON 404 as the
+    schema documents, not the HTML page meant for people."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)
+
+
+urlpatterns.append(re_path(r"^(?P<rest>.*)$", not_found, name="not_found"))
 
 for pattern in urlpatterns:
     pattern.callback.login_required = False

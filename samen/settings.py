@@ -143,6 +143,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with a second factor (django-otp).
     "django_otp.middleware.OTPMiddleware",
+    # A NUL byte in the query string: the 400 page, before any view or query sees it.
+    "samen.middleware.UnusableQueryMiddleware",
     # Every page needs a login, except views marked @login_not_required (login, /health/).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Signed in too long or idle too long: signed out (SESSION_IDLE_MINUTES, SESSION_MAX_HOURS).
@@ -463,6 +465,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # OpenAPI 3.1: its schemas are JSON Schema 2020-12, so responses validate with jsonschema.
     "OAS_VERSION": "3.1.0",
+    # The error answers (400/401/403/404/429) of every operation, documented once.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "samen.openapi.document_error_answers",
+    ],
 }
 
 # --- Who sees which child (docs/permissions.md, docs/privacy.md) ---

@@ -44,3 +44,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("audit.urls")),
 ]
+
+# A request the system cannot use (a NUL byte, a body over the limit, a bad host): the Dutch
+# 400 page with the user's navigation. 403/404 use templates/403.html and 404.html.
+handler400 = "samen.views.bad_request"

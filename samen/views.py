@@ -23,3 +23,8 @@ def home(request):
     if user_role(request.user) == PROVIDER:
         return redirect("openhouse:dashboard")
     return render(request, "samen/home.html")
+
+
+def bad_request(request, exception=None):
+    """400 with the Dutch page, in the user's context (Django's own renders without it)."""
+    return render(request, "400.html", status=400)
