@@ -7,6 +7,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.core.management import call_command
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 
 from indications import services, tasks
 from indications.models import Indication, ProviderNotice, Task
@@ -110,6 +112,22 @@ def test_providers_are_emailed_once_through_the_outbox(beijum):
     assert message.extra_headers["Message-ID"] == queued.message_id
     assert "30-11-2026" in message.body  # at the latest 2 months before the end
     assert "31-10-2026" in message.body  # preferably 3 months before
+
+
+def test_queueing_the_mails_costs_one_insert_per_provider(beijum):
+    def flag_queries(providers: int, day) -> int:
+        for _ in range(providers):
+            IndicationFactory(
+                client__team=beijum, provider=ProviderFactory(), end_on=D(2027, 1, 31)
+            )
+        with CaptureQueriesContext(connections["default"]) as queries:
+            counts = services.indications_flag_expiring(on_date=day)
+        assert counts["mails"] == providers
+        return len(queries)
+
+    one = flag_queries(1, D(2026, 11, 22))
+    five = flag_queries(5, D(2026, 11, 23))
+    assert five - one == 4  # one INSERT into the outbox for each further provider
 
 
 def test_a_failed_flag_run_queues_no_mail(beijum, monkeypatch):

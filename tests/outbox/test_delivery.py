@@ -10,12 +10,14 @@ import redis
 import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
 from indications.models import Task
 from outbox import tasks
 from outbox.models import OutboxMessage
 from samen.celery import app
+from samen.models import JobRun
 from tests.factories import IndicationFactory, ProviderFactory, UserFactory
 
 from .servers import RedisServer, SmtpServer, free_port, smtp_mailers
@@ -142,6 +144,30 @@ def test_with_the_broker_down_the_request_succeeds_and_the_beat_job_delivers_lat
     message.refresh_from_db()
     assert smtp.messages[0]["Message-ID"] == message.message_id
     assert message.attempts == 1
+
+
+def test_a_flag_run_with_the_broker_down_succeeds_and_its_mail_is_delivered_later(
+    beijum, settings, broker_on_dead_port
+):
+    provider = ProviderFactory(contact_email="zorg@example.invalid")
+    IndicationFactory(client__team=beijum, provider=provider, end_on=datetime.date(2027, 1, 31))
+    with SmtpServer(free_port()) as smtp:
+        settings.MAILERS = smtp_mailers(smtp.controller.port)
+        call_command("flag_expiring_indications", "--date", "2026-11-22")
+        # Every step of the run (flag, tasks, notices, queueing the e-mail) succeeded; the
+        # e-mail is not lost but waits in the outbox.
+        run = JobRun.objects.get(job="indications.flag_expiring")
+        assert run.outcome == "succeeded" and run.counts["mails"] == 1
+        message = OutboxMessage.objects.get()
+        assert message.status == "pending" and smtp.messages == []
+        with (
+            RedisServer(broker_on_dead_port),
+            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+        ):
+            tasks.send_due.delay()
+            wait_for(lambda: OutboxMessage.objects.filter(status="sent").exists())
+    assert [m["To"] for m in smtp.messages] == ["zorg@example.invalid"]
+    assert smtp.messages[0]["Message-ID"] == message.message_id
 
 
 def test_the_beat_schedule_runs_the_outbox_and_the_sweep():
