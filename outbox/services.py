@@ -94,16 +94,17 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 
 def message_send(*, message_id: int, now: datetime.datetime | None = None) -> str:
-    """Send one pending message: "sent", "retry" (failed, tried again later), "failed"
-    (failed for good after OUTBOX_MAX_ATTEMPTS) or "skipped" (sent already, or another
-    worker is sending it right now)."""
+    """Send one pending message that is due: "sent", "retry" (failed, tried again after
+    its backoff), "failed" (failed for good after OUTBOX_MAX_ATTEMPTS) or "skipped" (sent
+    already, not due yet, or another worker is sending it right now)."""
+    now = now or timezone.now()
     with transaction.atomic():
         # Two workers (the task and the beat job) may reach one message at once: the row
         # lock with SKIP LOCKED lets one send it; the other skips it, or, after the first
-        # committed, no longer finds it pending.
+        # committed, no longer finds it pending and due.
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
+            .filter(pk=message_id, status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
             .first()
         )
         if message is None:
@@ -112,7 +113,6 @@ def message_send(*, message_id: int, now: datetime.datetime | None = None) -> st
         try:
             message.as_email().send()
         except Exception as exc:  # SMTP errors and OSError (refused, timeout, DNS)
-            now = now or timezone.now()
             message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
             if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                 message.status = OutboxMessage.Status.FAILED
