@@ -147,7 +147,7 @@ def notices_email_queue() -> dict:
             for n in notices
             if n.provider_id == provider.pk
         ]
-        message_queue(
+        message = message_queue(
             kind=OutboxMessage.Kind.PROVIDER_NOTICES,
             subject=_("Basis jeugdhulp: end-evaluations due"),
             body=_(
@@ -159,7 +159,8 @@ def notices_email_queue() -> dict:
             + "\n".join(lines),
             recipients=recipients,
         )
-        queued += 1
+        if message is not None:  # None: no valid address was left
+            queued += 1
     ProviderNotice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
     return {"mails": queued}
 
