@@ -7,14 +7,14 @@ worker killed halfway leaves nothing behind and the rerun does the whole day."""
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openhouse.models import Provider
+from outbox.models import OutboxMessage
+from outbox.services import message_queue
 
 from .models import FLAG_MONTHS, ExtensionRequest, Indication, ProviderNotice, Task
 
@@ -46,7 +46,8 @@ def indications_flag_expiring(*, on_date: datetime.date) -> dict:
 
     For each: a task in the WIJ team's worklist (plan the triage before the end) and a
     notice to the provider that the end-evaluation is due (at the latest 2 months before
-    the end). Runs for a missed day catch up: everything ending by then is flagged."""
+    the end), and its e-mail in the outbox, all in this one transaction. Runs for a missed
+    day catch up: everything ending by then is flagged."""
     limit = on_date + relativedelta(months=FLAG_MONTHS)
     flagged = Indication.objects.filter(status=Indication.Status.ACTIVE, end_on__lte=limit).update(
         status=Indication.Status.ENDING_SOON, flagged_on=on_date
@@ -68,7 +69,8 @@ def indications_flag_expiring(*, on_date: datetime.date) -> dict:
             [ProviderNotice.Kind.EVALUATION_DUE, timezone.now(), Indication.Status.ENDING_SOON],
         )
         notices = cursor.rowcount
-    return {"flagged": flagged, "tasks": tasks, "notices": notices}
+    mails = notices_email_queue()["mails"]
+    return {"flagged": flagged, "tasks": tasks, "notices": notices, "mails": mails}
 
 
 @transaction.atomic
@@ -97,7 +99,8 @@ def indications_check_evaluations(*, on_date: datetime.date) -> dict:
         )
         notices = cursor.rowcount
     overdue = Indication.objects.evaluation_overdue(on_date).count()
-    return {"overdue": overdue, "tasks": tasks, "notices": notices}
+    mails = notices_email_queue()["mails"]
+    return {"overdue": overdue, "tasks": tasks, "notices": notices, "mails": mails}
 
 
 @transaction.atomic
@@ -110,59 +113,56 @@ def indications_end(*, on_date: datetime.date) -> dict:
     return {"ended": ended, "out_of_sight": Indication.objects.out_of_sight().count()}
 
 
-def notices_email_pending() -> dict:
-    """E-mail each provider, once, about its notices not yet e-mailed: one mail per
-    provider, then the notices are marked (a crash between the two may send one mail
-    twice, never none)."""
-    sent = 0
-    provider_ids = (
-        ProviderNotice.objects.filter(emailed_at__isnull=True)
-        .values_list("provider_id", flat=True)
-        .distinct()
+def notices_email_queue() -> dict:
+    """Queue one e-mail per provider about its notices not yet e-mailed, in the caller's
+    transaction (the job that made the notices): the outbox sends it, the notices are
+    marked at once. A provider without any address keeps its notices in the portal only."""
+    queued = 0
+    # Locked: a second run at the same time waits, then finds these notices marked.
+    notices = list(
+        ProviderNotice.objects.select_for_update(of=("self",))
+        .filter(emailed_at__isnull=True)
+        .select_related("indication__product")
+        .order_by("provider_id", "due_on", "pk")
     )
-    for provider in Provider.objects.filter(pk__in=list(provider_ids)).prefetch_related(
+    providers = Provider.objects.filter(pk__in={n.provider_id for n in notices}).prefetch_related(
         "memberships__user"
-    ):
-        with transaction.atomic():
-            notices = list(
-                ProviderNotice.objects.select_for_update(skip_locked=True)
-                .filter(provider=provider, emailed_at__isnull=True)
-                .select_related("indication__product")
-                .order_by("due_on")
+    )
+    for provider in providers:
+        recipients = [m.user.email for m in provider.memberships.all() if m.user.email]
+        if provider.contact_email:
+            recipients.append(provider.contact_email)
+        if not recipients:
+            continue
+        lines = [
+            _(
+                "- %(product)s, ends %(end)s: end-evaluation at the latest %(due)s, preferably %(preferred)s"
             )
-            recipients = [m.user.email for m in provider.memberships.all() if m.user.email]
-            if provider.contact_email:
-                recipients.append(provider.contact_email)
-            if notices and recipients:
-                lines = [
-                    _(
-                        "- %(product)s, ends %(end)s: end-evaluation at the latest %(due)s, preferably %(preferred)s"
-                    )
-                    % {
-                        "product": n.indication.product.code,
-                        "end": n.indication.end_on.strftime("%d-%m-%Y"),
-                        "due": n.due_on.strftime("%d-%m-%Y"),
-                        "preferred": n.indication.evaluation_preferred_on.strftime("%d-%m-%Y"),
-                    }
-                    for n in notices
-                ]
-                send_mail(
-                    subject=_("Basis jeugdhulp: end-evaluations due"),
-                    message=_(
-                        "These indications of your clients end within 3 months. Write the "
-                        "end-evaluation at least 2 and preferably 3 months before the end date, "
-                        "and upload it in the provider portal:"
-                    )
-                    + "\n\n"
-                    + "\n".join(lines),
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=sorted(set(recipients)),
-                )
-                sent += 1
-            ProviderNotice.objects.filter(pk__in=[n.pk for n in notices]).update(
-                emailed_at=timezone.now()
+            % {
+                "product": n.indication.product.code,
+                "end": n.indication.end_on.strftime("%d-%m-%Y"),
+                "due": n.due_on.strftime("%d-%m-%Y"),
+                "preferred": n.indication.evaluation_preferred_on.strftime("%d-%m-%Y"),
+            }
+            for n in notices
+            if n.provider_id == provider.pk
+        ]
+        message = message_queue(
+            kind=OutboxMessage.Kind.PROVIDER_NOTICES,
+            subject=_("Basis jeugdhulp: end-evaluations due"),
+            body=_(
+                "These indications of your clients end within 3 months. Write the "
+                "end-evaluation at least 2 and preferably 3 months before the end date, "
+                "and upload it in the provider portal:"
             )
-    return {"mails": sent}
+            + "\n\n"
+            + "\n".join(lines),
+            recipients=recipients,
+        )
+        if message is not None:  # None: no valid address was left
+            queued += 1
+    ProviderNotice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
+    return {"mails": queued}
 
 
 @transaction.atomic

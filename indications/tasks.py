@@ -1,9 +1,12 @@
-"""Celery tasks: thin wrappers that record the run and call the service."""
+"""Celery tasks: thin wrappers that record the run and call the service.
+
+Each job is one service call in one transaction; its e-mails are queued in the outbox in
+that same transaction (sent by outbox.send), so the run succeeds only when all its steps
+did and no e-mail step can fail after it was recorded as succeeded."""
 
 import datetime
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 
 from samen.jobs import job_run_recorded
@@ -20,7 +23,6 @@ def flag_expiring(date: str | None = None) -> dict:
     day = _day(date)
     with job_run_recorded(job="indications.flag_expiring", run_date=day) as counts:
         counts.update(services.indications_flag_expiring(on_date=day))
-    transaction.on_commit(lambda: email_notices.delay())
     return counts
 
 
@@ -29,13 +31,6 @@ def end(date: str | None = None) -> dict:
     day = _day(date)
     with job_run_recorded(job="indications.end", run_date=day) as counts:
         counts.update(services.indications_end(on_date=day))
-    return counts
-
-
-@shared_task(name="indications.email_notices")
-def email_notices() -> dict:
-    with job_run_recorded(job="indications.email_notices", run_date=timezone.localdate()) as counts:
-        counts.update(services.notices_email_pending())
     return counts
 
 

@@ -1,9 +1,7 @@
 """Provider portal steps that change state."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -11,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from indications.models import Indication
 from indications.services import provider_stop
+from outbox.models import OutboxMessage
+from outbox.services import message_queue
 from samen.roles import OFFICIAL, PROVIDER, user_role
 
 from .models import EndEvaluation, HandoverNote
@@ -68,23 +68,23 @@ def provider_report_stop(*, provider, stops_on, user) -> dict:
         .values_list("email", flat=True)
     )
     if officials:
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=_("Basis jeugdhulp: %(provider)s stops on %(date)s")
-                % {"provider": provider.name, "date": stops_on.strftime("%d-%m-%Y")},
-                message=_(
-                    "%(provider)s (AGB %(agb)s) reported in the portal that it stops on %(date)s. "
-                    "%(count)s families with running indications are on the WIJ teams' worklists."
-                )
-                % {
-                    "provider": provider.name,
-                    "agb": provider.agb_code,
-                    "date": stops_on.strftime("%d-%m-%Y"),
-                    "count": counts["tasks"],
-                },
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=sorted(set(officials)),
+        # In this transaction: the stop and its e-mail are saved together or not at all; a
+        # mail server or broker that is down does not fail the request (outbox).
+        message_queue(
+            kind=OutboxMessage.Kind.PROVIDER_STOPS,
+            subject=_("Basis jeugdhulp: %(provider)s stops on %(date)s")
+            % {"provider": provider.name, "date": stops_on.strftime("%d-%m-%Y")},
+            body=_(
+                "%(provider)s (AGB %(agb)s) reported in the portal that it stops on %(date)s. "
+                "%(count)s families with running indications are on the WIJ teams' worklists."
             )
+            % {
+                "provider": provider.name,
+                "agb": provider.agb_code,
+                "date": stops_on.strftime("%d-%m-%Y"),
+                "count": counts["tasks"],
+            },
+            recipients=officials,
         )
     return counts
 

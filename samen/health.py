@@ -1,4 +1,6 @@
-"""The checks behind /health/: database, Redis and the scheduled jobs' last runs."""
+"""The checks behind /health/: database, Redis, the scheduled jobs' last runs and the
+outbox. Jobs and the outbox are reported, but do not make the answer 503 (decision 8):
+a stale job or a mail server that is down is no reason to restart the web server."""
 
 import datetime
 
@@ -7,10 +9,15 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from .jobs import last_runs
+from outbox.selectors import outbox_problems
+
+from .jobs import PROCESS_DIED, job_runs_mark_dead, last_runs
 
 # A daily job whose last success is older than this is reported as stale.
 JOB_STALE_AFTER = datetime.timedelta(hours=26)
+# Beat tasks that run every few minutes and record no JobRun: their work shows elsewhere
+# (the outbox's state; the runs they mark failed).
+FREQUENT_TASKS = {"outbox.send_due", "samen.job_runs_sweep"}
 
 
 def check_database() -> dict:
@@ -44,14 +51,22 @@ def check_redis() -> dict:
 
 
 def check_jobs(now: datetime.datetime) -> dict:
-    """Last run and last success of every job in the beat schedule (informational)."""
-    names = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    """Last run and last success of every daily job in the beat schedule (informational).
+    Runs whose process died are marked failed first, so a killed run shows as such."""
+    job_runs_mark_dead(now=now)
+    names = [
+        entry["task"]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] not in FREQUENT_TASKS
+    ]
     report = {}
     for name, runs in last_runs(names).items():
         last, success = runs["last"], runs["last_success"]
         report[name] = {
             "last_run": last.started_at.isoformat() if last else None,
             "last_outcome": last.outcome if last else None,
+            # Only this fact, never the error text: /health/ is public.
+            "process_died": bool(last and last.error.startswith(PROCESS_DIED)),
             "last_success": success.finished_at.isoformat() if success else None,
             "stale": success is None or now - success.finished_at > JOB_STALE_AFTER,
         }
@@ -63,6 +78,8 @@ def health_report() -> tuple[bool, dict]:
     checks = {"database": database, "redis": check_redis()}
     healthy = all(check["ok"] for check in checks.values())
     report = {"status": "ok" if healthy else "error", "checks": checks}
-    # Job runs live in the database: only ask when it answers.
-    report["jobs"] = check_jobs(timezone.now()) if database["ok"] else {}
+    # Job runs and the outbox live in the database: only ask when it answers.
+    now = timezone.now()
+    report["jobs"] = check_jobs(now) if database["ok"] else {}
+    report["outbox"] = outbox_problems(now=now) if database["ok"] else {}
     return healthy, report

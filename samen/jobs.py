@@ -1,11 +1,70 @@
-"""Recording runs of scheduled jobs, for /health/ and the admin."""
+"""Recording runs of scheduled jobs, for /health/ and the admin.
+
+A run is `succeeded` only when the job's whole body finished without an exception;
+anything raised makes it `failed` with the error. A run whose process died (kill -9, the
+machine went down) cannot record that itself: while it runs, a thread writes a heartbeat
+on its own database connection, and a run without one for JOB_DEAD_AFTER_SECONDS is marked
+failed by `job_runs_mark_dead` (at every run's start, by /health/, by the beat)."""
 
 import contextlib
 import datetime
+import logging
+import threading
 
+from django.conf import settings
+from django.db import DatabaseError, connections
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import JobRun
+
+logger = logging.getLogger(__name__)
+
+PROCESS_DIED = "process died"
+
+
+class _Heartbeat(threading.Thread):
+    """Writes the run's `heartbeat_at` every JOB_HEARTBEAT_SECONDS, on this thread's own
+    connection (Django's connections are per thread), so a job's long transaction neither
+    hides nor blocks it."""
+
+    def __init__(self, run_id: int):
+        super().__init__(name=f"jobrun-heartbeat-{run_id}", daemon=True)
+        self.run_id = run_id
+        self.stopped = threading.Event()
+
+    def run(self):
+        try:
+            while not self.stopped.wait(settings.JOB_HEARTBEAT_SECONDS):
+                try:
+                    JobRun.objects.filter(pk=self.run_id, outcome=JobRun.Outcome.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:
+                    logger.warning("Job run %s: heartbeat not written.", self.run_id)
+        finally:
+            connections.close_all()  # this thread's own connections only
+
+    def stop(self):
+        self.stopped.set()
+        self.join()
+
+
+def job_runs_mark_dead(*, now: datetime.datetime) -> int:
+    """Mark failed every run still `running` without a sign of life for
+    JOB_DEAD_AFTER_SECONDS: its process died. It finished, as far as anyone can tell, at its
+    last heartbeat. One UPDATE; safe to call from anywhere, any number of times."""
+    cutoff = now - datetime.timedelta(seconds=settings.JOB_DEAD_AFTER_SECONDS)
+    return (
+        JobRun.objects.filter(outcome=JobRun.Outcome.RUNNING)
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
+        .update(
+            outcome=JobRun.Outcome.FAILED,
+            finished_at=Coalesce("heartbeat_at", "started_at"),
+            error=f"{PROCESS_DIED}: no heartbeat for {settings.JOB_DEAD_AFTER_SECONDS} seconds",
+        )
+    )
 
 
 @contextlib.contextmanager
@@ -15,7 +74,11 @@ def job_run_recorded(*, job: str, run_date: datetime.date):
     Usage: `with job_run_recorded(job="flag", run_date=d) as counts: counts["flagged"] = n`.
     The row is written outside the job's own transaction, so a failed run is recorded too.
     """
-    run = JobRun.objects.create(job=job, run_date=run_date, started_at=timezone.now())
+    now = timezone.now()
+    job_runs_mark_dead(now=now)
+    run = JobRun.objects.create(job=job, run_date=run_date, started_at=now, heartbeat_at=now)
+    heartbeat = _Heartbeat(run.pk)
+    heartbeat.start()
     counts: dict = {}
     try:
         yield counts
@@ -26,6 +89,7 @@ def job_run_recorded(*, job: str, run_date: datetime.date):
     else:
         run.outcome = JobRun.Outcome.SUCCEEDED
     finally:
+        heartbeat.stop()
         run.counts = counts
         run.finished_at = timezone.now()
         run.save(update_fields=["outcome", "error", "counts", "finished_at"])

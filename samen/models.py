@@ -6,7 +6,9 @@ class JobRun(models.Model):
     """One run of a scheduled job (Celery beat task or its management command).
 
     `/health/` and the admin show when each job last succeeded; the jobs write a row at
-    start and complete it at the end, so a run killed halfway stays visible as `running`.
+    start and complete it at the end. While it runs, a thread of the job writes
+    `heartbeat_at` every JOB_HEARTBEAT_SECONDS; a run killed halfway stops beating and is
+    marked failed ("process died") after JOB_DEAD_AFTER_SECONDS (samen.jobs).
     """
 
     class Outcome(models.TextChoices):
@@ -18,6 +20,12 @@ class JobRun(models.Model):
     run_date = models.DateField(_("run for date"), help_text=_("The date the job ran for."))
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("Written by the running job every JOB_HEARTBEAT_SECONDS."),
+    )
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.RUNNING
     )
@@ -41,6 +49,11 @@ class JobRun(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(outcome="running") | models.Q(finished_at__isnull=True),
                 name="jobrun_running_not_finished",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(heartbeat_at__isnull=True)
+                | models.Q(heartbeat_at__gte=models.F("started_at")),
+                name="jobrun_heartbeat_after_started",
             ),
         ]
 

@@ -71,6 +71,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "intake.teammember": ALL,
         "reporting": VIEW,
         "samen.jobrun": VIEW,
+        # The outbox's state (kind, status, attempts, dates); recipients only for superusers.
+        "outbox.outboxmessage": VIEW,
         "auth.user": VIEW,
     },
     # The municipality's back office for work that needs a child's identity: the

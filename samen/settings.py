@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "reporting",
     "audit",
     "accounts",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker host that does not answer must not hold a request (the outbox hands messages to
+# the broker after commit): give up connecting after 2 seconds.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
 CELERY_ENABLE_UTC = True
 # The scheduled jobs (Celery beat), daily early in the morning (TIME_ZONE). Each also runs
@@ -255,7 +260,31 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=6, minute=0),
     },
     "clear-sessions": {"task": "accounts.clear_sessions", "schedule": crontab(hour=3, minute=0)},
+    # Frequent, not recorded as job runs (samen.health.FREQUENT_TASKS): the outbox's
+    # pending and due messages, and runs whose process died (no heartbeat).
+    "outbox-send-due": {"task": "outbox.send_due", "schedule": 60.0},
+    "job-runs-sweep": {"task": "samen.job_runs_sweep", "schedule": 300.0},
 }
+# --- Job runs (samen/jobs.py) ---
+# JOB_HEARTBEAT_SECONDS: a running job writes a sign of life to its JobRun this often.
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=30)
+# JOB_DEAD_AFTER_SECONDS: a run without a sign of life for this long is marked failed
+# ("process died"), at the next run's start, by /health/ and by the beat every 5 minutes.
+JOB_DEAD_AFTER_SECONDS = env.int("JOB_DEAD_AFTER_SECONDS", default=300)
+
+# --- Outbox (outbox/): every e-mail is queued in the transaction that causes it ---
+# OUTBOX_MAX_ATTEMPTS: attempts to send a message before it has failed for good.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+# OUTBOX_RETRY_SECONDS, OUTBOX_RETRY_MAX_SECONDS: the wait after the first failed attempt,
+# doubled after each next one, at most the maximum (defaults 1 minute and 6 hours: twelve
+# attempts span about a day).
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600)
+# OUTBOX_STUCK_MINUTES: /health/ reports messages pending longer than this.
+OUTBOX_STUCK_MINUTES = env.int("OUTBOX_STUCK_MINUTES", default=60)
+# OUTBOX_PUBLISH_RETRIES: tries to hand a new message to the broker after commit before
+# leaving it to the beat job (each connection attempt at most 2 seconds, see above).
+OUTBOX_PUBLISH_RETRIES = env.int("OUTBOX_PUBLISH_RETRIES", default=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

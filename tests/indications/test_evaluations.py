@@ -46,10 +46,10 @@ def test_a_received_evaluation_is_not_overdue_and_reruns_add_nothing(beijum):
         on_time=True,
     )
     first = services.indications_check_evaluations(on_date=D(2026, 12, 15))
-    assert first == {"overdue": 1, "tasks": 1, "notices": 1}
+    assert first == {"overdue": 1, "tasks": 1, "notices": 1, "mails": 1}
     assert list(Indication.objects.evaluation_overdue(D(2026, 12, 15))) == [missing]
     again = services.indications_check_evaluations(on_date=D(2026, 12, 16))
-    assert again == {"overdue": 1, "tasks": 0, "notices": 0}
+    assert again == {"overdue": 1, "tasks": 0, "notices": 0, "mails": 0}
 
 
 def test_the_command(beijum, capsys):

@@ -7,9 +7,13 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.core.management import call_command
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 
 from indications import services, tasks
 from indications.models import Indication, ProviderNotice, Task
+from outbox.models import OutboxMessage
+from outbox.services import messages_send_due
 from samen.celery import app
 from samen.models import JobRun
 from tests.factories import IndicationFactory, ProviderFactory, UserFactory
@@ -43,7 +47,7 @@ def test_flagging_on_exact_boundaries(beijum, today, end, flagged):
 def test_each_flag_makes_a_team_task_and_a_provider_notice_with_the_evaluation_date(beijum):
     indication = IndicationFactory(client__team=beijum, end_on=D(2027, 1, 31))
     counts = services.indications_flag_expiring(on_date=D(2026, 11, 22))
-    assert counts == {"flagged": 1, "tasks": 1, "notices": 1}
+    assert counts == {"flagged": 1, "tasks": 1, "notices": 1, "mails": 1}
     task = Task.objects.get()
     assert (task.team, task.kind, task.due_on) == (beijum, "plan_triage", D(2027, 1, 31))
     notice = ProviderNotice.objects.get()
@@ -56,8 +60,9 @@ def test_running_twice_changes_nothing_more(beijum):
     first = services.indications_flag_expiring(on_date=D(2026, 11, 22))
     second = services.indications_flag_expiring(on_date=D(2026, 11, 22))
     assert first["flagged"] == 1
-    assert second == {"flagged": 0, "tasks": 0, "notices": 0}
+    assert second == {"flagged": 0, "tasks": 0, "notices": 0, "mails": 0}
     assert Task.objects.count() == 1 and ProviderNotice.objects.count() == 1
+    assert OutboxMessage.objects.count() == 1
 
 
 def test_a_run_for_two_missed_days_catches_up(beijum):
@@ -88,19 +93,56 @@ def test_ended_indications_and_niet_in_beeld(beijum, team_lead, client):
     assert forgotten.client.full_name in html and "niet in beeld" in html.lower()
 
 
-def test_providers_are_emailed_once(beijum):
+def test_providers_are_emailed_once_through_the_outbox(beijum):
     provider = ProviderFactory(contact_email="zorg@example.invalid")
     user = UserFactory(role="aanbieder", email="medewerker@zorg.example.invalid")
     provider.memberships.create(user=user)
     IndicationFactory(client__team=beijum, provider=provider, end_on=D(2027, 1, 31))
-    services.indications_flag_expiring(on_date=D(2026, 11, 22))
-    assert services.notices_email_pending() == {"mails": 1}
-    assert services.notices_email_pending() == {"mails": 0}
+    # The job queues the e-mail in its own transaction, with the notices it made.
+    assert services.indications_flag_expiring(on_date=D(2026, 11, 22))["mails"] == 1
+    queued = OutboxMessage.objects.get()
+    assert (queued.kind, queued.status) == ("provider_notices", "pending")
+    assert ProviderNotice.objects.get().emailed_at is not None
+    assert services.notices_email_queue() == {"mails": 0}
+    assert messages_send_due() == {"sent": 1, "retry": 0, "failed": 0, "skipped": 0}
+    assert messages_send_due()["sent"] == 0
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert set(message.to) == {"zorg@example.invalid", "medewerker@zorg.example.invalid"}
+    assert message.extra_headers["Message-ID"] == queued.message_id
     assert "30-11-2026" in message.body  # at the latest 2 months before the end
     assert "31-10-2026" in message.body  # preferably 3 months before
+
+
+def test_queueing_the_mails_costs_one_insert_per_provider(beijum):
+    def flag_queries(providers: int, day) -> int:
+        for _ in range(providers):
+            IndicationFactory(
+                client__team=beijum, provider=ProviderFactory(), end_on=D(2027, 1, 31)
+            )
+        with CaptureQueriesContext(connections["default"]) as queries:
+            counts = services.indications_flag_expiring(on_date=day)
+        assert counts["mails"] == providers
+        return len(queries)
+
+    one = flag_queries(1, D(2026, 11, 22))
+    five = flag_queries(5, D(2026, 11, 23))
+    assert five - one == 4  # one INSERT into the outbox for each further provider
+
+
+def test_a_failed_flag_run_queues_no_mail(beijum, monkeypatch):
+    IndicationFactory(client__team=beijum, end_on=D(2027, 1, 31))
+
+    def crash(**kwargs):
+        raise ConnectionError("database went away")
+
+    monkeypatch.setattr(services, "notices_email_queue", crash)
+    with pytest.raises(ConnectionError):
+        tasks.flag_expiring("2026-11-22")
+    assert JobRun.objects.get().outcome == "failed"
+    assert "database went away" in JobRun.objects.get().error
+    assert not OutboxMessage.objects.exists() and not ProviderNotice.objects.exists()
+    assert Indication.objects.get().status == "active"
 
 
 def test_the_command_records_its_run(beijum, capsys):
@@ -130,6 +172,7 @@ def test_a_run_that_fails_halfway_leaves_nothing_and_the_rerun_does_it_all(beiju
     tasks.flag_expiring("2026-11-22")
     assert Indication.objects.get().status == "ending_soon"
     assert Task.objects.count() == 1 and ProviderNotice.objects.count() == 1
+    assert OutboxMessage.objects.count() == 1
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
 
 
@@ -140,15 +183,10 @@ def test_the_job_runs_through_the_real_broker_and_a_real_worker(beijum, empty_qu
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         result = tasks.flag_expiring.delay("2026-11-22")
         counts = result.get(timeout=30)
-        # The e-mail task it enqueued after commit runs on the same worker.
-        _wait_for(
-            lambda: (
-                JobRun.objects.filter(job="indications.email_notices")
-                .exclude(outcome="running")
-                .exists()
-            )
-        )
-    assert counts == {"flagged": 1, "tasks": 1, "notices": 1}
+        # The outbox's send task, enqueued after the job's commit, runs on the same worker.
+        _wait_for(lambda: OutboxMessage.objects.filter(status="sent").exists())
+    assert counts == {"flagged": 1, "tasks": 1, "notices": 1, "mails": 1}
+    assert len(mail.outbox) == 1
     assert Indication.objects.get().status == "ending_soon"
     assert JobRun.objects.filter(job="indications.flag_expiring", outcome="succeeded").exists()
 

@@ -185,7 +185,7 @@ def test_the_warm_handover_thread_between_provider_and_wij(client, two_providers
 
 @time_machine.travel(NOW)
 def test_we_stop_flags_the_families_and_tells_the_municipality(
-    client, two_providers, official, django_capture_on_commit_callbacks
+    client, two_providers, official, django_capture_on_commit_callbacks, empty_queue
 ):
     from django.core import mail
 
@@ -205,5 +205,16 @@ def test_we_stop_flags_the_families_and_tells_the_municipality(
     a.refresh_from_db()
     assert (a.status, a.stops_on) == ("stopping", datetime.date(2027, 1, 1))
     assert list(Task.objects.values_list("indication_id", flat=True)) == [ind_a.pk]
+    # The e-mail is in the outbox, written with the stop; the beat job (or the task handed
+    # to the broker after commit) sends it.
+    from outbox.models import OutboxMessage
+    from outbox.services import messages_send_due
+
+    queued = OutboxMessage.objects.get()
+    assert (queued.kind, queued.recipients) == (
+        "provider_stops",
+        ["beleid@groningen.example.invalid"],
+    )
+    assert messages_send_due()["sent"] == 1
     assert len(mail.outbox) == 1 and "beleid@groningen.example.invalid" in mail.outbox[0].to
     assert "Aanbieder A" in mail.outbox[0].subject
