@@ -12,12 +12,15 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.services import forget_known_partitions
 from indications.importer import import_indications_csv
 from indications.models import Indication
 from intake.models import Client
 from samen import roles
+from samen.identifiers import generate_bsn
 from tests.factories import ProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +200,21 @@ def test_the_importer_never_raises_on_random_bytes():
         if result.errors:
             assert result.created == 0 and Indication.objects.count() == before
             assert all(error.line >= 1 for error in result.errors)
+
+
+def test_checking_a_file_takes_as_many_queries_for_1_line_as_for_500():
+    """Reference data and registered children are read once per file, never per line."""
+    rng = random.Random(15)
+
+    def queries_for(count):
+        # every line its own child, and wrong only in its end date: checked in full
+        body = [
+            good_with("end", "9999-12-31", good_with("bsn", generate_bsn(rng)))
+            for _ in range(count)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            result = import_indications_csv(lines(HEADER, *body))
+        assert len(result.errors) == count
+        return len(captured.captured_queries)
+
+    assert queries_for(1) == queries_for(500)

@@ -9,7 +9,7 @@ import time_machine
 
 from accounts.models import ApiToken
 from intake.models import Client, SupportRequest, Team
-from samen.limits import LONG_TEXT
+from samen.limits import LONG_TEXT, REASON_TEXT
 from tests.factories import ReferrerOrganisationFactory, SupportRequestFactory
 from tests.intake.test_access_and_api import referral
 from tests.intake.test_register import new_child
@@ -118,3 +118,30 @@ def test_the_schema_shows_the_maxima(client, official):
     assert referral_in["referring_person"]["maxLength"] == 200
     assert child["first_name"]["maxLength"] == 100
     assert child["bsn"]["maxLength"] == 11
+
+
+@time_machine.travel(NOW)
+def test_a_first_contact_in_9999_is_refused_on_the_page(client, intake_worker, beijum):
+    request = SupportRequestFactory(team=beijum)
+    client.force_login(intake_worker)
+    response = client.post(
+        f"/aanmeldingen/{request.pk}/contact/",
+        {"version": request.version, "contacted_on": "9999-12-31"},
+    )
+    assert response.status_code in (200, 400)
+    assert "Vul een datum in tussen 1-1-1900 en 31-12-2100." in response.content.decode()
+    request.refresh_from_db()
+    assert request.first_contact_on is None
+
+
+@time_machine.travel(NOW)
+def test_a_request_for_another_worker_with_too_long_an_explanation(client, intake_worker, beijum):
+    request = SupportRequestFactory(team=beijum, assigned_worker=intake_worker)
+    client.force_login(intake_worker)
+    response = client.post(
+        f"/aanmeldingen/{request.pk}/andere-medewerker/",
+        {"requested_on": "2026-11-20", "reason": "other", "explanation": "e" * (REASON_TEXT + 1)},
+    )
+    assert response.status_code in (200, 400)
+    assert f"niet meer dan {REASON_TEXT} tekens" in response.content.decode()
+    assert not request.worker_changes.exists()
