@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.dates import validate_date_in_range
 from samen.forms import StyledFormMixin
+from samen.limits import EXPLANATION_TEXT
 
 from .models import AccessGrant, AccessLogEntry
 
@@ -17,7 +18,7 @@ class AccessGrantForm(StyledFormMixin, forms.Form):
     explanation = forms.CharField(
         label=_("Explanation"),
         required=False,
-        max_length=1000,
+        max_length=EXPLANATION_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed for 'other'. The child's team lead and the privacy officer see it."),
     )

@@ -19,6 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samen.limits import EXPLANATION_TEXT, BoundedTextField, text_length_checks
+
 # How each part of the file a view logs reads in the log pages (the stored value stays a
 # stable English code, so the log reads the same whatever the interface language).
 PART_LABELS = {
@@ -166,7 +168,7 @@ class AccessGrant(models.Model):
         verbose_name=_("client (jeugdige)"),
     )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    explanation = models.TextField(_("explanation"), max_length=1000, blank=True)
+    explanation = BoundedTextField(_("explanation"), max_length=EXPLANATION_TEXT, blank=True)
     granted_at = models.DateTimeField(_("opened at"), default=timezone.now)
     expires_at = models.DateTimeField(_("valid until"))
 
@@ -190,6 +192,7 @@ class AccessGrant(models.Model):
                 name="accessgrant_other_is_explained",
                 violation_error_message=_("Explain the reason."),
             ),
+            *text_length_checks("accessgrant", explanation=EXPLANATION_TEXT),
         ]
 
     def __str__(self):

@@ -9,17 +9,19 @@ bsn,first_name,last_name,date_of_birth,postcode,house_number,product_code,provid
 
 import csv
 import datetime
-import io
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake.models import Client, PostcodeArea
 from intake.services import client_create
 from openhouse.models import Provider
 from referrals.models import Product, ReferrerType
+from samen.dates import validate_date_in_range
 from samen.identifiers import normalize_bsn, normalize_postcode
 
 from .models import Indication
@@ -37,6 +39,10 @@ HEADER = [
     "start",
     "end",
 ]
+
+# The header is about 110 characters and a line of indications about as long: a much
+# longer line is not one of ours (and is not worth parsing).
+MAX_LINE_CHARS = 1_000
 
 
 @dataclass
@@ -65,48 +71,142 @@ class ImportResult:
         return not self.errors
 
 
+ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+DUTCH_DATE = re.compile(r"^([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})$")
+
+
 def _date(value: str) -> datetime.date:
+    """YYYY-MM-DD or DD-MM-YYYY (what strptime accepted, without its cost per line)."""
     value = value.strip()
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError
+    if match := ISO_DATE.match(value):
+        year, month, day = match.groups()
+    elif match := DUTCH_DATE.match(value):
+        day, month, year = match.groups()
+    else:
+        raise ValueError(value)
+    return datetime.date(int(year), int(month), int(day))
 
 
-def _read(text: str):
-    dialect = (
-        csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;") if text.strip() else csv.excel
-    )
-    return csv.DictReader(io.StringIO(text), dialect=dialect)
-
-
-def import_indications_csv(text: str) -> ImportResult:
-    result = ImportResult()
-    reader = _read(text)
-    if [h.strip() for h in (reader.fieldnames or [])] != HEADER:
-        result.errors.append(
-            LineError(
-                1, "header", _("the header must be: %(header)s") % {"header": ",".join(HEADER)}
-            )
+def _decode(data: bytes | str, errors: list[LineError]) -> str | None:
+    """The file as text, or None with the line that is not UTF-8 in `errors`."""
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        errors.append(
+            LineError(line, "file", _("not UTF-8 text: save the file as CSV UTF-8 and try again"))
         )
+        return None
+
+
+def _lines(text: str, errors: list[LineError]) -> list[tuple[int, list[str]]] | None:
+    """The file's lines as (line number, values), header first; None when the file cannot
+    be read as our CSV at all (the reason in `errors`). A line that cannot be read gets its
+    own error and is left out; the other lines are still checked."""
+    physical = re.split(r"\r\n|\r|\n", text)
+    if not "".join(physical).strip():
+        errors.append(LineError(1, "file", _("the file is empty")))
+        return None
+    header = physical[0]
+    if len(header) > MAX_LINE_CHARS or "\x00" in header:
+        errors.append(LineError(1, "header", _header_reason()))
+        return None
+    # The separator is whichever of ; and , the header uses (a spreadsheet in Dutch
+    # writes ;). csv.Sniffer is not used: it guesses on one line and raises on text.
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    if delimiter not in header:
+        errors.append(LineError(1, "header", _header_reason()))
+        return None
+    lines = []
+    for number, line in enumerate(physical, start=1):
+        if not line.strip():
+            continue
+        if "\x00" in line:
+            errors.append(LineError(number, "line", _("contains a NUL byte (binary data)")))
+            continue
+        if len(line) > MAX_LINE_CHARS:
+            errors.append(
+                LineError(
+                    number,
+                    "line",
+                    _("longer than %(max)s characters: not a line of indications")
+                    % {"max": MAX_LINE_CHARS},
+                )
+            )
+            continue
+        try:
+            [values] = csv.reader([line], delimiter=delimiter)
+        except (csv.Error, ValueError):
+            errors.append(LineError(number, "line", _("cannot be read as CSV")))
+            continue
+        lines.append((number, [value.strip() for value in values]))
+    return lines
+
+
+def _header_reason() -> str:
+    return _("the first line must be the header, separated by commas or semicolons: %(header)s") % {
+        "header": ",".join(HEADER)
+    }
+
+
+def import_indications_csv(
+    data: bytes | str, *, today: datetime.date | None = None
+) -> ImportResult:
+    """Check every line of the file and, when all are right, import them in one
+    transaction. Never raises for what is in the file: every problem is a line of the
+    result's report. `today` (default: the local date) is the day a date of birth may not
+    be after."""
+    result = ImportResult()
+    today = today or timezone.localdate()
+    text = _decode(data, result.errors)
+    lines = _lines(text, result.errors) if text is not None else None
+    if lines is None:
+        return result
+    if not lines or lines[0] != (1, HEADER):
+        result.errors.append(LineError(1, "header", _header_reason()))
         return result
     # Reference data and what is already registered, read once: no query per line.
     products = {p.code: p for p in Product.objects.all()}
     providers = {p.agb_code: p for p in Provider.objects.all()}
     areas = {a.digits: a.team for a in PostcodeArea.objects.select_related("team")}
     rows = []
-    for number, raw in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
-        rows.append(_validate(number, row, products, providers, areas, result.errors))
+    seen_lines: dict[tuple, int] = {}
+    for number, values in lines[1:]:
+        if len(values) != len(HEADER):
+            result.errors.append(
+                LineError(
+                    number,
+                    "line",
+                    _("%(found)s columns instead of %(expected)s")
+                    % {"found": len(values), "expected": len(HEADER)},
+                )
+            )
+            continue
+        key = tuple(values)
+        if key in seen_lines:
+            result.errors.append(
+                LineError(
+                    number,
+                    "line",
+                    _("the same as line %(other)s") % {"other": seen_lines[key]},
+                )
+            )
+            continue
+        seen_lines[key] = number
+        row = dict(zip(HEADER, values, strict=True))
+        row["number"] = number
+        rows.append(_validate(number, row, products, providers, areas, today, result.errors))
     bsns = {row["bsn"] for row in rows if row["bsn"]}
     known = {c.bsn: c for c in Client.objects.filter(bsn__in=bsns)}
-    for number, row in enumerate(rows, start=2):
+    for row in rows:
         if row["bsn"] and row["team"] is None and row["bsn"] not in known:
             result.errors.append(
                 LineError(
-                    number, "postcode", _("a new child needs a postcode in a WIJ team's area")
+                    row["number"],
+                    "postcode",
+                    _("a new child needs a postcode in a WIJ team's area"),
                 )
             )
     _check_overlaps(rows, bsns, result.errors)
@@ -140,7 +240,7 @@ def import_indications_csv(text: str) -> ImportResult:
     return result
 
 
-def _validate(number, row, products, providers, areas, errors) -> dict:
+def _validate(number, row, products, providers, areas, today, errors) -> dict:
     def fail(field_name, reason):
         errors.append(LineError(number, field_name, str(reason)))
 
@@ -150,31 +250,46 @@ def _validate(number, row, products, providers, areas, errors) -> dict:
     except ValidationError as exc:
         clean["bsn"] = None
         fail("bsn", exc.messages[0])
-    for name in ("first_name", "last_name"):
-        if not row.get(name):
+    # The child's own fields are checked by the model's rules (lengths), as the admin and
+    # the forms do: what passes here is what the model stores.
+    for name in ("first_name", "last_name", "house_number"):
+        if name != "house_number" and not row.get(name):
             fail(name, _("empty"))
-    for name, key in (("date_of_birth", "date_of_birth"), ("start", "start"), ("end", "end")):
+            continue
         try:
-            clean[key] = _date(row.get(name, ""))
+            Client._meta.get_field(name).clean(row.get(name, ""), None)
+        except ValidationError as exc:
+            fail(name, " ".join(exc.messages))
+    for name in ("date_of_birth", "start", "end"):
+        try:
+            clean[name] = _date(row.get(name, ""))
         except ValueError:
+            clean[name] = None
             fail(name, _("not a date (YYYY-MM-DD or DD-MM-YYYY)"))
-    if (
-        isinstance(clean.get("start"), datetime.date)
-        and isinstance(clean.get("end"), datetime.date)
-        and clean["end"] <= clean["start"]
-    ):
+            continue
+        try:
+            validate_date_in_range(clean[name])
+        except ValidationError as exc:
+            clean[name] = None
+            reason = " ".join(exc.messages)
+            if name == "end":
+                reason += " " + _("An indication without an end date cannot be imported.")
+            fail(name, reason)
+    if clean["date_of_birth"] and clean["date_of_birth"] > today:
+        fail("date_of_birth", _("A date of birth cannot be in the future."))
+    if clean["start"] and clean["end"] and clean["end"] <= clean["start"]:
         fail("end", _("the end date must be after the start date"))
     clean["product"] = products.get(row.get("product_code", "").upper())
     if clean["product"] is None:
         fail(
             "product_code",
-            _("unknown product code %(code)s") % {"code": row.get("product_code", "")},
+            _("unknown product code %(code)s") % {"code": row.get("product_code", "")[:20]},
         )
     clean["provider"] = providers.get(row.get("provider_agb", ""))
     if clean["provider"] is None:
         fail(
             "provider_agb",
-            _("unknown provider (AGB code %(agb)s)") % {"agb": row.get("provider_agb", "")},
+            _("unknown provider (AGB code %(agb)s)") % {"agb": row.get("provider_agb", "")[:20]},
         )
     if row.get("referrer_type") not in ReferrerType.values:
         fail("referrer_type", _("not an iJw referrer code (01-06, 08)"))
@@ -197,7 +312,8 @@ def _check_overlaps(rows, bsns, errors):
     ):
         registered.setdefault((ind["client__bsn"], ind["product_id"]), []).append(ind)
     seen = {}
-    for number, row in enumerate(rows, start=2):
+    for row in rows:
+        number = row["number"]
         if not all(isinstance(row.get(k), datetime.date) for k in ("start", "end")) or not row.get(
             "product"
         ):

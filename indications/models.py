@@ -15,6 +15,8 @@ from intake.models import Client, SupportRequest, Team
 from openhouse.models import Provider
 from referrals.models import Product, ReferrerType
 from samen import roles
+from samen.dates import date_range_check, validate_date_in_range
+from samen.limits import REASON_TEXT, BoundedTextField, text_length_checks
 
 FLAG_MONTHS = 3
 EVALUATION_LATEST_MONTHS = 2
@@ -75,8 +77,8 @@ class Indication(models.Model):
     referrer_type = models.CharField(
         _("issued by (referrer type)"), max_length=2, choices=ReferrerType.choices
     )
-    start_on = models.DateField(_("start"))
-    end_on = models.DateField(_("end"))
+    start_on = models.DateField(_("start"), validators=[validate_date_in_range])
+    end_on = models.DateField(_("end"), validators=[validate_date_in_range])
     evaluation_due_on = models.DateField(
         _("end-evaluation due"),
         help_text=_("At the latest 2 months before the end date (kept in step with the end)."),
@@ -117,6 +119,8 @@ class Indication(models.Model):
                 name="indication_end_after_start",
                 violation_error_message=_("The end date must be after the start date."),
             ),
+            date_range_check("indication", "start_on"),
+            date_range_check("indication", "end_on"),
             # One import line is one indication: importing a file twice creates nothing new.
             models.UniqueConstraint(
                 fields=["client", "product", "provider", "start_on"],
@@ -176,14 +180,18 @@ class ExtensionRequest(models.Model):
         related_name="extension_requests",
         verbose_name=_("indication"),
     )
-    requested_on = models.DateField(_("requested on"), default=timezone.localdate)
+    requested_on = models.DateField(
+        _("requested on"), default=timezone.localdate, validators=[validate_date_in_range]
+    )
     requested_by = models.CharField(_("requested by"), max_length=20, choices=Requester.choices)
-    reasons = models.TextField(_("reasons"))
-    weighing = models.TextField(_("individual weighing"), blank=True)
+    reasons = BoundedTextField(_("reasons"), max_length=REASON_TEXT)
+    weighing = BoundedTextField(_("individual weighing"), max_length=REASON_TEXT, blank=True)
     decision = models.CharField(
         _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
     )
-    new_end_on = models.DateField(_("new end date"), null=True, blank=True)
+    new_end_on = models.DateField(
+        _("new end date"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -192,7 +200,9 @@ class ExtensionRequest(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_on = models.DateField(
+        _("decided on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -209,6 +219,7 @@ class ExtensionRequest(models.Model):
                 condition=~Q(decision="extend") | Q(new_end_on__isnull=False),
                 name="extension_extend_has_new_end",
             ),
+            *text_length_checks("extension", reasons=REASON_TEXT, weighing=REASON_TEXT),
         ]
 
     def __str__(self):

@@ -13,7 +13,9 @@ from rest_framework.views import APIView
 
 from audit.services import Event, access_log_record
 from referrals.models import ReferrerOrganisation
+from samen.dates import validate_date_in_range
 from samen.identifiers import normalize_bsn, normalize_postcode
+from samen.limits import LONG_TEXT
 
 from . import services
 from .models import Client, SupportRequest
@@ -25,10 +27,10 @@ class CanRegisterRequests(BasePermission):
 
 
 class ChildSerializer(serializers.Serializer):
-    bsn = serializers.CharField(help_text=gettext_lazy("8 or 9 digits, 11-proof."))
+    bsn = serializers.CharField(max_length=11, help_text=gettext_lazy("8 or 9 digits, 11-proof."))
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=150)
-    date_of_birth = serializers.DateField()
+    date_of_birth = serializers.DateField(validators=[validate_date_in_range])
     postcode = serializers.CharField(max_length=7)
     house_number = serializers.CharField(max_length=10)
     street = serializers.CharField(max_length=150, required=False, default="")
@@ -62,8 +64,8 @@ class ReferralInSerializer(serializers.Serializer):
         r"^[0-9]{8}$", help_text=gettext_lazy("The referrer's AGB code (8 digits).")
     )
     referring_person = serializers.CharField(max_length=200, required=False, default="")
-    referral_date = serializers.DateField()
-    question = serializers.CharField()
+    referral_date = serializers.DateField(validators=[validate_date_in_range])
+    question = serializers.CharField(max_length=LONG_TEXT)
     child = ChildSerializer()
     parent = ParentSerializer(required=False)
 

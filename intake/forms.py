@@ -11,6 +11,7 @@ from samen import roles
 from samen.dates import validate_date_in_range
 from samen.forms import StyledFormMixin
 from samen.identifiers import normalize_bsn, normalize_postcode
+from samen.limits import LONG_TEXT, REASON_TEXT
 
 from .models import Client, HouseholdMember, SupportRequest, Team, WorkerChangeRequest, age_on
 from .selectors import likely_duplicates
@@ -48,6 +49,7 @@ class RegistrationForm(StyledFormMixin, forms.Form):
     client_search = forms.CharField(
         label=_("Find the child"),
         required=False,
+        max_length=200,
         help_text=_("BSN, name (and date of birth dd-mm-yyyy), or postcode + house number."),
     )
     client = forms.ModelChoiceField(
@@ -56,7 +58,12 @@ class RegistrationForm(StyledFormMixin, forms.Form):
     bsn = forms.CharField(label=_("BSN"), required=False, max_length=11)
     first_name = forms.CharField(label=_("First name"), required=False, max_length=100)
     last_name = forms.CharField(label=_("Last name"), required=False, max_length=150)
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_date_in_range],
+    )
     street = forms.CharField(label=_("Street"), required=False, max_length=150)
     house_number = forms.CharField(label=_("House number"), required=False, max_length=10)
     postcode = forms.CharField(label=_("Postcode"), required=False, max_length=7)
@@ -81,11 +88,13 @@ class RegistrationForm(StyledFormMixin, forms.Form):
     # The request.
     received_at = forms.DateTimeField(
         label=_("Received at"),
+        validators=[validate_date_in_range],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=SupportRequest.Channel.choices)
     question = forms.CharField(
         label=_("Question"),
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("In the family's own words."),
     )
@@ -108,7 +117,12 @@ class RegistrationForm(StyledFormMixin, forms.Form):
         required=False,
     )
     referring_person = forms.CharField(label=_("Referring person"), required=False, max_length=200)
-    referral_date = forms.DateField(label=_("Referral date"), required=False, widget=DateInput)
+    referral_date = forms.DateField(
+        label=_("Referral date"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_date_in_range],
+    )
     route_decision = forms.ChoiceField(
         label=_("The route is not open: what happened?"),
         choices=[("", "—")]
@@ -281,7 +295,10 @@ class VersionedActionForm(StyledFormMixin, forms.Form):
 
 class ContactForm(VersionedActionForm):
     contacted_on = forms.DateField(
-        label=_("Date of first contact"), widget=DateInput, initial=timezone.localdate
+        label=_("Date of first contact"),
+        widget=DateInput,
+        initial=timezone.localdate,
+        validators=[validate_date_in_range],
     )
 
 
@@ -322,7 +339,10 @@ class WorkerChangeDecisionForm(StyledFormMixin, forms.Form):
     )
     new_worker = WorkerChoiceField(label=_("New worker"), queryset=wij_workers(), required=False)
     explanation = forms.CharField(
-        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Explanation"),
+        required=False,
+        max_length=REASON_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

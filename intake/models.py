@@ -12,7 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from referrals.models import ReferrerOrganisation, ReferrerType
 from samen import roles
+from samen.dates import date_range_check, validate_date_in_range
 from samen.identifiers import normalize_bsn, normalize_postcode
+from samen.limits import LONG_TEXT, REASON_TEXT, BoundedTextField, text_length_checks
 
 CONTACT_WORKING_DAYS = 5
 
@@ -173,7 +175,7 @@ class Client(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=150)
-    date_of_birth = models.DateField(_("date of birth"))
+    date_of_birth = models.DateField(_("date of birth"), validators=[validate_date_in_range])
     street = models.CharField(_("street"), max_length=150, blank=True)
     house_number = models.CharField(_("house number"), max_length=10, blank=True)
     postcode = PostcodeField(_("postcode"), blank=True)
@@ -209,6 +211,7 @@ class Client(models.Model):
                 condition=Q(postcode="") | Q(postcode__regex=r"^[1-9][0-9]{3}[A-Z]{2}$"),
                 name="client_postcode_format",
             ),
+            date_range_check("client", "date_of_birth"),
         ]
 
     def __str__(self):
@@ -360,10 +363,14 @@ class SupportRequest(models.Model):
     clients = models.ManyToManyField(
         Client, related_name="support_requests", verbose_name=_("clients (jeugdigen)")
     )
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_at = models.DateTimeField(
+        _("received at"), default=timezone.now, validators=[validate_date_in_range]
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    question = models.TextField(
-        _("question"), help_text=_("The question in the family's own words.")
+    question = BoundedTextField(
+        _("question"),
+        max_length=LONG_TEXT,
+        help_text=_("The question in the family's own words."),
     )
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="support_requests", verbose_name=_("WIJ team")
@@ -392,7 +399,9 @@ class SupportRequest(models.Model):
         verbose_name=_("referrer organisation"),
     )
     referring_person = models.CharField(_("referring person"), max_length=200, blank=True)
-    referral_date = models.DateField(_("referral date"), null=True, blank=True)
+    referral_date = models.DateField(
+        _("referral date"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     route_open = models.BooleanField(
         _("route open on the referral date"),
         default=True,
@@ -411,7 +420,9 @@ class SupportRequest(models.Model):
         _("contact deadline"),
         help_text=_("5 working days after registration (weekends and public holidays skipped)."),
     )
-    first_contact_on = models.DateField(_("first contact on"), null=True, blank=True)
+    first_contact_on = models.DateField(
+        _("first contact on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     client_supporter = models.BooleanField(
         _("independent client supporter"),
         default=False,
@@ -462,6 +473,8 @@ class SupportRequest(models.Model):
                 condition=Q(referrer_type__in=ReferrerType.values),
                 name="request_referrer_type_known",
             ),
+            date_range_check("request", "referral_date"),
+            *text_length_checks("request", question=LONG_TEXT),
             models.CheckConstraint(
                 condition=Q(status="closed", close_reason__gt="")
                 | (~Q(status="closed") & Q(close_reason="")),
@@ -513,9 +526,11 @@ class WorkerChangeRequest(models.Model):
         related_name="worker_changes",
         verbose_name=_("support request"),
     )
-    requested_on = models.DateField(_("requested on"), default=timezone.localdate)
+    requested_on = models.DateField(
+        _("requested on"), default=timezone.localdate, validators=[validate_date_in_range]
+    )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    explanation = models.TextField(_("explanation"), blank=True)
+    explanation = BoundedTextField(_("explanation"), max_length=REASON_TEXT, blank=True)
     previous_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -557,6 +572,7 @@ class WorkerChangeRequest(models.Model):
                 condition=~Q(reason="other") | ~Q(explanation=""),
                 name="workerchange_other_is_explained",
             ),
+            *text_length_checks("workerchange", explanation=REASON_TEXT),
         ]
 
     def __str__(self):

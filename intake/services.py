@@ -295,6 +295,17 @@ def worker_change_decide(
             raise ValidationError({"explanation": _("Explain to the family why not.")})
         change.outcome = WorkerChangeRequest.Outcome.DECLINED
         change.explanation = "\n".join(filter(None, [change.explanation, explanation]))
+        # The request's explanation and the decline's share one column and its limit.
+        limit = WorkerChangeRequest._meta.get_field("explanation").max_length
+        if len(change.explanation) > limit:
+            raise ValidationError(
+                {
+                    "explanation": _(
+                        "Together with the family's explanation this is longer than %(max)s characters."
+                    )
+                    % {"max": limit}
+                }
+            )
     change.decided_by = user
     change._history_user = user
     change.save()

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samen.dates import validate_date_in_range
 from samen.forms import StyledFormMixin
+from samen.limits import LONG_TEXT
 
 
 class EndEvaluationForm(StyledFormMixin, forms.Form):
@@ -14,13 +16,17 @@ class EndEvaluationForm(StyledFormMixin, forms.Form):
 
 class HandoverNoteForm(StyledFormMixin, forms.Form):
     text = forms.CharField(
-        label=_("Message about the handover"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Message about the handover"),
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class StopForm(StyledFormMixin, forms.Form):
     stops_on = forms.DateField(
-        label=_("We stop on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("We stop on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_date_in_range],
     )
     confirm = forms.BooleanField(
         label=_(

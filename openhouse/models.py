@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from referrals.models import Product, agb_code_validator
+from samen.dates import validate_date_in_range
+from samen.limits import LONG_TEXT, BoundedTextField, text_length_checks
 
 
 class Provider(models.Model):
@@ -31,7 +33,9 @@ class Provider(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
-    stops_on = models.DateField(_("stops on"), null=True, blank=True)
+    stops_on = models.DateField(
+        _("stops on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -167,13 +171,14 @@ class HandoverNote(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    text = models.TextField(_("message"))
+    text = BoundedTextField(_("message"), max_length=LONG_TEXT)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("handover note")
         verbose_name_plural = _("handover notes")
         ordering = ["created_at", "id"]
+        constraints = text_length_checks("handovernote", text=LONG_TEXT)
 
     def __str__(self):
         return f"{self.get_side_display()}: {self.text[:40]}"

@@ -11,7 +11,7 @@ from accounts import api_keys
 from audit.services import Event, access_log_record, log_read
 from indications.models import Indication, ProviderNotice
 from samen.decorators import role_required
-from samen.forms import add_validation_errors
+from samen.forms import add_validation_errors, errors_as_text
 from samen.roles import PROVIDER, TEAM_LEAD, WIJ_STAFF, YOUTH_ADMIN, user_role
 
 from . import services
@@ -148,7 +148,7 @@ def handover_note(request, pk):
         )
         messages.success(request, _("Message sent."))
     else:
-        messages.error(request, _("Write a message."))
+        messages.error(request, errors_as_text(form))
     if user_role(request.user) == PROVIDER:
         return redirect("openhouse:indication", pk=pk)
     return redirect("indications:client", pk=indication.client_id)

@@ -14,6 +14,9 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samen.dates import validate_date_in_range
+from samen.limits import REASON_TEXT, BoundedTextField, text_length_checks
+
 product_code_validator = RegexValidator(
     r"^[0-9]{2}[A-Z0-9]{3}$",
     _("A product code is 2 digits followed by 3 letters or digits, for example 45A51."),
@@ -91,10 +94,12 @@ class Product(models.Model):
     name = models.CharField(_("name"), max_length=200)
     moves_on = models.DateField(
         _("in Basis jeugdhulp from"),
+        validators=[validate_date_in_range],
         help_text=_("The date this product moves into WIJ's Basis jeugdhulp (the phase)."),
     )
     open_house_closes_on = models.DateField(
         _("Open House closes on"),
+        validators=[validate_date_in_range],
         help_text=_("From this date referrers can no longer use this product in the Open House."),
     )
     history = HistoricalRecords()
@@ -193,10 +198,13 @@ class RoutePhase(models.Model):
         _("referrer route"), max_length=2, choices=ReferrerType.choices, unique=True
     )
     planned_on = models.DateField(
-        _("planned opening"), help_text=_("The date in the plan (implementation plan 2022).")
+        _("planned opening"),
+        help_text=_("The date in the plan (implementation plan 2022)."),
+        validators=[validate_date_in_range],
     )
     opened_on = models.DateField(
         _("actual opening"),
+        validators=[validate_date_in_range],
         null=True,
         blank=True,
         help_text=_("Empty until the steering group decides. Only this date opens the route."),
@@ -207,9 +215,12 @@ class RoutePhase(models.Model):
         blank=True,
         help_text=_("Who decided on the actual opening, e.g. the SAMEN. steering group."),
     )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    note = models.TextField(
+    decided_on = models.DateField(
+        _("decided on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    note = BoundedTextField(
         _("note"),
+        max_length=REASON_TEXT,
         blank=True,
         help_text=_("Why the actual opening is what it is. Required when it changes."),
     )
@@ -236,6 +247,7 @@ class RoutePhase(models.Model):
                     "An actual opening date needs who decided it, when, and a note."
                 ),
             ),
+            *text_length_checks("routephase", note=REASON_TEXT),
         ]
 
     def __str__(self):

@@ -7,10 +7,12 @@ adds a month or a year to it. The range is wide enough for any date of birth of 
 file and for any planned date, and far enough from year 9999 that adding years cannot fail.
 """
 
+import argparse
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import BaseValidator
+from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -71,3 +73,29 @@ def parse_query_date(value: str | None) -> datetime.date | None:
             except ValueError:
                 day = None
     return day if day is not None and in_range(day) else None
+
+
+def date_range_check(prefix: str, name: str):
+    """A database check that the date column `name` lies within MIN_DATE..MAX_DATE (NULL
+    passes), named `<prefix>_<name>_in_range`: the same rule as validate_date_in_range."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{name}__range": (MIN_DATE, MAX_DATE)}),
+        name=f"{prefix}_{name}_in_range",
+        violation_error_message=_("A date lies outside 1-1-1900 to 31-12-2100."),
+    )
+
+
+def command_date(value: str) -> datetime.date:
+    """An argparse `type=` for a management command's date argument (`--date 2026-12-04`):
+    an ISO date within MIN_DATE..MAX_DATE, otherwise a usage error that says so."""
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-12-04."
+        ) from None
+    if not in_range(day):
+        raise argparse.ArgumentTypeError(
+            f"{value} is outside the accepted range {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}."
+        )
+    return day

@@ -63,3 +63,15 @@ def add_validation_errors(form: forms.BaseForm, exc) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def errors_as_text(form: forms.BaseForm) -> str:
+    """A form's errors as one message, each after its field's label ("Verslag: Zorg dat
+    deze waarde niet meer dan 10000 tekens bevat …"): for the views that redirect and show
+    a message instead of the form again."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        text = " ".join(str(error) for error in errors)
+        parts.append(f"{field.label}: {text}" if field is not None and field.label else text)
+    return " ".join(parts)

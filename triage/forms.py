@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from intake.forms import DateInput, wij_workers
 from referrals.models import Product
 from referrals.phasing import product_status
+from samen.dates import validate_date_in_range
 from samen.forms import StyledFormMixin
+from samen.limits import ADDRESS_TEXT, LONG_TEXT, REASON_TEXT
 
 from .models import ConversationReport, CorrectionRequest, LifeDomain, Triage
 
@@ -34,7 +36,9 @@ class TriageForm(StyledFormMixin, forms.Form):
     then the outcome and what it needs."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    held_on = forms.DateField(label=_("Date of the triage"), widget=DateInput)
+    held_on = forms.DateField(
+        label=_("Date of the triage"), widget=DateInput, validators=[validate_date_in_range]
+    )
     workers = WorkersField(
         label=_("Workers"), queryset=wij_workers(), widget=forms.CheckboxSelectMultiple
     )
@@ -53,6 +57,7 @@ class TriageForm(StyledFormMixin, forms.Form):
     safety_actions = forms.CharField(
         label=_("Actions taken for safety"),
         required=False,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     outcome = forms.ChoiceField(
@@ -84,12 +89,15 @@ class TriageForm(StyledFormMixin, forms.Form):
     )
     provider_name = forms.CharField(label=_("Provider"), required=False, max_length=200)
     provider_contacted_on = forms.DateField(
-        label=_("Provider contacted on"), required=False, widget=DateInput
+        label=_("Provider contacted on"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
     reasons = forms.CharField(
         label=_("Reasons"),
         required=False,
-        max_length=4000,
+        max_length=REASON_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "For an Open House exception the municipality's officials read these reasons: write no names, BSN or dates of birth."
@@ -141,23 +149,36 @@ class ExceptionDecisionForm(StyledFormMixin, forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(
+        label=_("Reasons"), max_length=REASON_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class BeschikkingRequestForm(StyledFormMixin, forms.Form):
     requested_on = forms.DateField(
-        label=_("Requested on"), widget=DateInput, initial=timezone.localdate
+        label=_("Requested on"),
+        widget=DateInput,
+        initial=timezone.localdate,
+        validators=[validate_date_in_range],
     )
     request_reason = forms.CharField(
-        label=_("Why the resident asks"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why the resident asks"),
+        max_length=REASON_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     addressee = forms.CharField(label=_("Addressee"), max_length=200)
-    address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}))
+    address = forms.CharField(
+        label=_("Address"), max_length=ADDRESS_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class BeschikkingIssueForm(StyledFormMixin, forms.Form):
-    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
-    grounds = forms.CharField(label=_("Grounds"), widget=forms.Textarea(attrs={"rows": 5}))
+    decision = forms.CharField(
+        label=_("Decision"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    grounds = forms.CharField(
+        label=_("Grounds"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
 
 class ReportForm(StyledFormMixin, forms.ModelForm):
@@ -169,7 +190,10 @@ class ReportForm(StyledFormMixin, forms.ModelForm):
 
 class ShownForm(StyledFormMixin, forms.Form):
     shown_on = forms.DateField(
-        label=_("Shown to the family on"), widget=DateInput, initial=timezone.localdate
+        label=_("Shown to the family on"),
+        widget=DateInput,
+        initial=timezone.localdate,
+        validators=[validate_date_in_range],
     )
 
 
@@ -188,8 +212,13 @@ class CorrectionAnswerForm(StyledFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     new_report_text = forms.CharField(
-        label=_("Corrected report"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Corrected report"),
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     answer_text = forms.CharField(
-        label=_("Answer to the family"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Answer to the family"),
+        max_length=REASON_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -10,6 +10,14 @@ from simple_history.models import HistoricalRecords
 
 from intake.models import SupportRequest
 from referrals.models import Product
+from samen.dates import validate_date_in_range
+from samen.limits import (
+    ADDRESS_TEXT,
+    LONG_TEXT,
+    REASON_TEXT,
+    BoundedTextField,
+    text_length_checks,
+)
 
 
 class LifeDomain(models.TextChoices):
@@ -70,7 +78,9 @@ class Triage(models.Model):
         related_name="triage",
         verbose_name=_("support request"),
     )
-    held_on = models.DateField(_("held on"), default=timezone.localdate)
+    held_on = models.DateField(
+        _("held on"), default=timezone.localdate, validators=[validate_date_in_range]
+    )
     workers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="triages", verbose_name=_("workers")
     )
@@ -86,8 +96,9 @@ class Triage(models.Model):
         default=False,
         help_text=_("Safety always comes first: meldcode, Veilig Thuis."),
     )
-    safety_actions = models.TextField(
+    safety_actions = BoundedTextField(
         _("actions taken for safety"),
+        max_length=LONG_TEXT,
         blank=True,
         help_text=_("Meldcode steps taken, Veilig Thuis consulted or notified, by whom and when."),
     )
@@ -107,8 +118,10 @@ class Triage(models.Model):
         blank=True,
         help_text=_("The specialist or Open House provider the family goes to."),
     )
-    provider_contacted_on = models.DateField(_("provider contacted on"), null=True, blank=True)
-    reasons = models.TextField(_("reasons"), blank=True)
+    provider_contacted_on = models.DateField(
+        _("provider contacted on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    reasons = BoundedTextField(_("reasons"), max_length=REASON_TEXT, blank=True)
     history = HistoricalRecords(m2m_fields=[products])
 
     objects = TriageQuerySet.as_manager()
@@ -149,6 +162,7 @@ class Triage(models.Model):
                 name="triage_referral_has_provider_and_reasons",
                 violation_error_message=_("Name the provider and the reasons."),
             ),
+            *text_length_checks("triage", safety_actions=LONG_TEXT, reasons=REASON_TEXT),
         ]
 
     def __str__(self):
@@ -187,8 +201,12 @@ class OpenHouseException(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    decided_on = models.DateField(
+        _("decided on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    decision_reasons = BoundedTextField(
+        _("reasons for the decision"), max_length=REASON_TEXT, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -200,7 +218,8 @@ class OpenHouseException(models.Model):
                 | (Q(decided_by__isnull=False, decided_on__isnull=False) & ~Q(decision_reasons="")),
                 name="exception_decision_is_recorded",
                 violation_error_message=_("A decision needs who, when and why."),
-            )
+            ),
+            *text_length_checks("exception", decision_reasons=REASON_TEXT),
         ]
 
     def __str__(self):
@@ -217,16 +236,21 @@ class Beschikking(models.Model):
         related_name="beschikkingen",
         verbose_name=_("support request"),
     )
-    requested_on = models.DateField(_("requested on"), default=timezone.localdate)
-    request_reason = models.TextField(
+    requested_on = models.DateField(
+        _("requested on"), default=timezone.localdate, validators=[validate_date_in_range]
+    )
+    request_reason = BoundedTextField(
         _("why the resident asks"),
+        max_length=REASON_TEXT,
         help_text=_("E.g. disagrees with the triage outcome and wants to be able to object."),
     )
     addressee = models.CharField(_("addressee"), max_length=200)
-    address = models.TextField(_("address"))
-    decision = models.TextField(_("decision"), blank=True)
-    grounds = models.TextField(_("grounds"), blank=True)
-    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    address = BoundedTextField(_("address"), max_length=ADDRESS_TEXT)
+    decision = BoundedTextField(_("decision"), max_length=LONG_TEXT, blank=True)
+    grounds = BoundedTextField(_("grounds"), max_length=LONG_TEXT, blank=True)
+    issued_on = models.DateField(
+        _("issued on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -249,7 +273,14 @@ class Beschikking(models.Model):
                 violation_error_message=_(
                     "An issued beschikking needs a decision, grounds and who issued it."
                 ),
-            )
+            ),
+            *text_length_checks(
+                "beschikking",
+                request_reason=REASON_TEXT,
+                address=ADDRESS_TEXT,
+                decision=LONG_TEXT,
+                grounds=LONG_TEXT,
+            ),
         ]
 
     def __str__(self):
@@ -266,21 +297,26 @@ class ConversationReport(models.Model):
         related_name="reports",
         verbose_name=_("support request"),
     )
-    held_on = models.DateField(_("conversation on"), default=timezone.localdate)
+    held_on = models.DateField(
+        _("conversation on"), default=timezone.localdate, validators=[validate_date_in_range]
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("author"),
     )
-    text = models.TextField(_("report"))
-    shown_to_family_on = models.DateField(_("last shown to the family on"), null=True, blank=True)
+    text = BoundedTextField(_("report"), max_length=LONG_TEXT)
+    shown_to_family_on = models.DateField(
+        _("last shown to the family on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("conversation report")
         verbose_name_plural = _("conversation reports")
         ordering = ["-held_on", "-id"]
+        constraints = text_length_checks("report", text=LONG_TEXT)
 
     def __str__(self):
         return f"{self.support_request} {self.held_on}"
@@ -304,13 +340,15 @@ class CorrectionRequest(models.Model):
         related_name="corrections",
         verbose_name=_("conversation report"),
     )
-    requested_on = models.DateField(_("requested on"), default=timezone.localdate)
+    requested_on = models.DateField(
+        _("requested on"), default=timezone.localdate, validators=[validate_date_in_range]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    family_text = models.TextField(_("what the family asks"))
+    family_text = BoundedTextField(_("what the family asks"), max_length=LONG_TEXT)
     answer = models.CharField(
         _("answer"), max_length=20, choices=Answer.choices, default=Answer.PENDING
     )
-    answer_text = models.TextField(_("answer to the family"), blank=True)
+    answer_text = BoundedTextField(_("answer to the family"), max_length=REASON_TEXT, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -319,7 +357,9 @@ class CorrectionRequest(models.Model):
         related_name="+",
         verbose_name=_("answered by"),
     )
-    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_on = models.DateField(
+        _("answered on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -331,7 +371,8 @@ class CorrectionRequest(models.Model):
                 condition=Q(answer="pending")
                 | (~Q(answer_text="") & Q(answered_by__isnull=False, answered_on__isnull=False)),
                 name="correction_answer_is_complete",
-            )
+            ),
+            *text_length_checks("correction", family_text=LONG_TEXT, answer_text=REASON_TEXT),
         ]
 
     def __str__(self):

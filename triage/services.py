@@ -284,6 +284,16 @@ def correction_answer(
             "date": correction.requested_on.strftime("%d-%m-%Y"),
             "text": correction.family_text,
         }
+        limit = ConversationReport._meta.get_field("text").max_length
+        if len(report.text) > limit:
+            raise ValidationError(
+                {
+                    "new_report_text": _(
+                        "The report with the family's view added is longer than %(max)s characters: accept the correction with a shortened report text instead."
+                    )
+                    % {"max": limit}
+                }
+            )
     report._history_user = user
     report.save(update_fields=["text"])
     correction.answer = (

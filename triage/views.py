@@ -14,7 +14,7 @@ from audit.services import Event, access_log_record, log_read, log_refused
 from intake.models import SupportRequest, Team, user_team_ids
 from intake.services import CONFLICT_MESSAGE, ConflictError
 from samen.decorators import role_required
-from samen.forms import add_validation_errors
+from samen.forms import add_validation_errors, errors_as_text
 from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF
 
 from . import services
@@ -147,7 +147,7 @@ def exception_decide(request, exception_pk):
         else:
             messages.success(request, _("Decision recorded."))
     else:
-        messages.error(request, _("Choose a decision and give the reasons."))
+        messages.error(request, errors_as_text(form))
     return redirect("triage:exceptions")
 
 
@@ -230,7 +230,7 @@ def report_new(request, pk):
         _log(request, Event.CREATE, "conversation report", support_request, report.pk)
         messages.success(request, _("Conversation report saved."))
     else:
-        messages.error(request, _("The report needs a date and a text."))
+        messages.error(request, errors_as_text(form))
     return redirect("intake:detail", pk=pk)
 
 
@@ -277,6 +277,8 @@ def report_shown(request, report_pk):
             report=report, shown_on=form.cleaned_data["shown_on"], user=request.user
         )
         _log(request, Event.CHANGE, "conversation report", report.support_request, report.pk)
+    else:
+        messages.error(request, errors_as_text(form))
     return redirect("triage:report", report_pk=report.pk)
 
 
@@ -290,7 +292,7 @@ def correction_new(request, report_pk):
         _log(request, Event.CREATE, "correction request", report.support_request, report.pk)
         messages.success(request, _("The family's request is recorded."))
     else:
-        messages.error(request, _("Say what the family asks."))
+        messages.error(request, errors_as_text(form))
     return redirect("triage:report", report_pk=report.pk)
 
 
@@ -311,7 +313,7 @@ def correction_answer(request, correction_pk):
             _log(request, Event.CHANGE, "correction request", report.support_request, report.pk)
             messages.success(request, _("The answer is recorded."))
     else:
-        messages.error(request, _("Choose an answer and write it to the family."))
+        messages.error(request, errors_as_text(form))
     return redirect("triage:report", report_pk=report.pk)
 
 

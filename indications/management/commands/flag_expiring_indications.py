@@ -1,15 +1,14 @@
-import datetime
-
 from django.core.management.base import BaseCommand
 
 from indications import tasks
+from samen.dates import command_date
 
 
 class Command(BaseCommand):
     help = "Flag indications ending within 3 months of --date (default today); idempotent."
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", type=datetime.date.fromisoformat, default=None)
+        parser.add_argument("--date", type=command_date, default=None)
 
     def handle(self, *args, date=None, **options):
         counts = tasks.flag_expiring(date.isoformat() if date else None)

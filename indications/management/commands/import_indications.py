@@ -16,10 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, **options):
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            data = file.read_bytes()
+        except OSError as exc:
             raise CommandError(f"{file}: {exc}") from exc
-        result = import_indications_csv(text)
+        result = import_indications_csv(data)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
