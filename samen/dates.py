@@ -1,8 +1,8 @@
-"""The one range of dates the system accepts (docs/decisions.md, "Dates and text limits").
+"""The one range of dates the system accepts (docs/decisions.md, decision 40).
 
 Every date a person or a client system can give — forms, the admin, the API, imports,
-query strings, commands — lies between MIN_DATE and MAX_DATE. An open end is *no* end date
-(NULL), never 31-12-9999: a date near the end of the calendar breaks every computation that
+query strings (read by the filter forms), commands — lies between MIN_DATE and MAX_DATE.
+An open end is *no* end date (NULL), never 31-12-9999: a date near the end of the calendar breaks every computation that
 adds a month or a year to it. The range is wide enough for any date of birth of a person on
 file and for any planned date, and far enough from year 9999 that adding years cannot fail.
 """
@@ -54,25 +54,6 @@ class DateRangeValidator(BaseValidator):
 
 
 validate_date_in_range = DateRangeValidator()
-
-
-def parse_query_date(value: str | None) -> datetime.date | None:
-    """A date from a query string (ISO `2026-12-04` or Dutch `4-12-2026`), or None when it
-    is missing, malformed or outside the range. Never raises."""
-    if not value or len(value) > 10 or "\x00" in value:
-        return None
-    value = value.strip()
-    day = None
-    try:
-        day = datetime.date.fromisoformat(value)
-    except ValueError:
-        parts = value.split("-")
-        if len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts):
-            try:
-                day = datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
-            except ValueError:
-                day = None
-    return day if day is not None and in_range(day) else None
 
 
 def date_range_check(prefix: str, name: str):
