@@ -15,6 +15,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .spreadsheets import safe_cell, safe_row
+
 
 class EstimatedCountPaginator(Paginator):
     """An unfiltered list of a big table takes its count from PostgreSQL's statistics
@@ -41,14 +43,14 @@ class EstimatedCountPaginator(Paginator):
 @admin.action(description=_("Export selected as CSV"))
 def export_as_csv(modeladmin, request, queryset):
     """The selected rows with the columns of the list, as displayed (semicolons and a
-    byte-order mark, as Dutch Excel expects)."""
+    byte-order mark, as Dutch Excel expects); no cell becomes a live formula."""
     fields = [f for f in modeladmin.get_list_display(request) if f != "action_checkbox"]
     model = modeladmin.model
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{model._meta.model_name}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow([capfirst(str(label_for_field(f, model, modeladmin))) for f in fields])
+    writer.writerow(safe_row(capfirst(str(label_for_field(f, model, modeladmin))) for f in fields))
     related = modeladmin.get_list_select_related(request)
     if related is True:
         queryset = queryset.select_related()
@@ -62,7 +64,7 @@ def export_as_csv(modeladmin, request, queryset):
                 value = ""
             elif isinstance(value, bool):
                 value = _("yes") if value else _("no")
-            row.append(strip_tags(str(value)))
+            row.append(safe_cell(strip_tags(str(value))))
         writer.writerow(row)
     return response
 
