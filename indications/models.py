@@ -15,6 +15,7 @@ from intake.models import Client, SupportRequest, Team
 from openhouse.models import Provider
 from referrals.models import Product, ReferrerType
 from samen import roles
+from samen.models import Versioned
 
 FLAG_MONTHS = 3
 EVALUATION_LATEST_MONTHS = 2
@@ -49,7 +50,7 @@ class IndicationQuerySet(models.QuerySet):
         return self.filter(status=Indication.Status.ENDED, follow_up_request__isnull=True)
 
 
-class Indication(models.Model):
+class Indication(Versioned):
     """Indicatie: an individual provision with a product, a provider, a start and an end.
     Runs to its end with its provider; each ending one leads to its own triage at WIJ."""
 
@@ -95,7 +96,7 @@ class Indication(models.Model):
         verbose_name=_("follow-up at WIJ"),
         help_text=_("The support request in which WIJ triages the family again."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = IndicationQuerySet.as_manager()
 

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from referrals.models import Product, agb_code_validator
+from samen.models import Versioned
 
 
-class Provider(models.Model):
+class Provider(Versioned):
     """Zorgaanbieder: a provider under the Open House contract (RIGG)."""
 
     class Status(models.TextChoices):
@@ -32,7 +33,7 @@ class Provider(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
     stops_on = models.DateField(_("stops on"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("provider")
@@ -54,7 +55,7 @@ class Provider(models.Model):
         return self.name
 
 
-class ProviderMembership(models.Model):
+class ProviderMembership(Versioned):
     """A provider user (group `aanbieder`) belongs to exactly one provider."""
 
     user = models.OneToOneField(
@@ -66,7 +67,7 @@ class ProviderMembership(models.Model):
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("provider")
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("provider user")
