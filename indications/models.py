@@ -5,6 +5,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +18,7 @@ from referrals.models import Product, ReferrerType
 from samen import roles
 from samen.dates import date_range_check, validate_date_in_range
 from samen.limits import REASON_TEXT, BoundedTextField, text_length_checks
+from samen.models import Versioned
 
 FLAG_MONTHS = 3
 EVALUATION_LATEST_MONTHS = 2
@@ -51,7 +53,7 @@ class IndicationQuerySet(models.QuerySet):
         return self.filter(status=Indication.Status.ENDED, follow_up_request__isnull=True)
 
 
-class Indication(models.Model):
+class Indication(Versioned):
     """Indicatie: an individual provision with a product, a provider, a start and an end.
     Runs to its end with its provider; each ending one leads to its own triage at WIJ."""
 
@@ -97,7 +99,7 @@ class Indication(models.Model):
         verbose_name=_("follow-up at WIJ"),
         help_text=_("The support request in which WIJ triages the family again."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = IndicationQuerySet.as_manager()
 
@@ -132,7 +134,8 @@ class Indication(models.Model):
             ),
         ]
         # No two indications of one client for the same product overlap in time: a
-        # PostgreSQL exclusion constraint (migration 0002), and Indication.clean() too.
+        # PostgreSQL exclusion constraint (migration 0002, not in Meta, so Django's
+        # validate_constraints() does not know it), and Indication.clean() too.
 
     def __str__(self):
         # No child here: this label is what lists, widgets and history show to officials.
@@ -143,6 +146,26 @@ class Indication(models.Model):
         if kwargs.get("update_fields") is not None and "end_on" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "evaluation_due_on"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """The rules of the constraints that Django does not check itself: the exclusion
+        constraint (no overlap) and, ahead of it, the date order it relies on."""
+        super().clean()
+        if self.start_on and self.end_on and self.client_id and self.product_id:
+            if self.end_on <= self.start_on:
+                raise ValidationError(
+                    {"end_on": _("The end date must be after the start date.")},
+                    code="indication_end_after_start",
+                )
+            if self.overlapping().exists():
+                raise ValidationError(
+                    {
+                        "end_on": _(
+                            "This child already has an indication for this product in this period."
+                        )
+                    },
+                    code="indication_no_overlap",
+                )
 
     @property
     def evaluation_preferred_on(self) -> datetime.date:

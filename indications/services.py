@@ -9,6 +9,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,8 +50,9 @@ def indications_flag_expiring(*, on_date: datetime.date) -> dict:
     the end), and its e-mail in the outbox, all in this one transaction. Runs for a missed
     day catch up: everything ending by then is flagged."""
     limit = on_date + relativedelta(months=FLAG_MONTHS)
+    # The version goes up with the change, so an edit form opened before the run is refused.
     flagged = Indication.objects.filter(status=Indication.Status.ACTIVE, end_on__lte=limit).update(
-        status=Indication.Status.ENDING_SOON, flagged_on=on_date
+        status=Indication.Status.ENDING_SOON, flagged_on=on_date, version=F("version") + 1
     )
     tasks = _insert_tasks(
         kind=Task.Kind.PLAN_TRIAGE,
@@ -108,7 +110,7 @@ def indications_end(*, on_date: datetime.date) -> dict:
     """Running indications past their end date become `ended`; those without a follow-up
     at WIJ are then 'niet in beeld' (see IndicationQuerySet.out_of_sight)."""
     ended = Indication.objects.filter(status__in=RUNNING, end_on__lt=on_date).update(
-        status=Indication.Status.ENDED
+        status=Indication.Status.ENDED, version=F("version") + 1
     )
     return {"ended": ended, "out_of_sight": Indication.objects.out_of_sight().count()}
 

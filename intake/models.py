@@ -15,6 +15,7 @@ from samen import roles
 from samen.dates import date_range_check, validate_date_in_range
 from samen.identifiers import normalize_bsn, normalize_postcode
 from samen.limits import LONG_TEXT, REASON_TEXT, BoundedTextField, text_length_checks
+from samen.models import Versioned
 
 CONTACT_WORKING_DAYS = 5
 
@@ -24,12 +25,12 @@ def age_on(born: datetime.date, day: datetime.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-class Team(models.Model):
+class Team(Versioned):
     """A WIJ team (WIJ-team) in a neighbourhood or village, e.g. WIJ Beijum."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("WIJ team")
@@ -40,7 +41,7 @@ class Team(models.Model):
         return self.name
 
 
-class PostcodeArea(models.Model):
+class PostcodeArea(Versioned):
     """Which WIJ team serves a 4-digit postcode area (officials keep the real borders)."""
 
     digits = models.CharField(
@@ -52,7 +53,7 @@ class PostcodeArea(models.Model):
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="areas", verbose_name=_("WIJ team")
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("postcode area")
@@ -68,7 +69,7 @@ class PostcodeArea(models.Model):
         return f"{self.digits} → {self.team}"
 
 
-class TeamMember(models.Model):
+class TeamMember(Versioned):
     """Teamlidmaatschap: a WIJ worker's team. A worker may be in several teams (a coach
     who works in two neighbourhoods); access to children's files follows these teams."""
 
@@ -81,7 +82,7 @@ class TeamMember(models.Model):
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="members", verbose_name=_("WIJ team")
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("team member")

@@ -17,6 +17,7 @@ from samen.roles import PROVIDER, user_has_role
 
 from . import services
 from .models import EndEvaluation
+from .uploads import too_large_message, upload_was_too_large
 
 
 class IsProviderUser(BasePermission):
@@ -93,6 +94,8 @@ class EndEvaluationUpload(APIView):
         if indication is None:
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
         incoming = EndEvaluationUploadSerializer(data=request.data)
+        if upload_was_too_large(request):
+            return Response({"document": [too_large_message()]}, status=status.HTTP_400_BAD_REQUEST)
         incoming.is_valid(raise_exception=True)
         try:
             evaluation = services.end_evaluation_upload(

@@ -1,17 +1,36 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samen.dates import validate_date_in_range
 from samen.forms import StyledFormMixin
 from samen.limits import LONG_TEXT
 
+from .uploads import too_large_message
+
 
 class EndEvaluationForm(StyledFormMixin, forms.Form):
+    """`too_large`: the upload handler stopped reading the body at the size limit, so the
+    file is missing; say why instead of "required"."""
+
     document = forms.FileField(
         label=_("End-evaluation (PDF)"),
         help_text=_("A PDF document, at most 20 MB. A new upload becomes a new version."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        required=False,
     )
+
+    def __init__(self, *args, too_large=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if self.too_large:
+            raise ValidationError(too_large_message())
+        if not document:
+            raise ValidationError(self.fields["document"].error_messages["required"])
+        return document
 
 
 class HandoverNoteForm(StyledFormMixin, forms.Form):

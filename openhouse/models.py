@@ -9,9 +9,10 @@ from simple_history.models import HistoricalRecords
 from referrals.models import Product, agb_code_validator
 from samen.dates import validate_date_in_range
 from samen.limits import LONG_TEXT, BoundedTextField, text_length_checks
+from samen.models import Versioned
 
 
-class Provider(models.Model):
+class Provider(Versioned):
     """Zorgaanbieder: a provider under the Open House contract (RIGG)."""
 
     class Status(models.TextChoices):
@@ -36,7 +37,7 @@ class Provider(models.Model):
     stops_on = models.DateField(
         _("stops on"), null=True, blank=True, validators=[validate_date_in_range]
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("provider")
@@ -58,7 +59,7 @@ class Provider(models.Model):
         return self.name
 
 
-class ProviderMembership(models.Model):
+class ProviderMembership(Versioned):
     """A provider user (group `aanbieder`) belongs to exactly one provider."""
 
     user = models.OneToOneField(
@@ -70,7 +71,7 @@ class ProviderMembership(models.Model):
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("provider")
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("provider user")

@@ -17,6 +17,7 @@ from samen.roles import PROVIDER, TEAM_LEAD, WIJ_STAFF, YOUTH_ADMIN, user_role
 from . import services
 from .forms import EndEvaluationForm, HandoverNoteForm, StopForm
 from .models import EndEvaluation, HandoverNote
+from .uploads import upload_was_too_large
 
 provider_only = role_required(PROVIDER)
 
@@ -67,7 +68,10 @@ def dashboard(request):
 @provider_only
 def indication(request, pk):
     indication = get_object_or_404(_indications(request), pk=pk)
-    form = EndEvaluationForm(request.POST or None, request.FILES or None)
+    form = EndEvaluationForm(
+        *((request.POST, request.FILES) if request.method == "POST" else ()),
+        too_large=upload_was_too_large(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             evaluation = services.end_evaluation_upload(

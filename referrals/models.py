@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from samen.dates import validate_date_in_range
 from samen.limits import REASON_TEXT, BoundedTextField, text_length_checks
+from samen.models import Versioned
 
 product_code_validator = RegexValidator(
     r"^[0-9]{2}[A-Z0-9]{3}$",
@@ -71,7 +72,7 @@ class ProductCategory(models.TextChoices):
     BASIC_MENTAL_HEALTH = "51", _("General basic mental health care (Generalistische basis-ggz)")
 
 
-class Product(models.Model):
+class Product(Versioned):
     """One of the 11 products (product) that move into WIJ's Basis jeugdhulp.
 
     From `moves_on` WIJ provides this help itself; until `open_house_closes_on` referrers
@@ -102,7 +103,7 @@ class Product(models.Model):
         validators=[validate_date_in_range],
         help_text=_("From this date referrers can no longer use this product in the Open House."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("product")
@@ -137,7 +138,7 @@ class Product(models.Model):
         return day < self.open_house_closes_on
 
 
-class ReferrerOrganisation(models.Model):
+class ReferrerOrganisation(Versioned):
     """Verwijzer: a GP practice, a GI, a hospital department, a GGD team..."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -151,7 +152,7 @@ class ReferrerOrganisation(models.Model):
     )
     city = models.CharField(_("place"), max_length=100, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("referrer organisation")
@@ -187,7 +188,7 @@ class ReferrerOrganisation(models.Model):
         return self.name
 
 
-class RoutePhase(models.Model):
+class RoutePhase(Versioned):
     """A row of the phasing table (fasering): when a referrer route opens at WIJ.
 
     The planned date alone opens nothing: a route is open on date D only when the steering
@@ -224,7 +225,7 @@ class RoutePhase(models.Model):
         blank=True,
         help_text=_("Why the actual opening is what it is. Required when it changes."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("route phase")

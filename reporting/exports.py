@@ -1,6 +1,7 @@
 """Reports as files for the officials' own spreadsheets: CSV (one table; semicolons and a
 byte-order mark, as Dutch Excel expects) and XLSX (every table on its own sheet, numbers
-as numbers, suppressed cells as "<5")."""
+as numbers, suppressed cells as "<5"). Every text cell goes through
+`samen.spreadsheets.safe_cell`, so no name becomes a live formula."""
 
 import csv
 import io
@@ -10,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from samen.spreadsheets import safe_cell, safe_row
+
 from .tables import SUPPRESSED, Count, Median, Share, Table
 
 
@@ -17,7 +20,7 @@ def table_csv(table: Table) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerows(table.as_lists())
+    writer.writerows(safe_row(row) for row in table.as_lists())
     return out.getvalue()
 
 
@@ -37,7 +40,7 @@ def _xlsx_value(cell):
         return None if cell.value is None else cell.value / 100
     if isinstance(cell, Median):
         return cell.value
-    return str(cell)
+    return safe_cell(str(cell))
 
 
 def tables_xlsx(title: str, subtitle: str, tables: list[Table]) -> bytes:
@@ -47,15 +50,15 @@ def tables_xlsx(title: str, subtitle: str, tables: list[Table]) -> bytes:
     bold = Font(bold=True)
     for table in tables:
         sheet = book.create_sheet(_sheet_title(table.title, taken))
-        sheet.append([table.title])
+        sheet.append([safe_cell(str(table.title))])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([f"{title} · {subtitle}"])
+        sheet.append([safe_cell(f"{title} · {subtitle}")])
         sheet.append([])
-        sheet.append([str(table.row_header), *map(str, table.columns)])
+        sheet.append(safe_row([str(table.row_header), *map(str, table.columns)]))
         for cell in sheet[4]:
             cell.font = bold
         for row in table.rows:
-            sheet.append([str(row.label), *(_xlsx_value(cell) for cell in row.cells)])
+            sheet.append([safe_cell(str(row.label)), *(_xlsx_value(cell) for cell in row.cells)])
             excel_row = sheet.max_row
             if row.total:
                 for cell in sheet[excel_row]:
@@ -65,7 +68,7 @@ def tables_xlsx(title: str, subtitle: str, tables: list[Table]) -> bytes:
                     sheet.cell(excel_row, index).number_format = "0.0%"
         if table.note:
             sheet.append([])
-            sheet.append([str(table.note)])
+            sheet.append([safe_cell(str(table.note))])
         sheet.column_dimensions["A"].width = 40
         for index in range(2, len(table.columns) + 2):
             sheet.column_dimensions[get_column_letter(index)].width = 16

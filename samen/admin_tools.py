@@ -1,11 +1,13 @@
 """What every admin page for officials shares: a CSV export of the selected rows (as the
-list shows them), no full-table COUNT(*) on big tables, and read-only history."""
+list shows them), no full-table COUNT(*) on big tables, read-only history, and the
+version check that keeps two officials from overwriting each other's edits."""
 
 import csv
 
+from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import label_for_field, lookup_field
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import flatten_fieldsets, label_for_field, lookup_field
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse
@@ -14,6 +16,8 @@ from django.utils.html import strip_tags
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from .spreadsheets import safe_cell, safe_row
 
 
 class EstimatedCountPaginator(Paginator):
@@ -41,14 +45,14 @@ class EstimatedCountPaginator(Paginator):
 @admin.action(description=_("Export selected as CSV"))
 def export_as_csv(modeladmin, request, queryset):
     """The selected rows with the columns of the list, as displayed (semicolons and a
-    byte-order mark, as Dutch Excel expects)."""
+    byte-order mark, as Dutch Excel expects); no cell becomes a live formula."""
     fields = [f for f in modeladmin.get_list_display(request) if f != "action_checkbox"]
     model = modeladmin.model
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{model._meta.model_name}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow([capfirst(str(label_for_field(f, model, modeladmin))) for f in fields])
+    writer.writerow(safe_row(capfirst(str(label_for_field(f, model, modeladmin))) for f in fields))
     related = modeladmin.get_list_select_related(request)
     if related is True:
         queryset = queryset.select_related()
@@ -62,13 +66,88 @@ def export_as_csv(modeladmin, request, queryset):
                 value = ""
             elif isinstance(value, bool):
                 value = _("yes") if value else _("no")
-            row.append(strip_tags(str(value)))
+            row.append(safe_cell(strip_tags(str(value))))
         writer.writerow(row)
     return response
 
 
-class OfficialAdminMixin:
-    """Exact counts only where cheap, and the CSV export of selected rows."""
+VERSION_FIELD = "seen_version"
+
+
+def is_versioned(model) -> bool:
+    return any(field.name == "version" for field in model._meta.concrete_fields)
+
+
+def version_checked_form(base):
+    """`base` (an admin's ModelForm) with the version the page showed in a hidden field.
+
+    clean() locks the row (SELECT ... FOR UPDATE; the admin's change view runs in one
+    transaction, so the lock holds until the save) and refuses the save when the row's
+    version moved on since the page was opened: two officials editing the same record,
+    or a job that changed it meanwhile. The form comes back with the official's input and
+    the stale version, so saving again is refused until the page is reloaded."""
+
+    class VersionCheckedForm(base):
+        seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.instance.pk is not None:
+                self.fields[VERSION_FIELD].initial = self.instance.version
+
+        def clean(self):
+            cleaned_data = super().clean()
+            if self.instance.pk is not None:
+                current = (
+                    type(self.instance)
+                    ._base_manager.select_for_update()
+                    .filter(pk=self.instance.pk)
+                    .values_list("version", flat=True)
+                    .first()
+                )
+                if current is None or current != cleaned_data.get(VERSION_FIELD):
+                    raise ValidationError(
+                        _(
+                            "Someone else changed this record after you opened it; nothing "
+                            "was saved. Reload the page to see their changes, then make "
+                            "yours again."
+                        ),
+                        code="stale_version",
+                    )
+            return cleaned_data
+
+    VersionCheckedForm.__name__ = base.__name__
+    return VersionCheckedForm
+
+
+class VersionCheckedAdminMixin:
+    """Optimistic locking in the admin for every model with a `version` (samen.models.
+    Versioned), the same rule as the WIJ screens (docs/decisions.md, 16): the change form
+    carries the version it showed and a stale save is refused with a message."""
+
+    def _checks_version(self, request, obj) -> bool:
+        return (
+            obj is not None
+            and is_versioned(self.model)
+            and self.has_change_permission(request, obj)
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._checks_version(request, obj) and "form" not in kwargs:
+            kwargs["form"] = version_checked_form(self.form)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._checks_version(request, obj) and VERSION_FIELD not in flatten_fieldsets(fieldsets):
+            (name, options), *rest = fieldsets
+            fieldsets = [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
+        return fieldsets
+
+
+class OfficialAdminMixin(VersionCheckedAdminMixin):
+    """Exact counts only where cheap, the CSV export of selected rows, and the version
+    check on every change form."""
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False

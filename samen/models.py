@@ -2,6 +2,31 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Versioned(models.Model):
+    """Optimistic locking (docs/decisions.md, 16): `version` goes up by one on every save,
+    and by one in every set-based update of the jobs (`version=F("version") + 1`). An edit
+    form carries the version it showed; the save locks the row and refuses when the
+    version moved on (the admin: samen.admin_tools.VersionCheckedAdminMixin). Kept out of
+    the history (`excluded_fields`): it says nothing an official needs to read."""
+
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised on every save: optimistic locking."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
 class JobRun(models.Model):
     """One run of a scheduled job (Celery beat task or its management command).
 

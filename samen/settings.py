@@ -437,9 +437,17 @@ STORAGES = {
 # MEDIA_ROOT: uploaded documents, outside the web root; served only through views
 # that check permission.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
-# UPLOAD_MAX_BYTES: the largest end-evaluation a provider may upload (default 20 MB).
+# UPLOAD_MAX_BYTES: the largest end-evaluation a provider may upload (default 20 MB); the
+# largest file of any upload (the indication import too).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The limit is enforced while a body is read: a body that cannot fit UPLOAD_MAX_BYTES is
+# not read at all, a file that grows past it stops there (openhouse/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "openhouse.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- E-mail ---
 # EMAIL_URL: smtp://user:password@host:587 (smtp+tls://... for STARTTLS), or consolemail://

@@ -237,6 +237,7 @@ def test_an_official_records_a_stop_in_the_admin(beijum, official, client):
             "stops_on": "2029-01-01",
             "memberships-TOTAL_FORMS": "0",
             "memberships-INITIAL_FORMS": "0",
+            "seen_version": provider.version,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

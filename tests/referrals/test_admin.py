@@ -18,6 +18,8 @@ def phase_form(phase, **changes):
         "decided_by": phase.decided_by,
         "decided_on": phase.decided_on.isoformat() if phase.decided_on else "",
         "note": phase.note,
+        # The version the page showed (optimistic locking, samen/admin_tools.py).
+        "seen_version": phase.version,
     }
     data.update(changes)
     return data
