@@ -16,6 +16,7 @@ import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.forms import BaseForm
 from django.test import Client
@@ -27,13 +28,21 @@ from audit.models import AccessGrant
 from audit.services import forget_known_partitions
 from indications.models import ExtensionRequest, Indication
 from intake.models import Client as Child
-from intake.models import PostcodeArea, SupportRequest, Team, TeamMember, WorkerChangeRequest
+from intake.models import (
+    HouseholdMember,
+    PostcodeArea,
+    SupportRequest,
+    Team,
+    TeamMember,
+    WorkerChangeRequest,
+)
 from openhouse.models import Provider, ProviderMembership
 from referrals.models import Product, ReferrerOrganisation, RoutePhase
 from samen import roles
 from samen.limits import LONG_TEXT
 from tests.factories import (
     ClientFactory,
+    HouseholdFactory,
     IndicationFactory,
     ProviderFactory,
     ReferrerOrganisationFactory,
@@ -279,8 +288,6 @@ def test_an_extension_that_would_overlap_answers_with_a_message(youth_admin_clie
 
 
 def test_indication_clean_holds_the_sql_and_date_rules(beijum):
-    from django.core.exceptions import ValidationError
-
     first = IndicationFactory(client__team=beijum)
     overlapping = Indication(
         client=first.client,
@@ -818,6 +825,98 @@ def test_the_referral_api_with_a_known_bsn_registers_for_that_child(api, wij):
     assert response.status_code == 201, response.json()
     assert Child.objects.get() == known
     assert list(SupportRequest.objects.get().clients.all()) == [known]
+
+
+# --- The models' clean() holds each check on its field ----------------------------------
+# For the admin (superusers see clients and requests there) and every future entry point:
+# full_clean() answers a check of Meta with a message on the field it is about.
+
+
+def _member(**values):
+    household = HouseholdFactory()
+    return HouseholdMember(household=household, **values)
+
+
+def _request_with(**values):
+    request = SupportRequestFactory()
+    for name, value in values.items():
+        setattr(request, name, value)
+    return request
+
+
+CLEAN_CASES = {
+    "intake.HouseholdMember:householdmember_child_is_client": (
+        lambda: _member(role="child", name="Daan"),
+        "client",
+    ),
+    "intake.HouseholdMember:householdmember_has_name": (lambda: _member(role="parent"), "name"),
+    "intake.SupportRequest:request_closed_has_reason": (
+        lambda: _request_with(status="closed", close_reason=""),
+        "close_reason",
+    ),
+    "intake.SupportRequest:request_route_outcome_matches": (
+        lambda: _request_with(route_open=False, route_outcome="open"),
+        "route_outcome",
+    ),
+    "intake.WorkerChangeRequest:workerchange_granted_has_new_worker": (
+        lambda: WorkerChangeRequest(
+            support_request=SupportRequestFactory(), reason="no_click", outcome="granted"
+        ),
+        "new_worker",
+    ),
+    "triage.OpenHouseException:exception_decision_is_recorded": (
+        lambda: OpenHouseException(
+            triage=TriageFactory(outcome="open_house_exception"),
+            product=Product.objects.get(code="45A56"),
+            approval="approved",
+            decided_on=datetime.date(2026, 11, 20),
+        ),
+        "decision_reasons",
+    ),
+    "triage.Beschikking:beschikking_issued_is_complete": (
+        lambda: Beschikking(
+            support_request=SupportRequestFactory(),
+            request_reason="Bezwaar.",
+            addressee="Gezin",
+            address="Straat 1",
+            decision="Besluit.",
+            issued_on=datetime.date(2026, 11, 20),
+        ),
+        "grounds",
+    ),
+    "triage.CorrectionRequest:correction_answer_is_complete": (
+        lambda: CorrectionRequest(
+            report=ConversationReport.objects.create(
+                support_request=SupportRequestFactory(),
+                author=UserFactory(),
+                text="Verslag.",
+            ),
+            kind="addition",
+            family_text="Aanvulling.",
+            answer="declined",
+        ),
+        "answer_text",
+    ),
+    "audit.AccessGrant:accessgrant_expires_after_granted": (
+        lambda: AccessGrant(
+            user=UserFactory(),
+            client=ClientFactory(),
+            reason="moved",
+            granted_at=NOW,
+            expires_at=NOW,
+        ),
+        "expires_at",
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", list(CLEAN_CASES))
+def test_clean_holds_the_check_on_its_field(rule):
+    make, field = CLEAN_CASES[rule]
+    instance = make()
+    with pytest.raises(ValidationError) as refused:
+        instance.full_clean()
+    assert field in refused.value.message_dict, rule
 
 
 PROVOKED_HERE = {
