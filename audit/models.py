@@ -14,6 +14,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -197,3 +198,12 @@ class AccessGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.client_id} ({self.get_reason_display()})"
+
+    def clean(self):
+        errors = {}
+        if self.reason == self.Reason.OTHER and not self.explanation.strip():
+            errors["explanation"] = _("Explain the reason.")
+        if self.granted_at and self.expires_at and self.expires_at <= self.granted_at:
+            errors["expires_at"] = _("Access ends after it was opened.")
+        if errors:
+            raise ValidationError(errors)

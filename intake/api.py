@@ -54,6 +54,9 @@ class ChildSerializer(serializers.Serializer):
         return value
 
 
+CHILD_FIELDS = set(ChildSerializer._declared_fields)
+
+
 class ParentSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     phone = serializers.CharField(max_length=30, required=False, default="")
@@ -144,7 +147,16 @@ class ReferralCreate(APIView):
                 route_decision=SupportRequest.RouteOutcome.ACCEPTED_AS_SELF,
             )
         except DjangoValidationError as exc:
-            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+            # The serializer checks what the models check; should a model rule still
+            # refuse (the same new child registered at the same moment), the answer is a
+            # 400 naming the field as the serializer would, never a 500.
+            if not hasattr(exc, "error_dict"):
+                return Response({"non_field_errors": exc.messages}, status=400)
+            errors = exc.message_dict
+            child = {name: errors.pop(name) for name in list(errors) if name in CHILD_FIELDS}
+            if child:
+                errors["child"] = child
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         access_log_record(
             request=request,
             event=Event.CREATE,

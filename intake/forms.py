@@ -184,6 +184,7 @@ class RegistrationForm(StyledFormMixin, forms.Form):
             data["team"] = data.get("team") or client.team
         self._clean_age(client, data)
         self._clean_referral(data)
+        _clean_supporter(self, data)
         if data.get("client_supporter") and data.get("supporter_is_involved_provider"):
             self.add_error(
                 "supporter_is_involved_provider",
@@ -284,9 +285,20 @@ class RequestEditForm(StyledFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("client_supporter"):
-            data["client_supporter_name"] = ""
+        _clean_supporter(self, data)
         return data
+
+
+def _clean_supporter(form, data) -> None:
+    """A supporter's name only with the box ticked (SupportRequest.clean holds the same
+    rule): a name typed without the tick is asked about, not dropped."""
+    if data.get("client_supporter_name") and not data.get("client_supporter"):
+        form.add_error(
+            "client_supporter_name",
+            _(
+                "Tick that an independent client supporter accompanies the family, or leave the name empty."
+            ),
+        )
 
 
 class VersionedActionForm(StyledFormMixin, forms.Form):

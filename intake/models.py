@@ -300,6 +300,15 @@ class HouseholdMember(models.Model):
     def __str__(self):
         return f"{self.client or self.name} ({self.get_role_display()})"
 
+    def clean(self):
+        errors = {}
+        if self.role == self.Role.CHILD and self.client_id is None:
+            errors["client"] = _("A child in the household must be a registered client.")
+        if self.client_id is None and not self.name.strip():
+            errors["name"] = _("Give the name.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class SupportRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -496,6 +505,23 @@ class SupportRequest(models.Model):
     def __str__(self):
         return f"#{self.pk} {self.household}"
 
+    def clean(self):
+        """The rules of the checks in Meta, each on its field (the database check names
+        no field, and a form shows a message best next to what it is about)."""
+        errors = {}
+        if (self.status == self.Status.CLOSED) != bool(self.close_reason):
+            errors["close_reason"] = _("A closed request needs a reason, an open one none.")
+        if self.client_supporter_name and not self.client_supporter:
+            errors["client_supporter_name"] = _(
+                "Tick that an independent client supporter accompanies the family, or leave the name empty."
+            )
+        if self.route_open != (self.route_outcome == self.RouteOutcome.OPEN):
+            errors["route_outcome"] = _(
+                "The route check does not match whether the route is open on the referral date."
+            )
+        if errors:
+            raise ValidationError(errors)
+
     def is_overdue(self, today: datetime.date) -> bool:
         return (
             self.status != self.Status.CLOSED
@@ -578,3 +604,12 @@ class WorkerChangeRequest(models.Model):
 
     def __str__(self):
         return f"{self.support_request}: {self.get_reason_display()} ({self.get_outcome_display()})"
+
+    def clean(self):
+        errors = {}
+        if self.reason == self.Reason.OTHER and not self.explanation.strip():
+            errors["explanation"] = _("Explain the family's reason.")
+        if self.outcome == self.Outcome.GRANTED and self.new_worker_id is None:
+            errors["new_worker"] = _("Choose another worker than the current one.")
+        if errors:
+            raise ValidationError(errors)

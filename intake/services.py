@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +36,9 @@ CONFLICT_MESSAGE = gettext_lazy(
 )
 
 
+BSN_REGISTERED = gettext_lazy("A child with this BSN is already registered.")
+
+
 def team_for_postcode(postcode: str) -> Team | None:
     """The WIJ team of a postcode's 4-digit area, when the area table knows it."""
     if not postcode:
@@ -51,7 +54,16 @@ def contact_deadline_for(received_at: datetime.datetime) -> datetime.date:
 def client_create(*, team: Team, **fields) -> Client:
     client = Client(team=team, **fields)
     client.full_clean()
-    client.save()
+    try:
+        # A savepoint: two registrations of the same new child at once (a referrer's
+        # system that sends again, two workers) both pass full_clean; the second insert
+        # then waits for the first and meets the unique BSN.
+        with transaction.atomic():
+            client.save()
+    except IntegrityError:
+        if client.bsn and Client.objects.filter(bsn=client.bsn).exists():
+            raise ValidationError({"bsn": BSN_REGISTERED}) from None
+        raise
     return client
 
 
@@ -142,7 +154,7 @@ def support_request_register(
         close_reason=SupportRequest.CloseReason.ROUTE_NOT_OPEN if closed else "",
         contact_deadline=contact_deadline_for(received_at),
         client_supporter=client_supporter,
-        client_supporter_name=client_supporter_name if client_supporter else "",
+        client_supporter_name=client_supporter_name,
         registered_by=registered_by,
     )
     support_request.full_clean(exclude=["household", "team"])

@@ -2,6 +2,7 @@
 a beschikking on request, and conversation reports with the family's corrections."""
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -172,6 +173,30 @@ class Triage(models.Model):
     def helped_at_wij(self) -> bool:
         return self.outcome in (self.Outcome.BASIS_WIJ, self.Outcome.REINDICATION_WIJ)
 
+    def clean(self):
+        """The rules of the checks in Meta, each on its field (triage.services.outcome_errors
+        asks more of each outcome; these are the ones the database holds too)."""
+        errors = {}
+        if self.safety_concerns and not self.safety_actions.strip():
+            errors["safety_actions"] = _("With safety concerns, record the actions taken.")
+        if not self.child_heard and not self.child_not_heard_reason.strip():
+            errors["child_not_heard_reason"] = _("Explain why the child was not heard.")
+        if self.outcome == self.Outcome.BASIS_WIJ and not self.intensity:
+            errors["intensity"] = _("Basis jeugdhulp needs an intensity.")
+        if self.outcome == self.Outcome.OTHER_ROUTE and not self.other_route:
+            errors["other_route"] = _("Say which route the family takes.")
+        if self.outcome in (
+            self.Outcome.SPECIALIST,
+            self.Outcome.OPEN_HOUSE_EXCEPTION,
+            self.Outcome.REINDICATION_EXTEND,
+        ):
+            if not self.provider_name.strip():
+                errors["provider_name"] = _("Name the provider.")
+            if not self.reasons.strip():
+                errors["reasons"] = _("Give the reasons.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class OpenHouseException(models.Model):
     """An Open House exception: WIJ cannot provide this help, so a referral to an Open House
@@ -224,6 +249,17 @@ class OpenHouseException(models.Model):
 
     def __str__(self):
         return f"{self.product.code} ({self.get_approval_display()})"
+
+    def clean(self):
+        if self.approval in (self.Approval.NOT_NEEDED, self.Approval.PENDING):
+            return
+        errors = {}
+        if not self.decision_reasons.strip():
+            errors["decision_reasons"] = _("Give the reasons for the decision.")
+        if self.decided_by_id is None or self.decided_on is None:
+            errors[NON_FIELD_ERRORS] = _("A decision needs who, when and why.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Beschikking(models.Model):
@@ -285,6 +321,21 @@ class Beschikking(models.Model):
 
     def __str__(self):
         return f"{self.support_request} ({self.requested_on})"
+
+    def clean(self):
+        if self.issued_on is None:
+            return
+        errors = {}
+        if not self.decision.strip():
+            errors["decision"] = _("An issued beschikking needs a decision.")
+        if not self.grounds.strip():
+            errors["grounds"] = _("An issued beschikking needs its grounds.")
+        if self.issued_by_id is None:
+            errors[NON_FIELD_ERRORS] = _(
+                "An issued beschikking needs a decision, grounds and who issued it."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ConversationReport(models.Model):
@@ -377,3 +428,14 @@ class CorrectionRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_answer_display()})"
+
+    def clean(self):
+        if self.answer == self.Answer.PENDING:
+            return
+        errors = {}
+        if not self.answer_text.strip():
+            errors["answer_text"] = _("Write the answer to the family.")
+        if self.answered_by_id is None or self.answered_on is None:
+            errors[NON_FIELD_ERRORS] = _("An answer needs who answered and when.")
+        if errors:
+            raise ValidationError(errors)

@@ -156,14 +156,21 @@ def beschikking_new(request, pk):
     support_request = _request(request, pk)
     form = BeschikkingRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        beschikking = services.beschikking_request(
-            support_request=support_request, user=request.user, **form.cleaned_data
-        )
-        _log(request, Event.CREATE, "beschikking", support_request, beschikking.pk)
-        messages.success(request, _("The request for a beschikking is recorded."))
-        return redirect("triage:beschikking", pk=beschikking.pk)
+        try:
+            beschikking = services.beschikking_request(
+                support_request=support_request, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            _log(request, Event.CREATE, "beschikking", support_request, beschikking.pk)
+            messages.success(request, _("The request for a beschikking is recorded."))
+            return redirect("triage:beschikking", pk=beschikking.pk)
     return render(
-        request, "triage/beschikking_request.html", {"form": form, "req": support_request}
+        request,
+        "triage/beschikking_request.html",
+        {"form": form, "req": support_request},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

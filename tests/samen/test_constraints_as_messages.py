@@ -3,24 +3,64 @@
 The list of rules is read from the models themselves (every `Meta.constraints` entry and
 every `unique` field of the project's apps, plus the exclusion constraint made in SQL), so
 a new constraint fails `test_every_constraint_is_provoked_or_placed` until it is either
-provoked here through the admin or a form, or placed with the reason it is out of a
-user's reach (or where its own entry point tests it)."""
+provoked here through the admin, a form or the API, or placed with the reason it is out of
+a user's reach (or where its own entry point tests it)."""
 
 import datetime
+import threading
+import time
+from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.forms import BaseForm
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
+from accounts.models import ApiToken
+from audit.models import AccessGrant
 from audit.services import forget_known_partitions
 from indications.models import ExtensionRequest, Indication
-from intake.models import PostcodeArea, Team, TeamMember
+from intake.models import Client as Child
+from intake.models import (
+    HouseholdMember,
+    PostcodeArea,
+    SupportRequest,
+    Team,
+    TeamMember,
+    WorkerChangeRequest,
+)
 from openhouse.models import Provider, ProviderMembership
 from referrals.models import Product, ReferrerOrganisation, RoutePhase
 from samen import roles
-from tests.factories import IndicationFactory, ProviderFactory, TeamFactory, UserFactory
+from samen.limits import LONG_TEXT
+from tests.factories import (
+    ClientFactory,
+    HouseholdFactory,
+    IndicationFactory,
+    ProviderFactory,
+    ReferrerOrganisationFactory,
+    SupportRequestFactory,
+    TeamFactory,
+    TriageFactory,
+    UserFactory,
+)
+from tests.intake.test_access_and_api import referral
+from tests.intake.test_register import new_child
+from triage.forms import CorrectionAnswerForm, CorrectionForm, ExceptionDecisionForm, ReportForm
+from triage.models import (
+    Beschikking,
+    ConversationReport,
+    CorrectionRequest,
+    OpenHouseException,
+    Triage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +74,7 @@ PROJECT_APPS = (
     "samen",
     "audit",
     "accounts",
+    "outbox",
 )
 # Made in SQL (indications/migrations/0002), so not in Meta: named here by hand.
 SQL_CONSTRAINTS = {"indications.Indication:no_overlapping_indications"}
@@ -247,8 +288,6 @@ def test_an_extension_that_would_overlap_answers_with_a_message(youth_admin_clie
 
 
 def test_indication_clean_holds_the_sql_and_date_rules(beijum):
-    from django.core.exceptions import ValidationError
-
     first = IndicationFactory(client__team=beijum)
     overlapping = Indication(
         client=first.client,
@@ -273,11 +312,624 @@ def test_indication_clean_holds_the_sql_and_date_rules(beijum):
         backwards.full_clean()
 
 
+# --- Provoked through the WIJ screens (workers, team leads, officials' exceptions) -----
+# rule -> (who posts, a function making what the page needs and returning the URL, the
+# data that break the rule, and where the answer names the field: a field name of a form
+# shown again, or (form class, field name) for a page that redirects with a message that
+# starts with the field's Dutch label).
+
+NOW = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC)
+
+
+def _request(ctx, **values):
+    return SupportRequestFactory(team=ctx.beijum, **values)
+
+
+def _register(**changes):
+    return lambda ctx: ("/aanmeldingen/nieuw/", new_child(**changes))
+
+
+def _action(path, data):
+    def setup(ctx):
+        request = _request(ctx, assigned_worker=ctx.worker)
+        return f"/aanmeldingen/{request.pk}/{path}/", {"version": request.version, **data}
+
+    return setup
+
+
+def _triage_data(request, worker, **changes) -> dict:
+    data = {
+        "version": request.version,
+        "held_on": "2026-11-20",
+        "workers": [worker.pk],
+        "life_domains": ["upbringing"],
+        "child_heard": "on",
+        "outcome": "basis_wij",
+        "products": [Product.objects.get(code="45A51").pk],
+        "intensity": "basic",
+        **changes,
+    }
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _triage(**changes):
+    def setup(ctx):
+        request = _request(ctx, contacted=True)
+        data = _triage_data(request, ctx.worker, **changes)
+        return f"/aanmeldingen/{request.pk}/lichte-toets/", data
+
+    return setup
+
+
+def _worker_change_decision(ctx):
+    request = _request(ctx, assigned_worker=ctx.worker)
+    change = WorkerChangeRequest.objects.create(
+        support_request=request, reason="no_click", previous_worker=ctx.worker
+    )
+    return (
+        f"/aanmeldingen/{request.pk}/andere-medewerker/{change.pk}/besluit/",
+        {"grant": "1", "new_worker": ""},
+    )
+
+
+def _beschikking_request(**changes):
+    def setup(ctx):
+        request = _request(ctx)
+        data = {
+            "requested_on": "2026-11-20",
+            "request_reason": "Moeder is het niet eens met de uitkomst.",
+            "addressee": "Mevrouw A. Huizinga",
+            "address": "Beijumerweg 12\n9735 AB Groningen",
+            **changes,
+        }
+        return f"/aanmeldingen/{request.pk}/beschikking/", data
+
+    return setup
+
+
+def _beschikking_issue(**changes):
+    def setup(ctx):
+        beschikking = Beschikking.objects.create(
+            support_request=_request(ctx),
+            request_reason="Wil bezwaar kunnen maken.",
+            addressee="Mevrouw A. Huizinga",
+            address="Beijumerweg 12",
+        )
+        data = {"decision": "Geen jeugdhulp.", "grounds": "Uit de lichte toets blijkt …"}
+        return f"/beschikkingen/{beschikking.pk}/", {**data, **changes}
+
+    return setup
+
+
+def _report(ctx):
+    return ConversationReport.objects.create(
+        support_request=_request(ctx), author=ctx.worker, text="Er is veel ruzie thuis."
+    )
+
+
+def _correction_new(**changes):
+    def setup(ctx):
+        data = {"requested_on": "2026-11-19", "kind": "addition", "family_text": "Aanvulling."}
+        return f"/verslagen/{_report(ctx).pk}/correctie/", {**data, **changes}
+
+    return setup
+
+
+def _correction_answer(**changes):
+    def setup(ctx):
+        correction = CorrectionRequest.objects.create(
+            report=_report(ctx), kind="addition", family_text="Het gaat beter."
+        )
+        data = {"accept": "0", "answer_text": "Het verslag klopt.", **changes}
+        return f"/correcties/{correction.pk}/antwoord/", data
+
+    return setup
+
+
+def _exception_decision(**changes):
+    def setup(ctx):
+        triage = TriageFactory(support_request__team=ctx.beijum, outcome="open_house_exception")
+        exception = OpenHouseException.objects.create(
+            triage=triage, product=Product.objects.get(code="45A56"), approval="pending"
+        )
+        return f"/uitzonderingen/{exception.pk}/", {"approve": "1", "reasons": "Gewogen."} | changes
+
+    return setup
+
+
+def _break_the_glass(**changes):
+    def setup(ctx):
+        elsewhere = ClientFactory(team=TeamFactory(name="WIJ Vinkhuizen"))
+        return f"/jeugdigen/{elsewhere.pk}/toegang/", {"reason": "moved", **changes}
+
+    return setup
+
+
+WIJ_CASES = {
+    # Registration (/aanmeldingen/nieuw/): the child and the request.
+    "intake.Client:client_bsn_nine_digits": ("worker", _register(bsn="12345678X"), "bsn"),
+    "intake.Client:client_postcode_format": ("worker", _register(postcode="AB 9735"), "postcode"),
+    "intake.Client:client_date_of_birth_in_range": (
+        "worker",
+        _register(date_of_birth="1899-12-31"),
+        "date_of_birth",
+    ),
+    "intake.SupportRequest:request_referrer_type_known": (
+        "worker",
+        _register(referrer_type="07"),
+        "referrer_type",
+    ),
+    "intake.SupportRequest:request_referral_date_in_range": (
+        "worker",
+        _register(referrer_type="02", referral_date="1899-12-31"),
+        "referral_date",
+    ),
+    "intake.SupportRequest:request_question_max_length": (
+        "worker",
+        _register(question="v" * (LONG_TEXT + 1)),
+        "question",
+    ),
+    "intake.SupportRequest:request_supporter_name_only_with_supporter": (
+        "worker",
+        _register(client_supporter_name="MEE Groningen"),
+        "client_supporter_name",
+    ),
+    # The request page's actions and the request for another worker.
+    "intake.SupportRequest:request_closed_has_reason": (
+        "worker",
+        _action("afsluiten", {"reason": ""}),
+        "reason",
+    ),
+    "intake.WorkerChangeRequest:workerchange_other_is_explained": (
+        "worker",
+        _action("andere-medewerker", {"requested_on": "2026-11-19", "reason": "other"}),
+        "explanation",
+    ),
+    "intake.WorkerChangeRequest:workerchange_explanation_max_length": (
+        "worker",
+        _action(
+            "andere-medewerker",
+            {"requested_on": "2026-11-19", "reason": "other", "explanation": "e" * 2001},
+        ),
+        "explanation",
+    ),
+    "intake.WorkerChangeRequest:workerchange_granted_has_new_worker": (
+        "team_lead",
+        _worker_change_decision,
+        "new_worker",
+    ),
+    # The triage form (lichte toets).
+    "triage.Triage:triage_safety_concerns_have_actions": (
+        "worker",
+        _triage(safety_concerns="on", safety_actions=""),
+        "safety_actions",
+    ),
+    "triage.Triage:triage_safety_actions_max_length": (
+        "worker",
+        _triage(safety_concerns="on", safety_actions="s" * (LONG_TEXT + 1)),
+        "safety_actions",
+    ),
+    "triage.Triage:triage_child_not_heard_is_explained": (
+        "worker",
+        _triage(child_heard=None, child_not_heard_reason=""),
+        "child_not_heard_reason",
+    ),
+    "triage.Triage:triage_basis_has_intensity": ("worker", _triage(intensity=""), "intensity"),
+    "triage.Triage:triage_other_route_is_named": (
+        "worker",
+        _triage(outcome="other_route", other_route=""),
+        "other_route",
+    ),
+    "triage.Triage:triage_referral_has_provider_and_reasons": (
+        "worker",
+        _triage(
+            outcome="specialist",
+            provider_name="",
+            provider_contacted_on="2026-11-20",
+            reasons="Zwaardere hulp nodig.",
+        ),
+        "provider_name",
+    ),
+    "triage.Triage:triage_reasons_max_length": (
+        "worker",
+        _triage(reasons="r" * 2001),
+        "reasons",
+    ),
+    # The officials' weighing of an Open House exception (redirects with a message).
+    "triage.OpenHouseException:exception_decision_is_recorded": (
+        "official",
+        _exception_decision(reasons="  "),
+        (ExceptionDecisionForm, "reasons"),
+    ),
+    "triage.OpenHouseException:exception_decision_reasons_max_length": (
+        "official",
+        _exception_decision(reasons="r" * 2001),
+        (ExceptionDecisionForm, "reasons"),
+    ),
+    # Beschikking: the request and issuing it.
+    "triage.Beschikking:beschikking_request_reason_max_length": (
+        "worker",
+        _beschikking_request(request_reason="r" * 2001),
+        "request_reason",
+    ),
+    "triage.Beschikking:beschikking_address_max_length": (
+        "worker",
+        _beschikking_request(address="a" * 501),
+        "address",
+    ),
+    "triage.Beschikking:beschikking_issued_is_complete": (
+        "worker",
+        _beschikking_issue(decision=""),
+        "decision",
+    ),
+    "triage.Beschikking:beschikking_decision_max_length": (
+        "worker",
+        _beschikking_issue(decision="d" * (LONG_TEXT + 1)),
+        "decision",
+    ),
+    "triage.Beschikking:beschikking_grounds_max_length": (
+        "worker",
+        _beschikking_issue(grounds="g" * (LONG_TEXT + 1)),
+        "grounds",
+    ),
+    # Conversation reports and the family's corrections (redirect with a message).
+    "triage.ConversationReport:report_text_max_length": (
+        "worker",
+        lambda ctx: (
+            f"/aanmeldingen/{_request(ctx).pk}/verslagen/",
+            {"held_on": "2026-11-19", "text": "t" * (LONG_TEXT + 1)},
+        ),
+        (ReportForm, "text"),
+    ),
+    "triage.CorrectionRequest:correction_family_text_max_length": (
+        "worker",
+        _correction_new(family_text="f" * (LONG_TEXT + 1)),
+        (CorrectionForm, "family_text"),
+    ),
+    "triage.CorrectionRequest:correction_answer_is_complete": (
+        "worker",
+        _correction_answer(answer_text=" "),
+        (CorrectionAnswerForm, "answer_text"),
+    ),
+    "triage.CorrectionRequest:correction_answer_text_max_length": (
+        "worker",
+        _correction_answer(answer_text="a" * 2001),
+        (CorrectionAnswerForm, "answer_text"),
+    ),
+    # Break-the-glass (audit/): opening a child's file outside one's teams.
+    "audit.AccessGrant:accessgrant_other_is_explained": (
+        "worker",
+        _break_the_glass(reason="other", explanation=" "),
+        "explanation",
+    ),
+    "audit.AccessGrant:accessgrant_explanation_max_length": (
+        "worker",
+        _break_the_glass(reason="other", explanation="e" * 1001),
+        "explanation",
+    ),
+}
+
+
+def _state() -> tuple:
+    """Everything the WIJ screens change: after a refused post it must be as before."""
+    return (
+        Child.objects.count(),
+        list(SupportRequest.objects.order_by("pk").values_list("version", "status")),
+        list(WorkerChangeRequest.objects.order_by("pk").values_list("outcome", "explanation")),
+        list(Triage.objects.values_list("pk", "outcome")),
+        list(OpenHouseException.objects.order_by("pk").values_list("approval", flat=True)),
+        list(Beschikking.objects.order_by("pk").values_list("issued_on", flat=True)),
+        list(ConversationReport.objects.order_by("pk").values_list("text", flat=True)),
+        list(CorrectionRequest.objects.order_by("pk").values_list("answer", flat=True)),
+        AccessGrant.objects.count(),
+    )
+
+
+def _shown_messages(response) -> str:
+    return " ".join(str(message) for message in get_messages(response.wsgi_request))
+
+
+def _forms_in(response):
+    for context in response.context:
+        for value in context.flatten().values():
+            if isinstance(value, BaseForm):
+                yield value
+
+
+@pytest.fixture
+def wij(request, beijum, intake_worker):
+    """The WIJ team and its worker; the team lead and the official only when a case asks
+    (each user costs a password hash)."""
+    forget_known_partitions()
+    return SimpleNamespace(beijum=beijum, worker=intake_worker, fixture=request.getfixturevalue)
+
+
+@time_machine.travel(NOW)
+@pytest.mark.parametrize("rule", list(WIJ_CASES))
+def test_a_wij_screen_answers_with_a_message_on_the_field(client, wij, rule):
+    who, setup, field = WIJ_CASES[rule]
+    user = wij.worker if who == "worker" else wij.fixture(who)
+    url, data = setup(wij)
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    before = _state()
+    response = client.post(url, data)
+    assert response.status_code < 500, rule
+    if isinstance(field, tuple):  # the page redirects, with a message naming the field
+        form_class, name = field
+        assert response.status_code == 302, rule
+        with translation.override("nl"):
+            label = str(form_class.base_fields[name].label)
+        assert f"{label}:" in _shown_messages(response), rule
+    else:  # the form again, the message on its field
+        assert response.status_code in (200, 400), rule
+        assert any(field in form.errors for form in _forms_in(response)), rule
+        assert "violated" not in response.content.decode()  # Django's bare constraint text
+    assert _state() == before, rule
+
+
+@time_machine.travel(NOW)
+def test_a_known_bsn_on_the_registration_form_is_a_message(client, wij):
+    """`Client.bsn` is unique: the form finds the registered child and says so."""
+    ClientFactory(bsn="111222333", team=wij.beijum)
+    client.force_login(wij.worker)
+    before = _state()
+    response = client.post("/aanmeldingen/nieuw/", new_child(bsn="111222333"))
+    assert response.status_code == 400
+    assert "bsn" in response.context["form"].errors
+    assert _state() == before
+
+
+@time_machine.travel(NOW)
+def test_a_route_outcome_that_does_not_match_the_phasing_table_is_a_message(client, wij):
+    """`request_route_outcome_matches`: a medical specialist's referral of a day that route
+    was not open yet (open since 1-1-2024) cannot be recorded as 'open'."""
+    client.force_login(wij.worker)
+    before = _state()
+    response = client.post(
+        "/aanmeldingen/nieuw/",
+        new_child(referrer_type="05", referral_date="2023-06-01", route_decision="open"),
+    )
+    assert response.status_code == 400
+    assert "route_decision" in response.context["form"].errors
+    assert _state() == before
+
+
+@time_machine.travel(NOW)
+def test_triage_twice_revises_the_one_triage_and_its_one_exception(client, wij):
+    """`Triage.support_request` and `OpenHouseException.triage` are unique: posting the
+    triage form again for the same request revises its triage (and replaces the exception's
+    product) instead of adding rows."""
+    request = _request(wij, contacted=True)
+    client.force_login(wij.worker)
+    url = f"/aanmeldingen/{request.pk}/lichte-toets/"
+    for code in ("45A56", "45A51"):
+        request.refresh_from_db()
+        data = _triage_data(
+            request,
+            wij.worker,
+            outcome="open_house_exception",
+            exception_product=Product.objects.get(code=code).pk,
+            provider_name="Zorg BV",
+            reasons="Hulp die WIJ niet kan bieden.",
+            intensity="",
+            products=None,
+        )
+        response = client.post(url, data)
+        assert response.status_code == 302
+    assert Triage.objects.filter(support_request=request).count() == 1
+    assert list(OpenHouseException.objects.values_list("product__code", flat=True)) == ["45A51"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_new_child_registered_at_the_same_moment_is_a_message(client, beijum):
+    """`Client.bsn` is unique, and no form check can see a registration that is not
+    committed yet: a referrer's system sending the same new child while another
+    registration of it is still open (a resend, a second referral) waits for the unique
+    index and is then answered 400 on `child.bsn`, not a 500. The other registration holds
+    its row in a second connection until the API's insert is seen waiting for it."""
+    _token, key = ApiToken.objects.create(user=UserFactory(role=roles.WIJ_STAFF))
+    ReferrerOrganisationFactory(agb_code="01990001", referrer_type="02")
+    body = referral(referral_date=datetime.date.today().isoformat())
+    inserted, failures = threading.Event(), []
+
+    def other_registration():
+        try:
+            with transaction.atomic():
+                ClientFactory(bsn=body["child"]["bsn"], team=beijum)
+                inserted.set()
+                deadline = time.monotonic() + 20
+                with connection.cursor() as cursor:  # until the API's insert waits for us
+                    while time.monotonic() < deadline:
+                        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.05)
+                    else:
+                        failures.append("the API's insert never waited")
+        finally:
+            inserted.set()
+            connection.close()
+
+    thread = threading.Thread(target=other_registration)
+    thread.start()
+    assert inserted.wait(20)
+    response = client.post(
+        "/api/v1/referrals/",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    thread.join(30)
+    assert not failures
+    assert response.status_code == 400, response.content
+    assert response.json()["child"]["bsn"]
+    assert Child.objects.count() == 1 and not SupportRequest.objects.exists()
+
+
+# --- Provoked through the referral API (POST /api/v1/referrals/) ------------------------
+# rule -> changes to a valid referral, and the path of the field the 400 names.
+
+API_CASES = {
+    "intake.Client:client_bsn_nine_digits": ({"bsn": "123456789"}, ["child", "bsn"]),
+    "intake.Client:client_postcode_format": ({"postcode": "97350"}, ["child", "postcode"]),
+    "intake.Client:client_date_of_birth_in_range": (
+        {"date_of_birth": "2101-01-01"},
+        ["child", "date_of_birth"],
+    ),
+    "intake.SupportRequest:request_referral_date_in_range": (
+        {"referral_date": "1899-12-31"},
+        ["referral_date"],
+    ),
+    "intake.SupportRequest:request_question_max_length": (
+        {"question": "v" * (LONG_TEXT + 1)},
+        ["question"],
+    ),
+}
+
+
+@pytest.fixture
+def api(client, wij):
+    _token, key = ApiToken.objects.create(user=wij.worker)
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {key}"
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    ReferrerOrganisationFactory(agb_code="01990001", referrer_type="02")
+    return client
+
+
+@time_machine.travel(NOW)
+@pytest.mark.parametrize("rule", list(API_CASES))
+def test_the_referral_api_answers_400_naming_the_field(api, rule):
+    changes, path = API_CASES[rule]
+    body = referral()
+    if path[0] == "child":
+        body["child"] = {**body["child"], **changes}
+    else:
+        body.update(changes)
+    before = _state()
+    response = api.post("/api/v1/referrals/", body, content_type="application/json")
+    assert response.status_code == 400, rule
+    errors = response.json()
+    for key in path:
+        errors = errors[key]
+    assert errors and all(isinstance(error, str) for error in errors), rule
+    assert _state() == before
+
+
+@time_machine.travel(NOW)
+def test_the_referral_api_with_a_known_bsn_registers_for_that_child(api, wij):
+    """`Client.bsn` is unique: a referral for a registered child is a request for that
+    child, not a second child (and not a 500)."""
+    known = ClientFactory(bsn="111222333", team=wij.beijum)
+    response = api.post("/api/v1/referrals/", referral(), content_type="application/json")
+    assert response.status_code == 201, response.json()
+    assert Child.objects.get() == known
+    assert list(SupportRequest.objects.get().clients.all()) == [known]
+
+
+# --- The models' clean() holds each check on its field ----------------------------------
+# For the admin (superusers see clients and requests there) and every future entry point:
+# full_clean() answers a check of Meta with a message on the field it is about.
+
+
+def _member(**values):
+    household = HouseholdFactory()
+    return HouseholdMember(household=household, **values)
+
+
+def _request_with(**values):
+    request = SupportRequestFactory()
+    for name, value in values.items():
+        setattr(request, name, value)
+    return request
+
+
+CLEAN_CASES = {
+    "intake.HouseholdMember:householdmember_child_is_client": (
+        lambda: _member(role="child", name="Daan"),
+        "client",
+    ),
+    "intake.HouseholdMember:householdmember_has_name": (lambda: _member(role="parent"), "name"),
+    "intake.SupportRequest:request_closed_has_reason": (
+        lambda: _request_with(status="closed", close_reason=""),
+        "close_reason",
+    ),
+    "intake.SupportRequest:request_route_outcome_matches": (
+        lambda: _request_with(route_open=False, route_outcome="open"),
+        "route_outcome",
+    ),
+    "intake.WorkerChangeRequest:workerchange_granted_has_new_worker": (
+        lambda: WorkerChangeRequest(
+            support_request=SupportRequestFactory(), reason="no_click", outcome="granted"
+        ),
+        "new_worker",
+    ),
+    "triage.OpenHouseException:exception_decision_is_recorded": (
+        lambda: OpenHouseException(
+            triage=TriageFactory(outcome="open_house_exception"),
+            product=Product.objects.get(code="45A56"),
+            approval="approved",
+            decided_on=datetime.date(2026, 11, 20),
+        ),
+        "decision_reasons",
+    ),
+    "triage.Beschikking:beschikking_issued_is_complete": (
+        lambda: Beschikking(
+            support_request=SupportRequestFactory(),
+            request_reason="Bezwaar.",
+            addressee="Gezin",
+            address="Straat 1",
+            decision="Besluit.",
+            issued_on=datetime.date(2026, 11, 20),
+        ),
+        "grounds",
+    ),
+    "triage.CorrectionRequest:correction_answer_is_complete": (
+        lambda: CorrectionRequest(
+            report=ConversationReport.objects.create(
+                support_request=SupportRequestFactory(),
+                author=UserFactory(),
+                text="Verslag.",
+            ),
+            kind="addition",
+            family_text="Aanvulling.",
+            answer="declined",
+        ),
+        "answer_text",
+    ),
+    "audit.AccessGrant:accessgrant_expires_after_granted": (
+        lambda: AccessGrant(
+            user=UserFactory(),
+            client=ClientFactory(),
+            reason="moved",
+            granted_at=NOW,
+            expires_at=NOW,
+        ),
+        "expires_at",
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", list(CLEAN_CASES))
+def test_clean_holds_the_check_on_its_field(rule):
+    make, field = CLEAN_CASES[rule]
+    instance = make()
+    with pytest.raises(ValidationError) as refused:
+        instance.full_clean()
+    assert field in refused.value.message_dict, rule
+
+
 PROVOKED_HERE = {
     *ADMIN_ADD,
     "referrals.RoutePhase:routephase_opening_is_decided",
     "indications.Indication:no_overlapping_indications",
     "indications.Indication:indication_end_after_start",
+    *WIJ_CASES,
+    *API_CASES,
+    "intake.Client.bsn:unique",
+    "intake.SupportRequest:request_route_outcome_matches",
+    "triage.Triage.support_request:unique",
+    "triage.OpenHouseException.triage:unique",
 }
 
 # Rules no form, admin page or API call of a user can break, or that their own entry
@@ -296,33 +948,24 @@ PLACED = {
     "samen.JobRun:jobrun_running_not_finished": "written by the jobs only",
     "accounts.OidcIdentity:oidcidentity_once": "written by the sign-in only (accounts.services)",
     "accounts.OidcIdentity.user:unique": "written by the sign-in only (accounts.services)",
-    "audit.AccessGrant:accessgrant_expires_after_granted": "the expiry is computed by audit.services",
-    "audit.AccessGrant:accessgrant_other_is_explained": "the reason form requires it",
-    # WIJ screens and the referral API: each step is a service that calls full_clean(),
-    # where Django checks these Meta constraints and answers with a ValidationError; they
-    # are not yet provoked one by one through those screens here (still to do).
-    "intake.Client:client_bsn_nine_digits": "WIJ forms/API: BSN normalised and checked",
-    "intake.Client:client_postcode_format": "WIJ forms/API: postcode normalised",
-    "intake.Client.bsn:unique": "WIJ forms: the duplicate check finds the child first",
-    "intake.HouseholdMember:householdmember_child_is_client": "built by intake.services, not entered",
-    "intake.HouseholdMember:householdmember_has_name": "built by intake.services, not entered",
-    "intake.HouseholdMember:householdmember_client_once": "built by intake.services, not entered",
-    "intake.SupportRequest:request_referrer_type_known": "WIJ form/API: a choice field",
-    "intake.SupportRequest:request_closed_has_reason": "close form requires the reason",
-    "intake.SupportRequest:request_supporter_name_only_with_supporter": "WIJ form: full_clean in the service",
-    "intake.SupportRequest:request_route_outcome_matches": "set by the service from the phasing table",
-    "intake.WorkerChangeRequest:workerchange_granted_has_new_worker": "decision form: full_clean in the service",
-    "intake.WorkerChangeRequest:workerchange_other_is_explained": "request form: full_clean in the service",
-    "triage.Triage:triage_safety_concerns_have_actions": "triage form: outcome_errors + full_clean",
-    "triage.Triage:triage_child_not_heard_is_explained": "triage form: outcome_errors + full_clean",
-    "triage.Triage:triage_basis_has_intensity": "triage form: outcome_errors + full_clean",
-    "triage.Triage:triage_other_route_is_named": "triage form: outcome_errors + full_clean",
-    "triage.Triage:triage_referral_has_provider_and_reasons": "triage form: outcome_errors + full_clean",
-    "triage.Triage.support_request:unique": "one triage per request: start_triage opens the existing one",
-    "triage.OpenHouseException:exception_decision_is_recorded": "exception_decide requires the reason",
-    "triage.OpenHouseException.triage:unique": "made by triage_record, once",
-    "triage.Beschikking:beschikking_issued_is_complete": "issued by the service with every part",
-    "triage.CorrectionRequest:correction_answer_is_complete": "answer form: full_clean in the service",
+    "audit.AccessGrant:accessgrant_expires_after_granted": "both moments are set by audit.services.access_grant_open (now, now + BREAK_GLASS_HOURS); no form has them",
+    # Intake: written by the services only, never typed in.
+    "intake.HouseholdMember:householdmember_child_is_client": "intake.services.household_for_client adds the child as its Client; no form or API edits members (HouseholdMember.clean holds it)",
+    "intake.HouseholdMember:householdmember_has_name": "intake.services.household_for_client adds an adult only when a name was given (HouseholdMember.clean holds it)",
+    "intake.HouseholdMember:householdmember_client_once": "a household is made once, with its child, by household_for_client; a known child brings its own household",
+    # Text limits and the date range whose own entry points' tests provoke them.
+    "indications.ExtensionRequest:extension_weighing_max_length": "the extension decision form (tests/indications/test_limits.py)",
+    "indications.ExtensionRequest:extension_reasons_max_length": "no form, admin page or API writes an extension request's reasons (its admin is read-only); the model field bounds them",
+    "indications.Indication:indication_start_on_in_range": "the import, line by line (tests/indications/test_import_bad_values.py); the indication admin is read-only",
+    "indications.Indication:indication_end_on_in_range": "the import and the extension decision (tests/indications/test_import_bad_values.py, test_limits.py); the admin is read-only",
+    "openhouse.HandoverNote:handovernote_text_max_length": "the portal's and the child page's message forms (tests/openhouse/test_limits.py)",
+    "referrals.RoutePhase:routephase_note_max_length": "the phasing admin (tests/referrals/test_limits.py)",
+    "samen.JobRun:jobrun_heartbeat_after_started": "written by the jobs only (the heartbeat thread)",
+    # The outbox: rows written by outbox.services only; its admin is read-only for all.
+    "outbox.OutboxMessage:outbox_status_valid": "the status is set by outbox.services only (the admin cannot add or change)",
+    "outbox.OutboxMessage:outbox_sent_has_sent_at": "set together by outbox.services.message_send only",
+    "outbox.OutboxMessage:outbox_has_recipients": "message_queue drops invalid addresses and queues nothing without one (OutboxMessage.clean holds it)",
+    "outbox.OutboxMessage.uuid:unique": "a uuid4 default, not editable",
 }
 
 
