@@ -286,14 +286,20 @@ def test_the_privacy_officer_reads_and_filters_the_whole_log(
         "?since=9999-12-31",
         "?until=0001-01-01",
         "?client=99999999999999999999999",
-        "?client=%00",
-        "?user=%00",
         "?event=nonsense",
     ],
 )
 def test_odd_filters_never_break_the_log(client, privacy_officer, query):
     client.force_login(privacy_officer)
     assert client.get(f"/toegangslog/{query}").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["?client=%00", "?user=%00"])
+def test_a_nul_byte_in_a_log_filter_gets_the_400_page(client, privacy_officer, query):
+    client.force_login(privacy_officer)
+    response = client.get(f"/toegangslog/{query}")
+    assert response.status_code == 400
+    assert "Er klopt iets niet in het verzoek" in response.content.decode()
 
 
 @pytest.mark.parametrize(

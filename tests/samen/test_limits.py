@@ -42,6 +42,7 @@ SYSTEM_DATES = {
     ("samen.JobRun", "run_date"),
     ("samen.JobRun", "started_at"),
     ("samen.JobRun", "finished_at"),
+    ("samen.JobRun", "heartbeat_at"),
 }
 
 
