@@ -13,12 +13,15 @@ from .models import Client, HouseholdMember, SupportRequest, WorkerChangeRequest
 
 POSTCODE_AND_NUMBER = re.compile(r"^\s*([1-9][0-9]{3}\s?[A-Za-z]{2})\s+(\d+\S*)\s*$")
 DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
+# A name with a date of birth, a BSN or an address fits; anything longer is not a search.
+SEARCH_MAX = 100
 
 
 def client_search(query: str, *, visible: QuerySet[Client], limit: int = 20) -> list[Client]:
     """Find clients by BSN, by postcode + house number, or by name (and date of birth)."""
     query = (query or "").strip()
-    if not query:
+    # PostgreSQL cannot compare a text holding a NUL byte (a server error otherwise).
+    if not query or len(query) > SEARCH_MAX or "\x00" in query:
         return []
     digits = query.replace(" ", "")
     if digits.isdigit() and len(digits) in (8, 9):

@@ -8,7 +8,7 @@ import logging
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -25,8 +25,11 @@ MULTIPART_SLACK = 64 * 1024
 
 # Keys that make a PDF do something when it is opened or clicked: scripts, actions on
 # opening or on events, launching programs, attached files, XFA forms (which script).
-ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EmbeddedFile", "/XFA"}
+ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent"}
 ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
+# Annotations that carry a file or play media, and the type of an attached file's stream.
+ACTIVE_SUBTYPES = {"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound"}
+ACTIVE_TYPES = {"/EmbeddedFile"}
 
 
 def too_large_message() -> str:
@@ -70,6 +73,11 @@ def upload_was_too_large(request) -> bool:
     return getattr(request, "upload_too_large", False)
 
 
+def _resolved(value):
+    """A value as it is meant: an indirect reference (`12 0 R`) stands for its object."""
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
 def _active_content(reader: PdfReader) -> bool:
     """Whether any object reachable from the trailer holds a script, an action that runs
     on opening or on an event, a launch, or an attached file. Walks dictionaries and
@@ -85,7 +93,12 @@ def _active_content(reader: PdfReader) -> bool:
             seen.add(key)
             node = node.get_object()
         if isinstance(node, DictionaryObject):
-            if ACTIVE_KEYS & set(node.keys()) or node.get("/S") in ACTIVE_ACTIONS:
+            if (
+                ACTIVE_KEYS & set(node.keys())
+                or _resolved(node.get("/S")) in ACTIVE_ACTIONS
+                or _resolved(node.get("/Subtype")) in ACTIVE_SUBTYPES
+                or _resolved(node.get("/Type")) in ACTIVE_TYPES
+            ):
                 return True
             # An OpenAction that is a destination (show page 1) is harmless; an action is not.
             if isinstance(node.get("/OpenAction"), DictionaryObject | IndirectObject):
@@ -128,7 +141,10 @@ def _pdf_refusal(upload) -> str | None:
 def safe_file_name(name: str) -> str:
     """The original name without directories or odd characters, at most NAME_MAX
     characters and always ending in .pdf (a long name is shortened before the extension)."""
-    name = get_valid_filename(PurePath(name.replace("\\", "/")).name) or "eindevaluatie.pdf"
+    try:
+        name = get_valid_filename(PurePath(name.replace("\\", "/")).name)
+    except SuspiciousFileOperation:  # nothing usable is left of it ("", ".", "..", "★")
+        name = "eindevaluatie.pdf"
     stem = name[:-4] if name.lower().endswith(".pdf") else name
     return (stem[: NAME_MAX - 4].rstrip("._-") or "eindevaluatie") + ".pdf"
 

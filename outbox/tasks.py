@@ -6,6 +6,11 @@ from django.utils import timezone
 from . import services
 from .models import OutboxMessage
 
+# Redis hands an unacknowledged task to another worker after its visibility timeout (one
+# hour by default), so a countdown longer than that would be delivered several times over.
+# Longer waits are left to the beat job, which finds the message when it is due.
+RETRY_BY_TASK_MAX_SECONDS = 50 * 60
+
 
 @shared_task(name="outbox.send", bind=True, ignore_result=True, max_retries=None)
 def send(self, message_id: int) -> str:
@@ -16,7 +21,8 @@ def send(self, message_id: int) -> str:
     if outcome == "retry" and not self.request.is_eager:
         message = OutboxMessage.objects.get(pk=message_id)
         countdown = max((message.next_attempt_at - timezone.now()).total_seconds(), 0)
-        raise self.retry(countdown=countdown)
+        if countdown <= RETRY_BY_TASK_MAX_SECONDS:
+            raise self.retry(countdown=countdown)
     return outcome
 
 

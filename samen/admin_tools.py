@@ -3,20 +3,23 @@ list shows them), no full-table COUNT(*) on big tables, read-only history, and t
 version check that keeps two officials from overwriting each other's edits."""
 
 import csv
+import datetime
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, label_for_field, lookup_field
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .dates import in_range
 from .spreadsheets import safe_cell, safe_row
 
 
@@ -145,14 +148,36 @@ class VersionCheckedAdminMixin:
         return fieldsets
 
 
+def date_drilldown_usable(query, field: str) -> bool:
+    """Whether the admin's date drill-down (`?<field>__year=&__month=&__day=`) names a day
+    within the accepted range. Django computes the end of the chosen year, month or day
+    itself and fails with a server error past year 9999 (or on a 20-digit year)."""
+    parts = [query.get(f"{field}__{unit}") for unit in ("year", "month", "day")]
+    if not any(parts):
+        return True
+    if not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts if p):
+        return False
+    year, month, day = (int(p) if p else 1 for p in parts)
+    try:
+        return in_range(datetime.date(year, month, day))
+    except ValueError:
+        return False
+
+
 class OfficialAdminMixin(VersionCheckedAdminMixin):
-    """Exact counts only where cheap, the CSV export of selected rows, and the version
-    check on every change form."""
+    """Exact counts only where cheap, the CSV export of selected rows, the version check
+    on every change form, and a date drill-down that cannot break the list."""
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     actions = [export_as_csv]
     list_per_page = 50
+
+    def changelist_view(self, request, extra_context=None):
+        if self.date_hierarchy and not date_drilldown_usable(request.GET, self.date_hierarchy):
+            # As Django answers any filter it cannot use: the list again, with its notice.
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return super().changelist_view(request, extra_context)
 
 
 class OfficialAdmin(OfficialAdminMixin, SimpleHistoryAdmin):

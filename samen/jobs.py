@@ -43,6 +43,9 @@ class _Heartbeat(threading.Thread):
                     )
                 except DatabaseError:
                     logger.warning("Job run %s: heartbeat not written.", self.run_id)
+                    # Outside a request nothing replaces a broken connection (a database
+                    # restart, a failover): close it, so the next beat connects anew.
+                    connections["default"].close()
         finally:
             connections.close_all()  # this thread's own connections only
 

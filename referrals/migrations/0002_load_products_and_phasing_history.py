@@ -63,9 +63,7 @@ def _snapshot(Historical, obj, when, kind, reason):
     # column), and the test fixtures load this with the current models.
     kept = {f.attname for f in Historical._meta.concrete_fields}
     fields = {
-        f.attname: getattr(obj, f.attname)
-        for f in obj._meta.concrete_fields
-        if f.attname in kept
+        f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname in kept
     }
     Historical.objects.create(
         **fields,

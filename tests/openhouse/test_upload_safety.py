@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    DecodedStreamObject,
     DictionaryObject,
     NameObject,
     RectangleObject,
@@ -87,6 +88,48 @@ def _launch_link(writer):
     writer.pages[0][_name("/Annots")] = ArrayObject([writer._add_object(link)])
 
 
+def _launch_by_reference(writer):
+    """A launch whose kind (`/S`) is an indirect object: `12 0 R` standing for /Launch."""
+    action = DictionaryObject(
+        {
+            _name("/S"): writer._add_object(_name("/Launch")),
+            _name("/F"): TextStringObject("calc.exe"),
+        }
+    )
+    link = DictionaryObject(
+        {
+            _name("/Type"): _name("/Annot"),
+            _name("/Subtype"): _name("/Link"),
+            _name("/Rect"): RectangleObject([0, 0, 100, 100]),
+            _name("/A"): action,
+        }
+    )
+    writer.pages[0][_name("/Annots")] = ArrayObject([writer._add_object(link)])
+
+
+def _file_on_a_page(writer):
+    """A program attached to a page (a file-attachment annotation), not to the document."""
+    attached = DecodedStreamObject()
+    attached.set_data(b"MZ\x90\x00 not a document")
+    attached[_name("/Type")] = _name("/EmbeddedFile")
+    spec = DictionaryObject(
+        {
+            _name("/Type"): _name("/Filespec"),
+            _name("/F"): TextStringObject("setup.exe"),
+            _name("/EF"): DictionaryObject({_name("/F"): writer._add_object(attached)}),
+        }
+    )
+    annotation = DictionaryObject(
+        {
+            _name("/Type"): _name("/Annot"),
+            _name("/Subtype"): _name("/FileAttachment"),
+            _name("/Rect"): RectangleObject([0, 0, 20, 20]),
+            _name("/FS"): writer._add_object(spec),
+        }
+    )
+    writer.pages[0][_name("/Annots")] = ArrayObject([writer._add_object(annotation)])
+
+
 def _open_on_first_page(writer):
     writer._root_object[_name("/OpenAction")] = ArrayObject(
         [writer.pages[0].indirect_reference, _name("/Fit")]
@@ -107,6 +150,8 @@ BAD_FILES = {
     "JavaScript": (_pdf(_document_javascript), ACTIVE),
     "an action on opening": (_pdf(_open_action_uri), ACTIVE),
     "a launch action": (_pdf(_launch_link), ACTIVE),
+    "a launch action named by reference": (_pdf(_launch_by_reference), ACTIVE),
+    "a file attached to a page": (_pdf(_file_on_a_page), ACTIVE),
     "an embedded file": (_pdf(lambda w: w.add_attachment("setup.exe", b"MZ\x90\x00")), ACTIVE),
     "encrypted": (_pdf(lambda w: w.encrypt("geheim")), ENCRYPTED),
 }
@@ -163,6 +208,13 @@ def test_a_long_file_name_keeps_its_extension(client, provider, send):
     assert send(client, *provider, REAL_PDF, name=name).status_code in (201, 302)
     stored = EndEvaluation.objects.get().original_name
     assert len(stored) == 200 and stored.endswith(".pdf") and stored.startswith("eindevaluatie-x")
+
+
+@pytest.mark.parametrize("name", ["★", "#"])
+@pytest.mark.parametrize("send", [_portal, _api], ids=["portal", "api"])
+def test_a_file_name_with_nothing_usable_gets_a_plain_one(client, provider, send, name):
+    assert send(client, *provider, REAL_PDF, name=name).status_code in (201, 302)
+    assert EndEvaluation.objects.get().original_name == "eindevaluatie.pdf"
 
 
 class LazyMultipartBody:

@@ -83,3 +83,32 @@ def test_the_schema_documents_the_error_answers_of_every_operation(client, offic
             if operation.get("parameters") or "requestBody" in operation:
                 assert "400" in documented, (method, path)
     assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "end_on__year=9999",
+        "end_on__year=9999&end_on__month=12",
+        "end_on__year=9999&end_on__month=12&end_on__day=31",
+        "end_on__year=99999999999999999999",
+        "end_on__year=2026&end_on__month=13",
+        "end_on__year=1066",
+    ],
+)
+def test_the_admins_date_drilldown_refuses_years_it_cannot_count(client, official, query):
+    client.force_login(official)
+    response = client.get(f"/admin/indications/indication/?{query}")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/indications/indication/?e=1"
+    assert client.get("/admin/indications/indication/?end_on__year=2026").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/aanmeldingen/zoek-jeugdige/", "/aanmeldingen/nieuw/"])
+@pytest.mark.parametrize("term", ["a\x00b", "x" * 3000])
+def test_the_client_search_answers_a_nul_byte_or_a_novel_with_no_results(
+    client, intake_worker, path, term
+):
+    client.force_login(intake_worker)
+    response = client.post(path, {"_search": "1", "client_search": term})
+    assert response.status_code == 200

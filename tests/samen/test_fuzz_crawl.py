@@ -42,6 +42,7 @@ ODD_VALUES = [
     "",
     "-1",
     HUGE,
+    "9999",
     "9999-12-31",
     "0001-01-01",
     "2026-02-30",
@@ -54,13 +55,16 @@ COMMON_PARAMS = ["page"]
 
 
 class Links(HTMLParser):
-    """Every same-site link, hx-get and GET form (action with its field names) of a page."""
+    """Every same-site link, hx-get and form of a page: GET forms as (action, field names),
+    POST forms as (action, hidden fields with their values, the other field names)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
         self.forms: list[tuple[str, list[str]]] = []
+        self.post_forms: list[tuple[str, dict, list[str]]] = []
         self._form = None
+        self._post = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -70,14 +74,24 @@ class Links(HTMLParser):
         if tag == "form":
             method = (attrs.get("method") or "get").lower()
             self._form = (attrs.get("action") or "", []) if method == "get" else None
+            self._post = (attrs.get("action") or "", {}, []) if method == "post" else None
             if self._form is not None:
                 self.forms.append(self._form)
-        elif tag in ("input", "select", "textarea") and self._form and attrs.get("name"):
-            self._form[1].append(attrs["name"])
+            if self._post is not None:
+                self.post_forms.append(self._post)
+        elif tag in ("input", "select", "textarea") and attrs.get("name"):
+            if self._form:
+                self._form[1].append(attrs["name"])
+            if self._post:
+                kind = (attrs.get("type") or "text").lower()
+                if kind == "hidden":
+                    self._post[1][attrs["name"]] = attrs.get("value") or ""
+                elif kind not in ("checkbox", "radio", "submit", "button", "file"):
+                    self._post[2].append(attrs["name"])
 
     def handle_endtag(self, tag):
         if tag == "form":
-            self._form = None
+            self._form = self._post = None
 
 
 def _route(path: str) -> str | None:
@@ -122,6 +136,7 @@ class Crawl:
         self.per_route: Counter = Counter()
         self.params: dict[str, set[str]] = defaultdict(set)  # route -> parameter names
         self.example: dict[str, str] = {}  # route -> a path that answered 200
+        self.post_forms: dict[str, tuple[str, dict, list[str]]] = {}  # route -> one form
         self.stats: Counter = Counter()
         self.errors: list[str] = []
 
@@ -161,12 +176,30 @@ class Crawl:
                 local = _local(href, url)
                 if local:
                     queue.append(local)
+            for action, hidden, names in parser.post_forms:
+                target = _local(action, url) if action else urlsplit(url).path
+                target_route = target and _route(target)
+                if target_route and names:
+                    self.post_forms.setdefault(target_route, (target, hidden, names))
             for action, names in parser.forms:
                 target = _local(action, url) or urlsplit(url).path
                 target_route = _route(target)
                 if target_route:
                     self.params[target_route].update(names)
                     queue.append(target)
+
+    def post(self, url: str, data: dict):
+        response = self.client.post(url, data)
+        self.stats[response.status_code // 100 * 100] += 1
+        if response.status_code >= 500:
+            fields = ", ".join(f"{k}={v[:20]!r}" for k, v in data.items())
+            self.errors.append(f"{self.label}: POST {url} ({fields}) -> {response.status_code}")
+
+    def odd_posts(self):
+        """Every kind of form once per odd value, in every field a person types into."""
+        for _route_name, (url, hidden, names) in sorted(self.post_forms.items()):
+            for value in ODD_VALUES:
+                self.post(url, {**hidden, **dict.fromkeys(names, value)})
 
     def odd_values(self):
         for route, path in sorted(self.example.items()):
@@ -207,6 +240,7 @@ def test_no_page_answers_a_server_error_to_any_role_or_any_query(client, demo, c
                 if not NOT_FOLLOWED.match(path):
                     crawl.get(path)
             crawl.odd_values()
+            crawl.odd_posts()
             # The crawl must not lose its session (it would only see the login page).
             assert client.session.get("_auth_user_id") == str(
                 User.objects.get(username=username).pk
