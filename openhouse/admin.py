@@ -5,14 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from indications import services
 from indications.models import Indication
-from samen.admin_tools import OfficialAdmin
+from samen.admin_tools import OfficialAdmin, SafeAutocompleteMixin
 
 from .models import Provider, ProviderMembership
 
 RUNNING = Indication.RUNNING
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = ProviderMembership
     extra = 0
     autocomplete_fields = ("user",)

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, label_for_field, lookup_field
 from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
@@ -164,7 +165,35 @@ def date_drilldown_usable(query, field: str) -> bool:
         return False
 
 
-class OfficialAdminMixin(VersionCheckedAdminMixin):
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks up the submitted value to show it again after an
+    error, and fails with a server error when that value is no id at all ("abc"). Values
+    that are not ids are left out: the form already says the choice is not valid."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        usable = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            usable.append(item)
+        return super().optgroups(name, usable, attr)
+
+
+class SafeAutocompleteMixin:
+    """For admins and inlines with `autocomplete_fields`: the widget above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OfficialAdminMixin(SafeAutocompleteMixin, VersionCheckedAdminMixin):
     """Exact counts only where cheap, the CSV export of selected rows, the version check
     on every change form, and a date drill-down that cannot break the list."""
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.forms.renderers import TemplatesSetting
 
 WIDGET_CLASSES = {
@@ -50,6 +51,11 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
     # it, and the lockout (django-axes) needs it in authenticate().
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
+        # Django sets the user name's max_length here without its validator: a longer name
+        # would reach authenticate(), and the lockout's record of it fails in the database.
+        self.fields["username"].validators.append(
+            MaxLengthValidator(self.fields["username"].max_length)
+        )
 
 
 class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):

@@ -112,3 +112,24 @@ def test_the_client_search_answers_a_nul_byte_or_a_novel_with_no_results(
     client.force_login(intake_worker)
     response = client.post(path, {"_search": "1", "client_search": term})
     assert response.status_code == 200
+
+
+def test_a_user_name_of_3000_characters_is_refused_by_the_login_form(client):
+    response = client.post(
+        "/login/",
+        {
+            "login_view-current_step": "auth",
+            "auth-username": "x" * 3000,
+            "auth-password": "y" * 3000,
+        },
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("value", ["abc", "9999-12-31", "a\x00b"])
+def test_an_admin_choice_that_is_no_id_gets_a_form_error(client, official, beijum, value):
+    client.force_login(official)
+    response = client.post("/admin/intake/postcodearea/add/", {"digits": "9736", "team": value})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["team"]
