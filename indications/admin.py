@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from samen.admin_tools import OfficialAdmin, OfficialModelAdmin
+from samen.admin_tools import OfficialAdmin, OfficialModelAdmin, ReadOnlyAdminMixin
 
 from .models import ExtensionRequest, Indication, ProviderNotice, Task
 
 
 @admin.register(Indication)
-class IndicationAdmin(OfficialAdmin):
+class IndicationAdmin(ReadOnlyAdminMixin, OfficialAdmin):
     """Indications for policy officials: number, product, provider, team and dates; the
     child only as a reference number. Importing and deciding is the youth
     administration's work, on its own pages (/jeugdadministratie/)."""
@@ -43,15 +43,6 @@ class IndicationAdmin(OfficialAdmin):
     readonly_fields = fields
     date_hierarchy = "end_on"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def child_reference(self, obj):
         return obj.client_id
 
@@ -64,7 +55,7 @@ class IndicationAdmin(OfficialAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(OfficialAdmin):
+class ExtensionRequestAdmin(ReadOnlyAdminMixin, OfficialAdmin):
     """Extension requests, read-only for officials (figures, not files): the youth
     administration decides them on its own pages. The weighing is free text about a
     child, so it is not shown here."""
@@ -77,15 +68,6 @@ class ExtensionRequestAdmin(OfficialAdmin):
     fields = ("indication", "requested_on", "requested_by", "decision", "decided_on")
     readonly_fields = fields
     list_select_related = ("indication__product",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Task)

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from samen.admin_tools import OfficialModelAdmin
+from samen.admin_tools import OfficialModelAdmin, ReadOnlyAdminMixin
 
 from . import services
 from .models import OutboxMessage
@@ -19,7 +19,7 @@ def send_again(modeladmin, request, queryset):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(OfficialModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdminMixin, OfficialModelAdmin):
     """Read-only: messages are written by the services that cause them."""
 
     list_display = ("pk", "kind", "status", "attempts", "created_at", "next_attempt_at", "sent_at")
@@ -42,12 +42,3 @@ class OutboxMessageAdmin(OfficialModelAdmin):
 
     def has_resend_permission(self, request):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -165,6 +165,19 @@ def date_drilldown_usable(query, field: str) -> bool:
         return False
 
 
+class ReadOnlyAdminMixin:
+    """Shown, never added, changed or deleted in the admin: what jobs and services write."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class SafeAutocompleteSelect(AutocompleteSelect):
     """Django's autocomplete widget looks up the submitted value to show it again after an
     error, and fails with a server error when that value is no id at all ("abc"). Values

@@ -17,6 +17,7 @@ from outbox.services import messages_send_due
 from samen.celery import app
 from samen.models import JobRun
 from tests.factories import IndicationFactory, ProviderFactory, UserFactory
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -184,19 +185,8 @@ def test_the_job_runs_through_the_real_broker_and_a_real_worker(beijum, empty_qu
         result = tasks.flag_expiring.delay("2026-11-22")
         counts = result.get(timeout=30)
         # The outbox's send task, enqueued after the job's commit, runs on the same worker.
-        _wait_for(lambda: OutboxMessage.objects.filter(status="sent").exists())
+        wait_for(lambda: OutboxMessage.objects.filter(status="sent").exists(), seconds=20)
     assert counts == {"flagged": 1, "tasks": 1, "notices": 1, "mails": 1}
     assert len(mail.outbox) == 1
     assert Indication.objects.get().status == "ending_soon"
     assert JobRun.objects.filter(job="indications.flag_expiring", outcome="succeeded").exists()
-
-
-def _wait_for(condition, seconds=20):
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")

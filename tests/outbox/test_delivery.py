@@ -19,6 +19,7 @@ from outbox.models import OutboxMessage
 from samen.celery import app
 from samen.models import JobRun
 from tests.factories import IndicationFactory, ProviderFactory, UserFactory
+from tests.waiting import wait_for
 
 from .servers import RedisServer, SmtpServer, free_port, smtp_mailers
 
@@ -53,15 +54,6 @@ def queue_length(url: str) -> int:
         connection.close()
 
 
-def wait_for(condition, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
-
-
 def test_with_the_mail_server_down_the_stop_is_saved_and_its_mail_arrives_later_once(
     client, stopping_provider, settings, empty_queue
 ):
@@ -94,7 +86,7 @@ def test_with_the_mail_server_down_the_stop_is_saved_and_its_mail_arrives_later_
         # The task handed to the broker at commit runs now on a real worker: it finds the
         # message sent and sends nothing.
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            wait_for(lambda: queue_length(settings.CELERY_BROKER_URL) == 0)
+            wait_for(lambda: queue_length(settings.CELERY_BROKER_URL) == 0, seconds=30)
             time.sleep(1)  # let the worker finish the task it took
     assert len(smtp.messages) == 1
     received = smtp.messages[0]
@@ -139,7 +131,7 @@ def test_with_the_broker_down_the_request_succeeds_and_the_beat_job_delivers_lat
             assert queue_length(f"redis://127.0.0.1:{broker_port}/0") == 0  # nothing got through
             with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
                 tasks.send_due.delay()  # what beat sends every minute
-                wait_for(lambda: OutboxMessage.objects.filter(status="sent").exists())
+                wait_for(lambda: OutboxMessage.objects.filter(status="sent").exists(), seconds=30)
     assert len(smtp.messages) == 1
     message.refresh_from_db()
     assert smtp.messages[0]["Message-ID"] == message.message_id
@@ -165,7 +157,7 @@ def test_a_flag_run_with_the_broker_down_succeeds_and_its_mail_is_delivered_late
             start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
         ):
             tasks.send_due.delay()
-            wait_for(lambda: OutboxMessage.objects.filter(status="sent").exists())
+            wait_for(lambda: OutboxMessage.objects.filter(status="sent").exists(), seconds=30)
     assert [m["To"] for m in smtp.messages] == ["zorg@example.invalid"]
     assert smtp.messages[0]["Message-ID"] == message.message_id
 

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import psycopg
 import pytest
@@ -22,18 +21,10 @@ from samen import tasks
 from samen.jobs import PROCESS_DIED, job_run_recorded, job_runs_mark_dead
 from samen.models import JobRun
 from tests.factories import IndicationFactory
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 11, 22, 4, 30, tzinfo=datetime.UTC)
-
-
-def wait_for(condition, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -136,10 +127,12 @@ def test_a_run_killed_with_kill_9_is_marked_failed_and_the_next_run_catches_up(c
     )
     try:
         # The run is recorded, blocked in its UPDATE, and still beating.
-        wait_for(lambda: JobRun.objects.filter(job="indications.flag_expiring").exists())
-        wait_for(lambda: _job_waits_for_a_lock(lock, lock_pid))
+        wait_for(
+            lambda: JobRun.objects.filter(job="indications.flag_expiring").exists(), seconds=60
+        )
+        wait_for(lambda: _job_waits_for_a_lock(lock, lock_pid), seconds=60)
         run = JobRun.objects.get(job="indications.flag_expiring")
-        wait_for(lambda: JobRun.objects.get(pk=run.pk).heartbeat_at > run.started_at, 20)
+        wait_for(lambda: JobRun.objects.get(pk=run.pk).heartbeat_at > run.started_at, seconds=20)
         os.kill(job.pid, signal.SIGKILL)
         assert job.wait(timeout=10) == -signal.SIGKILL
     finally:
