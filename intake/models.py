@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from referrals.models import ReferrerOrganisation, ReferrerType
 from samen import roles
 from samen.dates import date_range_check, validate_date_in_range
-from samen.identifiers import normalize_bsn, normalize_postcode
+from samen.identifiers import normalize_bsn, normalize_postcode, search_form
 from samen.limits import LONG_TEXT, REASON_TEXT, BoundedTextField, text_length_checks
 from samen.models import Versioned
 
@@ -189,7 +190,11 @@ class Client(models.Model):
         help_text=_("Derived from the postcode where known, otherwise chosen."),
     )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
-    history = HistoricalRecords()
+    # Written by save() from the names, never typed: the search's indexed form of the name.
+    search_name = models.CharField(
+        _("name as searched"), max_length=251, blank=True, editable=False, db_default=""
+    )
+    history = HistoricalRecords(excluded_fields=["search_name"])
 
     objects = ClientQuerySet.as_manager()
 
@@ -202,6 +207,10 @@ class Client(models.Model):
             models.Index(fields=["date_of_birth", "last_name"], name="client_dob_name_idx"),
             # Search: postcode + house number.
             models.Index(fields=["postcode", "house_number"], name="client_address_idx"),
+            # Search by name: search_name LIKE '%term%' and search_name %> term (pg_trgm).
+            GinIndex(
+                fields=["search_name"], name="client_search_name_trgm", opclasses=["gin_trgm_ops"]
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -218,6 +227,13 @@ class Client(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name} ({self.date_of_birth:%d-%m-%Y})"
 
+    def save(self, *args, **kwargs):
+        self.search_name = client_search_name(self.first_name, self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
@@ -228,6 +244,11 @@ class Client(models.Model):
     def clean(self):
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
             raise ValidationError({"date_of_birth": _("A date of birth cannot be in the future.")})
+
+
+def client_search_name(first_name: str, last_name: str) -> str:
+    """Client.search_name: both names in the search's form (also for bulk inserts)."""
+    return search_form(f"{first_name} {last_name}")
 
 
 class Household(models.Model):

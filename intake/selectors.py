@@ -1,50 +1,157 @@
 """Queries of the intake: search, worklists, duplicates and a request's timeline."""
 
+import contextlib
 import datetime
 import re
+from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from samen.identifiers import normalize_bsn, normalize_postcode
+from samen.identifiers import normalize_bsn, search_form
 
 from .models import Client, HouseholdMember, SupportRequest, WorkerChangeRequest
 
-POSTCODE_AND_NUMBER = re.compile(r"^\s*([1-9][0-9]{3}\s?[A-Za-z]{2})\s+(\d+\S*)\s*$")
-DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
+# Postcode and house number in any spelling: "9735rv140", "9735 RV 140", "9735RV, 140a".
+POSTCODE_AND_NUMBER = re.compile(
+    r"^([1-9][0-9]{3})\s*([a-z]{2})[\s,.]*([0-9]{1,5})(?:\s*-?\s*([a-z0-9]{1,4}))?$",
+    re.IGNORECASE,
+)
+# Dates as people type them: 7-3-2015, 07-03-2015, 7/3/2015, 7.3.2015, 07032015.
+DATE = re.compile(r"(?<![0-9])(?:([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})|([0-9]{8}))(?![0-9])")
 # A name with a date of birth, a BSN or an address fits; anything longer is not a search.
 SEARCH_MAX = 100
+SEARCH_MIN = 2
+SEARCH_LIMIT = 20
 
 
-def client_search(query: str, *, visible: QuerySet[Client], limit: int = 20) -> list[Client]:
-    """Find clients by BSN, by postcode + house number, or by name (and date of birth)."""
-    query = (query or "").strip()
-    # PostgreSQL cannot compare a text holding a NUL byte (a server error otherwise).
-    if not query or len(query) > SEARCH_MAX or "\x00" in query:
-        return []
-    digits = query.replace(" ", "")
-    if digits.isdigit() and len(digits) in (8, 9):
-        try:
-            return list(visible.filter(bsn=normalize_bsn(digits))[:limit])
-        except ValidationError:
-            return []
-    address = POSTCODE_AND_NUMBER.match(query)
+@dataclass
+class ClientSearch:
+    """What a search found: at most `limit` clients, best first; `more` when there were
+    more; `message` (Dutch) when the terms could not be searched."""
+
+    clients: list[Client] = field(default_factory=list)
+    more: bool = False
+    message: str = ""
+    searched: bool = False
+
+
+@dataclass
+class _Terms:
+    bsn: str = ""
+    dates: list[datetime.date] = field(default_factory=list)
+    postcode: str = ""
+    house_number: str = ""
+    suffix: str = ""
+    names: list[str] = field(default_factory=list)
+
+
+def _date(day: str, month: str, year: str) -> datetime.date | None:
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _terms(query: str) -> _Terms | str:
+    """The terms of a search, or the Dutch message saying why it cannot be searched."""
+    if "\x00" in query:
+        return _("The search contains a character that cannot be searched for.")
+    if len(query) > SEARCH_MAX:
+        return _("Search with at most %(max)d characters.") % {"max": SEARCH_MAX}
+    if len(re.sub(r"\W", "", query)) < SEARCH_MIN:
+        return _("Type at least %(min)d letters or digits.") % {"min": SEARCH_MIN}
+    terms = _Terms()
+    compact = re.sub(r"[\s.]", "", query)
+    if compact.isdigit() and len(compact) in (8, 9):
+        with contextlib.suppress(ValidationError):
+            terms.bsn = normalize_bsn(compact)
+        # Eight digits may also be a date of birth (07032015).
+        born = _date(compact[:2], compact[2:4], compact[4:]) if len(compact) == 8 else None
+        if born:
+            terms.dates.append(born)
+        if not (terms.bsn or terms.dates):
+            return _("This is not a valid BSN: it must be 8 or 9 digits and pass the 11-proof.")
+        return terms
+    address = POSTCODE_AND_NUMBER.match(query.strip())
     if address:
-        postcode = normalize_postcode(address[1])
-        return list(visible.filter(postcode=postcode, house_number__iexact=address[2])[:limit])
+        terms.postcode = f"{address[1]}{address[2].upper()}"
+        terms.house_number, terms.suffix = address[3], (address[4] or "").lower()
+        return terms
+    for found in DATE.finditer(query):
+        day, month, year = found[1], found[2], found[3]
+        if found[4]:
+            day, month, year = found[4][:2], found[4][2:4], found[4][4:]
+        born = _date(day, month, year)
+        if born is None:
+            return _("%(date)s is not a date: type a date of birth as 7-3-2015.") % {
+                "date": found[0]
+            }
+        terms.dates.append(born)
+    rest = search_form(re.sub(r"[^\w\s'-]", " ", DATE.sub(" ", query)))
+    terms.names = [word for word in rest.split() if len(word) >= SEARCH_MIN]
+    if not (terms.names or terms.dates):
+        return _("Type at least %(min)d letters or digits.") % {"min": SEARCH_MIN}
+    return terms
+
+
+def client_search(
+    query: str, *, visible: QuerySet[Client], limit: int = SEARCH_LIMIT
+) -> ClientSearch:
+    """Find clients by BSN (exact, on its unique index), by postcode + house number, by
+    date of birth, by name (part of a name, any case, without diacritics, near misses such
+    as Sarah/Sara: pg_trgm on Client.search_name) or name and date of birth together.
+    Best first: the exact BSN, then the closest names. One query."""
+    query = (query or "").strip()
+    if not query:
+        return ClientSearch()
+    terms = _terms(query)
+    if isinstance(terms, str):
+        return ClientSearch(message=terms)
     condition = Q()
-    date = DATE.search(query)
-    if date:
-        try:
-            born = datetime.date(int(date[3]), int(date[2]), int(date[1]))
-        except ValueError:
-            return []
-        condition &= Q(date_of_birth=born)
-        query = DATE.sub("", query)
-    for term in query.split():
-        condition &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
-    return list(visible.filter(condition).select_related("team")[:limit])
+    if terms.bsn or (terms.dates and not terms.names):
+        either = Q(pk__in=[])
+        if terms.bsn:
+            either |= Q(bsn=terms.bsn)
+        if terms.dates:
+            either |= Q(date_of_birth__in=terms.dates)
+        condition = either
+    elif terms.postcode:
+        number = terms.house_number
+        if terms.suffix:
+            spellings = [
+                f"{number}{terms.suffix}",
+                f"{number} {terms.suffix}",
+                f"{number}-{terms.suffix}",
+            ]
+            condition = Q(postcode=terms.postcode, house_number__iregex=_one_of(spellings))
+        else:
+            # 140 also finds 140a and 140-2, not 1400.
+            condition = Q(postcode=terms.postcode, house_number__regex=rf"^{number}([^0-9]|$)")
+    else:
+        condition = Q(date_of_birth__in=terms.dates) if terms.dates else Q()
+        for word in terms.names:
+            condition &= Q(search_name__contains=word) | Q(search_name__trigram_word_similar=word)
+    clients = visible.filter(condition).select_related("team")
+    order = ["last_name", "first_name", "pk"]
+    if terms.names:
+        clients = clients.annotate(
+            closeness=TrigramWordSimilarity(Value(" ".join(terms.names)), "search_name")
+        )
+        order = ["-closeness", *order]
+    if terms.bsn:
+        clients = clients.annotate(
+            exact_bsn=Case(When(bsn=terms.bsn, then=Value(0)), default=Value(1))
+        )
+        order = ["exact_bsn", *order]
+    found = list(clients.order_by(*order)[: limit + 1])
+    return ClientSearch(clients=found[:limit], more=len(found) > limit, searched=True)
+
+
+def _one_of(spellings: list[str]) -> str:
+    return "^(" + "|".join(re.escape(spelling) for spelling in spellings) + ")$"
 
 
 def likely_duplicates(

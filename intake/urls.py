@@ -9,6 +9,7 @@ urlpatterns = [
     path("werk/team/", views.team_work, name="team_work"),
     path("aanmeldingen/", views.request_list, name="list"),
     path("aanmeldingen/nieuw/", views.register, name="register"),
+    path("zoeken/", views.search, name="search"),
     path("aanmeldingen/zoek-jeugdige/", views.client_search_results, name="client_search"),
     path("aanmeldingen/<int:pk>/", views.detail, name="detail"),
     path("aanmeldingen/<int:pk>/bewerken/", views.edit, name="edit"),

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import Event, access_log_record, log_read
 from audit.views import not_your_team
@@ -29,7 +29,14 @@ from .forms import (
     WorkerChangeForm,
 )
 from .models import Client, SupportRequest, Team, WorkerChangeRequest, user_team_ids
-from .selectors import client_search, request_detail, request_timeline, with_list_data, worklist
+from .selectors import (
+    ClientSearch,
+    client_search,
+    request_detail,
+    request_timeline,
+    with_list_data,
+    worklist,
+)
 
 staff_only = role_required(WIJ_STAFF, TEAM_LEAD)
 PAGE_SIZE = 50
@@ -165,23 +172,39 @@ def request_list(request):
 def client_search_results(request):
     """htmx partial: children matching the search box. The terms come in the body (POST),
     never in the URL; the search and the children shown are logged, the terms are not."""
-    results = _search_clients(request, request.POST.get("client_search", ""))
+    search = _search_clients(request, request.POST.get("client_search", ""), part="client search")
     return render(
-        request, "intake/partials/client_results.html", {"results": results, "searched": True}
+        request,
+        "intake/partials/client_results.html",
+        {"results": search.clients, "search_message": search.message, "searched": True},
     )
 
 
-def _search_clients(request, query: str) -> list[Client]:
+@staff_only
+@require_http_methods(["GET", "POST"])
+def search(request):
+    """Zoeken, from the field in every page's header: a child by BSN, name, date of birth or
+    postcode and house number. The terms come in the body (POST), never in the URL; as you
+    type (htmx) the results replace the region under the field, without JavaScript the
+    whole page shows them. A GET shows the empty form."""
+    query = request.POST.get("search", "") if request.method == "POST" else ""
+    found = _search_clients(request, query, part="search") if query else ClientSearch()
+    context = {"search": found, "query": query if "\x00" not in query else ""}
+    if request.headers.get("HX-Request"):
+        return render(request, "intake/partials/search_results.html", context)
+    return render(request, "intake/search.html", context)
+
+
+def _search_clients(request, query: str, *, part: str) -> ClientSearch:
     """Every registered child matches (a family moves between teams); each result says
     whether this user may open the file, and the page shows only name, date of birth and
-    team of the others, with a way to open them with a reason (break-the-glass)."""
-    results = client_search(query, visible=Client.objects.all())
-    _mark_visible(request, results)
-    if query.strip():
-        access_log_record(
-            request=request, event=Event.SEARCH, part="client search", clients=results
-        )
-    return results
+    team of the others, with a way to open them with a reason (break-the-glass). The
+    search and the children shown are logged (their ids), the terms are not."""
+    found = client_search(query, visible=Client.objects.all())
+    _mark_visible(request, found.clients)
+    if found.searched:
+        access_log_record(request=request, event=Event.SEARCH, part=part, clients=found.clients)
+    return found
 
 
 def _mark_visible(request, clients: list[Client]) -> None:
@@ -200,8 +223,10 @@ def register(request):
     if request.method == "POST" and "_search" in request.POST:
         # The search button without JavaScript: show results, keep everything typed.
         form = RegistrationForm(initial=request.POST.dict(), user=request.user)
-        results = _search_clients(request, request.POST.get("client_search", ""))
-        return _render_register(request, form, results, searched=True)
+        found = _search_clients(
+            request, request.POST.get("client_search", ""), part="client search"
+        )
+        return _render_register(request, form, found.clients, searched=True, message=found.message)
     form = RegistrationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -232,7 +257,7 @@ def register(request):
     return _render_register(request, form, form.duplicates, searched=False)
 
 
-def _render_register(request, form, results, *, searched):
+def _render_register(request, form, results, *, searched, message=""):
     chosen_pk = form["client"].value()
     chosen = (
         Client.objects.visible_to(request.user).filter(pk=chosen_pk).first()
@@ -244,7 +269,13 @@ def _render_register(request, form, results, *, searched):
     return render(
         request,
         "intake/register.html",
-        {"form": form, "results": results, "searched": searched, "chosen": chosen},
+        {
+            "form": form,
+            "results": results,
+            "searched": searched,
+            "search_message": message,
+            "chosen": chosen,
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 

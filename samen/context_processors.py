@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from .navigation import navigation_for
-from .roles import ROLE_LABELS, user_role
+from .roles import ROLE_LABELS, WIJ_ROLES, user_role
 
 
 def navigation(request):
@@ -14,6 +14,8 @@ def navigation(request):
         "nav_items": navigation_for(user, request.path),
         "user_role": role,
         "user_role_label": ROLE_LABELS.get(role, ""),
+        # The search field in the header (intake.views.search): the roles that open files.
+        "can_search": role in WIJ_ROLES,
         # For the page's idle warning (samen/js/session.js).
         "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
     }

@@ -1,6 +1,7 @@
 """Dutch identifiers: BSN (11-proof, via python-stdnum) and postcodes."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -47,3 +48,12 @@ def generate_bsn(rng) -> str:
             candidate = "".join(map(str, [*digits, check]))
             if stdnum_bsn.is_valid(candidate):
                 return candidate
+
+
+def search_form(text: str) -> str:
+    """A name as the search compares it: lower case, without diacritics, single spaces
+    ('Zoë  Dijkstra-Bakker' -> 'zoe dijkstra-bakker'). PostgreSQL's unaccent() cannot be
+    indexed, so the client keeps this form in a column of its own (Client.search_name)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
