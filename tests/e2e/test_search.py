@@ -60,7 +60,7 @@ def test_a_child_of_another_team_opens_only_through_the_reason(visitor, intake_w
     link.click()
     page.wait_for_url(re.compile(rf"/jeugdigen/{sem.pk}/toegang/$"))
     ilse.check("break the glass from the search")
-    page.locator("select[name=reason]").select_option("joint_case")
+    page.locator("input[name=reason][value=joint_case]").check()
     page.get_by_role("button", name="Dossier openen").click()
     page.wait_for_url(re.compile(rf"/jeugdigen/{sem.pk}/$"))
     assert AccessGrant.objects.filter(user=intake_worker, client=sem).exists()

@@ -332,7 +332,7 @@ class Command(BaseCommand):
     def family(rng, teams, number: int) -> list[Client]:
         """Siblings at one address; bulk_create skips save(), so search_name is set here."""
         last_name = rng.choice(LAST_NAMES).replace("_", " ")
-        postcode = f"{rng.randint(9711, 9747)}{rng.choice('ABCDEHKLMNPRSTVWX')}{rng.choice('ABCDEHKLMNPRSTVWX')}"
+        postcode = f"{rng.randint(9711, 9747)}{rng.choice('ABCDEHKLMNPRTVWX')}{rng.choice('ABCDEHKLMNPRSTVWX')}"
         house_number = str(rng.randint(1, 250)) + rng.choice(["", "", "", "a", "-2"])
         team = rng.choice(teams)
         children = []
