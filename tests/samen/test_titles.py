@@ -47,7 +47,10 @@ def title_problems(url: str, page: str) -> list[str]:
 def test_title_problems_are_found():
     ok = "<html><title>Mijn werk – Basis jeugdhulp</title></html>"
     assert title_problems("/", ok) == []
-    assert title_problems("/", "<title>Selecteer WIJ-team om te wijzigen | Basis jeugdhulp</title>") == []
+    assert (
+        title_problems("/", "<title>Selecteer WIJ-team om te wijzigen | Basis jeugdhulp</title>")
+        == []
+    )
     raw = '<title>Mijn werk\n<h2 class="utrecht-heading-2">Taken</h2> – Basis jeugdhulp</title>'
     assert "markup" in title_problems("/", raw)[0]
     assert title_problems("/", "<title> – Basis jeugdhulp</title>")
