@@ -211,6 +211,7 @@ def test_the_admins_remaining_english_is_dutch(client):
         "Date/time",
     ]
     for name, page in html.items():
+        assert "{#" not in page and "{%" not in page, f"template syntax on the {name} page"
         for text in english:
             assert text not in page, f"{text!r} on the admin's {name} page"
     javascript = client.get("/admin/jsi18n/").content.decode()
