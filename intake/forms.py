@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from referrals.models import ReferrerOrganisation, ReferrerType
 from samen import roles
 from samen.dates import validate_date_in_range
-from samen.forms import StyledFormMixin
+from samen.forms import BLANK_CHOICE, StyledFormMixin
 from samen.identifiers import normalize_bsn, normalize_postcode
 from samen.limits import LONG_TEXT, REASON_TEXT
 
@@ -30,6 +30,10 @@ def wij_workers():
 
 
 class WorkerChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("Choose a worker…"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
 
@@ -102,6 +106,7 @@ class RegistrationForm(StyledFormMixin, forms.Form):
         label=_("WIJ team"),
         queryset=Team.objects.filter(active=True),
         required=False,
+        empty_label=_("Choose a team…"),
         help_text=_("Leave empty to derive it from the postcode."),
     )
     assigned_worker = WorkerChoiceField(
@@ -115,6 +120,7 @@ class RegistrationForm(StyledFormMixin, forms.Form):
         label=_("Referrer organisation"),
         queryset=ReferrerOrganisation.objects.filter(active=True),
         required=False,
+        empty_label=_("Choose an organisation…"),
     )
     referring_person = forms.CharField(label=_("Referring person"), required=False, max_length=200)
     referral_date = forms.DateField(
@@ -125,7 +131,7 @@ class RegistrationForm(StyledFormMixin, forms.Form):
     )
     route_decision = forms.ChoiceField(
         label=_("The route is not open: what happened?"),
-        choices=[("", "—")]
+        choices=[BLANK_CHOICE]
         + [
             (c.value, c.label)
             for c in (
@@ -362,8 +368,12 @@ class RequestFilterForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("all")), *SupportRequest.Status.choices], required=False
     )
-    team = forms.ModelChoiceField(label=_("WIJ team"), queryset=Team.objects.all(), required=False)
-    worker = WorkerChoiceField(label=_("Worker"), queryset=wij_workers(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("WIJ team"), queryset=Team.objects.all(), required=False, empty_label=_("all")
+    )
+    worker = WorkerChoiceField(
+        label=_("Worker"), queryset=wij_workers(), required=False, empty_label=_("all")
+    )
     referrer_type = forms.ChoiceField(
         label=_("Referred by"), choices=[("", _("all")), *ReferrerType.choices], required=False
     )

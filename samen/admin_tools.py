@@ -92,7 +92,9 @@ def version_checked_form(base):
     the stale version, so saving again is refused until the page is reloaded."""
 
     class VersionCheckedForm(base):
-        seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        seen_version = forms.IntegerField(
+            label=_("Version seen"), widget=forms.HiddenInput, required=False
+        )
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)

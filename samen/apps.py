@@ -30,3 +30,11 @@ class SamenAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "samen.admin_site.SamenAdminSite"
+
+    def ready(self):
+        from .forms import use_blank_choice_label
+
+        # First of all apps (INSTALLED_APPS): the admin modules that super().ready() imports
+        # build form classes whose choices keep the empty label of that moment.
+        use_blank_choice_label()
+        super().ready()

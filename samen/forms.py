@@ -4,7 +4,21 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.db.models import fields as model_fields
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+# The empty choice of every select (Django's ModelChoiceField, a model field's choices, the
+# admin's actions and list filters). Django 6.1's own "- Select an option -" has no Dutch in
+# Django's catalogue; Django lets a project set its own (`BLANK_CHOICE_LABEL`), which
+# `use_blank_choice_label` does before any form class is built (samen.apps).
+BLANK_CHOICE_LABEL = _("Choose…")
+BLANK_CHOICE = ("", BLANK_CHOICE_LABEL)
+
+
+def use_blank_choice_label() -> None:
+    model_fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
+
 
 WIDGET_CLASSES = {
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",

@@ -9,7 +9,7 @@ from intake.forms import DateInput, wij_workers
 from referrals.models import Product
 from referrals.phasing import product_status
 from samen.dates import validate_date_in_range
-from samen.forms import StyledFormMixin
+from samen.forms import BLANK_CHOICE, StyledFormMixin
 from samen.limits import ADDRESS_TEXT, LONG_TEXT, REASON_TEXT
 
 from .models import ConversationReport, CorrectionRequest, LifeDomain, Triage
@@ -79,13 +79,16 @@ class TriageForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     intensity = forms.ChoiceField(
-        label=_("Intensity"), choices=[("", "—"), *Triage.Intensity.choices], required=False
+        label=_("Intensity"), choices=[BLANK_CHOICE, *Triage.Intensity.choices], required=False
     )
     other_route = forms.ChoiceField(
-        label=_("Other route"), choices=[("", "—"), *Triage.OtherRoute.choices], required=False
+        label=_("Other route"), choices=[BLANK_CHOICE, *Triage.OtherRoute.choices], required=False
     )
     exception_product = forms.ModelChoiceField(
-        label=_("Open House product (exception)"), queryset=Product.objects.all(), required=False
+        label=_("Open House product (exception)"),
+        queryset=Product.objects.all(),
+        required=False,
+        empty_label=_("Choose a product…"),
     )
     provider_name = forms.CharField(label=_("Provider"), required=False, max_length=200)
     provider_contacted_on = forms.DateField(

@@ -130,8 +130,10 @@ def _real_ids() -> set[int]:
 
 
 class Crawl:
-    def __init__(self, client, label):
+    def __init__(self, client, label, *, per_route=PER_ROUTE, on_page=None):
+        """`on_page(url, response)` is called with every HTML page that answered 200."""
         self.client, self.label = client, label
+        self.per_route_limit, self.on_page = per_route, on_page
         self.seen: set[str] = set()
         self.per_route: Counter = Counter()
         self.params: dict[str, set[str]] = defaultdict(set)  # route -> parameter names
@@ -154,7 +156,7 @@ class Crawl:
         while queue:
             url = queue.pop(0)
             route = _route(url)
-            if url in self.seen or route is None or self.per_route[route] >= PER_ROUTE:
+            if url in self.seen or route is None or self.per_route[route] >= self.per_route_limit:
                 continue
             self.seen.add(url)
             self.per_route[route] += 1
@@ -170,6 +172,8 @@ class Crawl:
             self.example.setdefault(route, urlsplit(url).path)
             if "html" not in response.get("Content-Type", ""):
                 continue
+            if self.on_page:
+                self.on_page(url, response)
             parser = Links()
             parser.feed(response.content.decode(errors="replace"))
             for href in parser.links:
