@@ -128,7 +128,6 @@ def test_the_list_takes_a_fixed_number_of_queries(
         assert client.get(LIST, {"pagina": "1", "end_month": "2027-03"}).status_code == 200
 
 
-
 def test_outsiders_and_wij_staff_get_403(client, intake_worker, official, outsider):
     for user in (intake_worker, official, outsider):
         client.force_login(user)
