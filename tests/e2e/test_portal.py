@@ -11,19 +11,15 @@ from tests.factories import IndicationFactory, ProviderFactory
 def test_a_provider_pages_through_the_indications_with_a_filter(visitor, beijum, provider_user):
     provider = ProviderFactory(name="Zorg Noord Jeugd", agb_code="73990211")
     provider.memberships.create(user=provider_user)
-    for n in range(27):
+    months = [("Maart", datetime.date(2027, 3, 31))] * 27 + [
+        ("April", datetime.date(2027, 4, 30))
+    ] * 3
+    for n, (name, end_on) in enumerate(months):
         IndicationFactory(
             client__team=beijum,
-            client__first_name=f"Maart{n:02d}",
+            client__first_name=f"{name}{n:02d}",
             provider=provider,
-            end_on=datetime.date(2027, 3, 31),
-        )
-    for n in range(3):
-        IndicationFactory(
-            client__team=beijum,
-            client__first_name=f"April{n}",
-            provider=provider,
-            end_on=datetime.date(2027, 4, 30),
+            end_on=end_on,
         )
     paula = visitor(provider_user, "aanbieder")
     page = paula.visit("/portaal/")

@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from audit.models import AccessLogEntry
 from indications.models import Indication, ProviderNotice
-from tests.factories import IndicationFactory, ProviderFactory, TeamFactory, UserFactory
+from tests.factories import IndicationFactory, TeamFactory, UserFactory
+
+from .test_portal import provider_user as provider_with_user
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 11, 22, 10, 0, tzinfo=datetime.UTC)
@@ -18,13 +20,6 @@ LIST = "/portaal/indicaties/"
 # session, user, its groups (role), the provider membership, the count, the page, the
 # access log entry and its clients, the transaction around them
 QUERIES = 10
-
-
-def provider_with_user(name, agb):
-    provider = ProviderFactory(name=name, agb_code=agb)
-    user = UserFactory(role="aanbieder", username=f"portal-{agb}")
-    provider.memberships.create(user=user)
-    return provider, user
 
 
 @pytest.fixture
@@ -97,6 +92,7 @@ def test_filter_by_status_and_end_month_kept_in_the_page_links(client, two, beij
         {"end_month": "maart"},
         {"end_month": "9999-13"},
         {"end_month": "0001-01"},
+        {"end_month": "9999-12", "status": "x" * 3000},
         {"pagina": "99999999999999999999"},
         {"pagina": "-1"},
     ],
