@@ -53,9 +53,10 @@ class ApiKeyAuthentication(TokenAuthentication):
             raise
 
     def _cleanup_token(self, auth_token) -> bool:
-        """Refuse an expired key. Unlike knox, look at this key only (a user has one: making
-        a new key deletes the old, accounts.api_keys) and keep the row, so that the portal
-        shows when the key ended; no query over the user's other keys on every call."""
+        """Refuse an expired key. Unlike knox, look at this key only (a user has one, and for
+        API_KEY_GRACE_HOURS after a new key its predecessor, whose expiry then ends the
+        grace: accounts.api_keys) and keep the row, so that the portal shows when the key
+        ended; no query over the user's other keys on every call."""
         return auth_token.expired
 
     def authenticate_credentials(self, token: bytes):

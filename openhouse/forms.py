@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from indications.models import Indication
 from samen.dates import validate_date_in_range
 from samen.forms import StyledFormMixin
 from samen.limits import LONG_TEXT
@@ -51,4 +52,28 @@ class StopForm(StyledFormMixin, forms.Form):
         label=_(
             "We stop delivering these products; WIJ picks up our clients with running indications."
         )
+    )
+
+
+class IndicationFilterForm(StyledFormMixin, forms.Form):
+    """Filters of the portal's indication list: codes and a month only in the URL."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All running"))]
+        + [
+            (value, label)
+            for value, label in Indication.Status.choices
+            if value in Indication.RUNNING
+        ],
+    )
+    end_month = forms.DateField(
+        label=_("Ends in month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=_("For example 2027-03."),
+        error_messages={"invalid": _("Give a month as year-month, for example 2027-03.")},
+        validators=[validate_date_in_range],
     )

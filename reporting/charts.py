@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from .tables import Table
+from .tables import Count, Table
 
 # Colours with at least 3:1 contrast against white (WCAG 1.4.11), told apart by most
 # colour-blind readers in this order.
@@ -42,13 +42,14 @@ class RenderedChart:
     legend: list[LegendItem]
 
 
-def _nice_step(maximum: float, ticks: int = 5) -> float:
+def _nice_step(maximum: float, ticks: int = 5, *, whole: bool = False) -> float:
+    """A round step for about `ticks` ticks; for counts (`whole`) a whole number, at least
+    1 (no axis of families in steps of 0.2 or 2.5)."""
     raw = maximum / ticks
     magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
+    factors = (1, 2, 5, 10) if whole else (1, 2, 2.5, 5, 10)
+    step = next((f * magnitude for f in factors if raw <= f * magnitude), 10 * magnitude)
+    return max(1.0, step) if whole else step
 
 
 def render(table: Table) -> RenderedChart | None:
@@ -65,8 +66,12 @@ def render(table: Table) -> RenderedChart | None:
     ]
     line_values = [v or 0 for col in spec.lines for v in values[col]]
     percent_axis = spec.percent and not spec.bars
+    # Counts only (no shares or medians drawn): whole-number ticks.
+    whole = not percent_axis and all(
+        isinstance(row.cells[col], Count) for row in rows for col in spec.bars + spec.lines
+    )
     maximum = 100.0 if percent_axis else (max([*bar_tops, *line_values, 0]) or 1)
-    step = _nice_step(maximum)
+    step = _nice_step(maximum, whole=whole)
     maximum = step * math.ceil(maximum / step)
 
     rotate = len(rows) > 6 or max(len(row.label) for row in rows) > 12

@@ -11,6 +11,10 @@ from . import charts
 from .periods import Bucket, Period
 from .selectors import Filters, client_flows, deadlines, matched_care, transition
 
+# A table with more columns than this goes on a landscape page of its own (the products'
+# table has 12): on A4 portrait its right columns would be cut off.
+PORTRAIT_COLUMNS = 6
+
 # The tables the council sees, in this order.
 SECTIONS = (
     "requests-by-referrer",
@@ -48,7 +52,10 @@ def council_context(period: Period, today: datetime.date) -> dict:
         (_("Running indications at the end of the quarter"), running),
         (_("Ended indications 'niet in beeld'"), total("out-of-sight", 2)),
     ]
-    sections = [(tables[slug], charts.render(tables[slug])) for slug in SECTIONS]
+    sections = [
+        (tables[slug], charts.render(tables[slug]), len(tables[slug].columns) > PORTRAIT_COLUMNS)
+        for slug in SECTIONS
+    ]
     return {
         "quarter": Bucket(period.start, period.end, "quarter").label,
         "period": period,

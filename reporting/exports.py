@@ -4,16 +4,53 @@ as numbers, suppressed cells as "<5"). Every text cell goes through
 `samen.spreadsheets.safe_cell`, so no name becomes a live formula."""
 
 import csv
+import datetime
 import io
 import re
 
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from samen.spreadsheets import safe_cell, safe_row
 
+from .periods import Period
 from .tables import SUPPRESSED, Count, Median, Share, Table
+
+# Excel allows 31 characters in a sheet name: every table has a short one of its own, whole
+# words, unique within a report (tests/reporting/test_export_names.py checks the Dutch).
+SHEET_NAME_LENGTH = 31
+SHEET_NAMES = {
+    "requests-by-referrer": _("Requests by referrer"),
+    "requests-by-route": _("Requests by route"),
+    "triage-outcomes": _("Triage outcomes"),
+    "outcomes-by-referrer": _("Outcomes by referrer"),
+    "basis-by-product": _("WIJ help by product"),
+    "referral-shares": _("Referral shares"),
+    "reindications": _("Re-indications"),
+    "intensity-outcome": _("Intensity and outcome"),
+    "too-light": _("Help too light"),
+    "too-heavy": _("Help too heavy"),
+    "forecast-total": _("Re-triages ahead"),
+    "forecast-teams": _("Re-triages per team"),
+    "contact": _("Contact in 5 working days"),
+    "end-evaluations": _("End-evaluations"),
+    "out-of-sight": _("Out of sight"),
+    "running": _("Running per product"),
+    "providers": _("Running per provider"),
+    "flagged-ended": _("Flagged and ended"),
+}
+
+# The first part of an export's file name, per report (Dutch, as the officials say it).
+FILE_NAMES = {
+    "instroom": "clientstromen",
+    "matched-care": "matched-care",
+    "prognose": "prognose",
+    "termijnen": "termijnen",
+    "transitie": "transitie",
+}
 
 
 def table_csv(table: Table) -> str:
@@ -24,13 +61,49 @@ def table_csv(table: Table) -> str:
     return out.getvalue()
 
 
-def _sheet_title(title: str, taken: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\']", "", title)[:28].strip() or "Tabel"
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base[:26]} {n}", n + 1
+def sheet_name(table: Table) -> str:
+    """The table's short sheet name; its slug when it has none (never cut mid-word)."""
+    name = re.sub(r"[\[\]:*?/\\']", "", str(SHEET_NAMES.get(table.slug, ""))).strip()
+    return name if 0 < len(name) <= SHEET_NAME_LENGTH else table.slug[:SHEET_NAME_LENGTH]
+
+
+def _sheet_title(table: Table, taken: set[str]) -> str:
+    base, n = sheet_name(table), 2
+    name = base
+    while name in taken:  # only when a report shows one table twice
+        suffix = f" {n}"
+        name, n = f"{base[: SHEET_NAME_LENGTH - len(suffix)].rstrip()}{suffix}", n + 1
     taken.add(name)
     return name
+
+
+def period_part(period: Period) -> str:
+    """The period in a file name: 2026-K3, 2026-03, 2026, 2025-12-tot-2026-11, or dates."""
+    start, end = period.start, period.end
+    whole_months = start.day == 1 and (end + datetime.timedelta(days=1)).day == 1
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if whole_months and months == 12 and start.month == 1:
+        return f"{start.year}"
+    if whole_months and months == 3 and start.month % 3 == 1:
+        return f"{start.year}-K{(start.month - 1) // 3 + 1}"
+    if whole_months and months == 1:
+        return f"{start:%Y-%m}"
+    if whole_months:
+        return f"{start:%Y-%m}-tot-{end:%Y-%m}"
+    return f"{start:%Y-%m-%d}-tot-{end:%Y-%m-%d}"
+
+
+def export_filename(
+    report_slug: str, *, period: Period | None, today: datetime.date, team, table=None, ext: str
+) -> str:
+    """clientstromen-2026-K3-wij-beijum.xlsx: the report, the table (CSV), the period (or
+    the day of a forecast) and the team; Dutch, no person data."""
+    parts = [FILE_NAMES.get(report_slug, report_slug)]
+    if table is not None:
+        parts.append(slugify(sheet_name(table)))
+    parts.append(period_part(period) if period else f"vanaf-{today:%Y-%m-%d}")
+    parts.append(slugify(team.name) if team else "alle-teams")
+    return f"{'-'.join(p for p in parts if p)}.{ext}"
 
 
 def _xlsx_value(cell):
@@ -49,7 +122,7 @@ def tables_xlsx(title: str, subtitle: str, tables: list[Table]) -> bytes:
     taken: set[str] = set()
     bold = Font(bold=True)
     for table in tables:
-        sheet = book.create_sheet(_sheet_title(table.title, taken))
+        sheet = book.create_sheet(_sheet_title(table, taken))
         sheet.append([safe_cell(str(table.title))])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([safe_cell(f"{title} · {subtitle}")])

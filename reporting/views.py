@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from intake.models import user_team_ids
@@ -10,7 +11,7 @@ from samen.roles import OFFICIAL, TEAM_LEAD
 
 from . import charts
 from .council import council_filename, council_pdf
-from .exports import table_csv, tables_xlsx
+from .exports import export_filename, table_csv, tables_xlsx
 from .forms import CouncilReportForm, ReportFilterForm
 from .periods import default_period
 from .selectors import REPORTS, Filters
@@ -43,6 +44,17 @@ def _filters(request) -> tuple[ReportFilterForm, Filters]:
     return form, Filters(default_period(today), None, today)
 
 
+def _export_name(definition, filters: Filters, *, ext: str, table=None) -> str:
+    return export_filename(
+        definition.slug,
+        period=filters.period if definition.uses_period else None,
+        today=filters.today,
+        team=filters.team,
+        table=table,
+        ext=ext,
+    )
+
+
 @role_required(*READERS)
 def report(request, slug):
     definition = REPORTS.get(slug)
@@ -63,14 +75,18 @@ def report(request, slug):
             tables_xlsx(str(definition.title), subtitle, tables),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{slug}.xlsx"'
+        response["Content-Disposition"] = content_disposition_header(
+            True, _export_name(definition, filters, ext="xlsx")
+        )
         return response
     if export == "csv":
         table = next((t for t in tables if t.slug == request.GET.get("table")), None)
         if table is None:
             raise Http404
         response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{slug}-{table.slug}.csv"'
+        response["Content-Disposition"] = content_disposition_header(
+            True, _export_name(definition, filters, table=table, ext="csv")
+        )
         return response
     query = request.GET.copy()
     query.pop("export", None)
@@ -102,5 +118,5 @@ def council(request):
         )
     period = form.cleaned_data["quarter"]
     response = HttpResponse(council_pdf(period, today), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{council_filename(period)}"'
+    response["Content-Disposition"] = content_disposition_header(True, council_filename(period))
     return response

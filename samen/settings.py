@@ -360,6 +360,9 @@ REST_KNOX = {
     # One key per provider user: making a new one revokes the old (accounts.services).
     "TOKEN_LIMIT_PER_USER": None,
 }
+# API_KEY_GRACE_HOURS: after a new API key is made, the old one keeps working this many hours
+# (default 24), so that the provider's system can switch; 0 ends it at once.
+API_KEY_GRACE_HOURS = env.int("API_KEY_GRACE_HOURS", default=24)
 
 # Two factors (django-two-factor-auth on django-otp): every local account signs in with a
 # password and a code from an authenticator app (TOTP), or one of its recovery codes.

@@ -130,3 +130,47 @@ def test_the_portal_page_shows_dates_not_the_key(client, provider_key):
     html = client.get("/portaal/api-sleutel/").content.decode()
     assert key not in html
     assert "Werkt tot" in html and "Laatst gebruikt" in html
+
+
+def test_a_new_key_gives_the_old_one_a_grace_period_and_a_third_ends_it(client, provider_key):
+    from accounts.api_keys import api_key_renew
+
+    user, first, first_key = provider_key
+    start = timezone.now()
+    with time_machine.travel(start + datetime.timedelta(minutes=1), tick=False) as clock:
+        _second, second_key = api_key_renew(user)
+        first.refresh_from_db()
+        assert first.expiry == timezone.now() + datetime.timedelta(hours=24)
+        assert call(client, first_key).status_code == 200  # the grace period
+        clock.shift(datetime.timedelta(minutes=1))
+        _third, third_key = api_key_renew(user)
+        # The key still in its grace stops now; the one in use gets the grace.
+        assert call(client, first_key).status_code == 401
+        assert call(client, second_key).status_code == 200
+        assert call(client, third_key).status_code == 200
+        assert ApiToken.objects.filter(user=user).count() == 2
+
+
+def test_without_a_grace_period_the_old_key_stops_at_once(client, provider_key, settings):
+    from accounts.api_keys import api_key_renew
+
+    settings.API_KEY_GRACE_HOURS = 0
+    user, _first, first_key = provider_key
+    client.force_login(user)
+    assert "stopt direct" in client.post("/portaal/api-sleutel/").content.decode()
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        _new, new_key = api_key_renew(user)
+    assert call(client, first_key).status_code == 401
+    assert call(client, new_key).status_code == 200
+
+
+def test_the_grace_never_lengthens_a_key_that_ends_sooner(provider_key):
+    from accounts.api_keys import api_key_renew
+
+    user, first, _key = provider_key
+    soon = timezone.now() + datetime.timedelta(hours=2)
+    ApiToken.objects.filter(pk=first.pk).update(expiry=soon)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        api_key_renew(user)
+    first.refresh_from_db()
+    assert first.expiry == soon

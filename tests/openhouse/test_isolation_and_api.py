@@ -136,25 +136,32 @@ def test_wij_staff_tokens_cannot_use_the_provider_api(client, world, intake_work
     assert client.get("/api/v1/indications/").status_code == 401
 
 
-@time_machine.travel(NOW)
 def test_a_provider_makes_its_key_and_wij_reading_is_recorded(client, world, intake_worker):
     a = world["a"]
-    client.force_login(a["user"])
-    confirm = client.post("/portaal/api-sleutel/")
-    assert "stopt direct" in confirm.content.decode()  # a look before the old key stops
-    assert api(client, a["token"]).get("/api/v1/indications/").status_code == 200
-    client.defaults.pop("HTTP_AUTHORIZATION")
-    response = client.post("/portaal/api-sleutel/", {"confirm": "1"})
-    new_key = re.search(
-        r'<code class="samen-secret">([^<]+)</code>', response.content.decode()
-    ).group(1)
-    assert new_key != a["token"]
-    assert ApiToken.objects.filter(user=a["user"]).count() == 1
-    assert new_key not in str(ApiToken.objects.values_list("digest", "token_key"))  # hash only
-    assert new_key not in client.get("/portaal/api-sleutel/").content.decode()  # shown once
-    client.logout()
-    assert api(client, a["token"]).get("/api/v1/indications/").status_code == 401  # old key revoked
-    assert api(client, new_key).get("/api/v1/indications/").status_code == 200
+    ApiToken.objects.filter(user=a["user"]).update(created=NOW - datetime.timedelta(days=1))
+    with time_machine.travel(NOW, tick=False) as clock:
+        client.force_login(a["user"])
+        confirm = client.post("/portaal/api-sleutel/").content.decode()
+        # A look first: it says until when the old key still works (24 hours).
+        assert "stopt met werken op 23 november 2026 11:00" in confirm
+        assert api(client, a["token"]).get("/api/v1/indications/").status_code == 200
+        client.defaults.pop("HTTP_AUTHORIZATION")
+        response = client.post("/portaal/api-sleutel/", {"confirm": "1"})
+        html = response.content.decode()
+        new_key = re.search(
+            r'<code id="api-header"[^>]*>Authorization: Token ([0-9a-f]{64})</code>', html
+        ).group(1)
+        assert new_key != a["token"]
+        assert "De vorige sleutel blijft werken tot 23 november 2026 11:00" in html
+        assert ApiToken.objects.filter(user=a["user"]).count() == 2
+        assert new_key not in str(ApiToken.objects.values_list("digest", "token_key"))  # hash only
+        assert new_key not in client.get("/portaal/api-sleutel/").content.decode()  # shown once
+        client.logout()
+        assert api(client, a["token"]).get("/api/v1/indications/").status_code == 200  # grace
+        assert api(client, new_key).get("/api/v1/indications/").status_code == 200
+        clock.shift(datetime.timedelta(hours=24, seconds=1))
+        assert api(client, a["token"]).get("/api/v1/indications/").status_code == 401  # ended
+        assert api(client, new_key).get("/api/v1/indications/").status_code == 200
     client.defaults.pop("HTTP_AUTHORIZATION")
     client.force_login(intake_worker)
     client.get(f"/eindevaluaties/{a['evaluation'].pk}/download/")

@@ -88,7 +88,10 @@ def test_csv_export_matches_the_table(client, official, q3):
     url = reverse("reporting:report", args=["termijnen"])
     response = _get(client, official, url, "nl", export="csv", table="contact", **Q3_QUERY)
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="termijnen-contact.csv"' in response["Content-Disposition"]
+    assert (
+        'filename="termijnen-contact-binnen-5-werkdagen-2026-K3-alle-teams.csv"'
+        in response["Content-Disposition"]
+    )
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
