@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,7 +131,6 @@ def _day_event(day, what, children, url="") -> Event:
 def family_timeline(family: FamilyFile, *, child_id: int | None = None) -> list[Event]:
     """The family's case, newest first, in plain Dutch events built from the records and
     their history; `child_id` keeps the events about that child (and the family's own)."""
-    from django.urls import reverse
 
     events: list[Event] = []
     requests = {r.pk: r for child in family.children for r in child.requests}
@@ -260,7 +260,7 @@ def _history_events(requests: dict, visible: set) -> list[Event]:
     for record in records:
         support_request = requests[record.id]
         about = [c for c in support_request.clients.all() if c.pk in visible]
-        url = f"/aanmeldingen/{record.id}/"
+        url = reverse("intake:detail", args=[record.id])
         before = previous if previous is not None and previous.id == record.id else None
         if record.assigned_worker_id and (
             before is None or before.assigned_worker_id != record.assigned_worker_id
@@ -277,9 +277,10 @@ def _history_events(requests: dict, visible: set) -> list[Event]:
                 Event(record.history_date, _("Closed: %(reason)s") % {"reason": reason}, about, url)
             )
         if before is not None and before.household_id != record.household_id:
-            events.append(
-                Event(record.history_date, _("Request moved to another household"), about, url)
-            )
+            what = _("Request moved to another household")
+            if record.household_id == support_request.household_id:
+                what = _("Request moved to %(name)s") % {"name": support_request.household.name}
+            events.append(Event(record.history_date, what, about, url))
         previous = record
     return events
 
