@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from audit.selectors import recent_grants
 from audit.services import Event, access_log_record, log_read
 from audit.views import not_your_team
-from intake.models import Client, user_team_ids
+from intake.models import Client, Household, user_team_ids
 from openhouse.forms import HandoverNoteForm
 from openhouse.models import Provider
 from samen.decorators import role_required
@@ -47,6 +47,8 @@ def client_detail(request, pk):
             "client": client,
             "timeline": timeline(indications, today=timezone.localdate()),
             "requests": client.support_requests.select_related("team").order_by("-received_at"),
+            # A child of separated parents belongs to two households: a link to each file.
+            "households": Household.objects.filter(members__client=client).order_by("name", "pk"),
             "today": timezone.localdate(),
             "note_form": HandoverNoteForm(),
             **_log_links(request, client),

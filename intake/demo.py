@@ -218,7 +218,30 @@ def seed_requests(*, count: int = 300, today: datetime.date | None = None) -> in
         )
         _advance(support_request, rng, days_ago, today, demo_worker)
         created += 1
+    seed_two_households(beijum)
     return created
+
+
+def seed_two_households(team: Team) -> None:
+    """A family of the team with two or more children, and one of them also in a second
+    household (separated parents), so the family file shows both (and the crawl finds it)."""
+    from django.db.models import Count
+
+    household = (
+        Household.objects.filter(members__client__team=team)
+        .annotate(children=Count("members__client"))
+        .filter(children__gte=2)
+        .order_by("pk")
+        .first()
+    )
+    if household is None:
+        return
+    child = household.members.filter(client__isnull=False).order_by("pk").first().client
+    household.members.filter(role="parent").update(parental_authority="yes")
+    second = Household.objects.create(name=f"Gezin {child.last_name} (vader)")
+    second.members.create(role="child", client=child)
+    second.members.create(role="parent", name=f"Mark {child.last_name}", parental_authority="yes")
+    second.members.create(role="step_parent", name="Sanne Bakker", parental_authority="no")
 
 
 def _advance(support_request, rng, days_ago, today, user):

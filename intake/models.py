@@ -251,23 +251,75 @@ def client_search_name(first_name: str, last_name: str) -> str:
     return search_form(f"{first_name} {last_name}")
 
 
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A household is visible to WIJ staff and team leads when at least one of its
+        children is visible to them (Client.visible_to); nobody else sees family files.
+        Inside a visible household, a child the user may not see is shown without details
+        (docs/permissions.md)."""
+        if not roles.user_has_role(user, *roles.WIJ_ROLES):
+            return self.none()
+        with_visible_child = HouseholdMember.objects.filter(
+            client__in=Client.objects.filter(wij_client_condition(user))
+        ).values("household_id")
+        return self.filter(pk__in=with_visible_child)
+
+    def current(self):
+        """Households that were not merged into another one."""
+        return self.filter(merged_into__isnull=True)
+
+
 class Household(models.Model):
-    """Gezin / huishouden: the family a support request concerns."""
+    """Gezin / huishouden: the family a support request concerns. A child of separated
+    parents belongs to two households. A household that turned out to be the same family
+    as another is merged into it: kept, marked `merged_into`, without members or requests
+    (so old links, the access log and the history still find it)."""
 
     name = models.CharField(
         _("name"), max_length=150, help_text=_("How the team refers to the family.")
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_households",
+        verbose_name=_("merged into"),
+    )
+    split_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="split_households",
+        verbose_name=_("split from"),
+    )
+    # When the merge or split happened (set with merged_into / split_from by the services).
+    changed_at = models.DateTimeField(_("merged or split at"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")),
+                name="household_not_merged_into_itself",
+                violation_error_message=_("A household cannot be merged into itself."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.merged_into_id and self.merged_into_id == self.pk:
+            raise ValidationError({"merged_into": _("A household cannot be merged into itself.")})
 
 
 class HouseholdMember(models.Model):
@@ -281,6 +333,11 @@ class HouseholdMember(models.Model):
         STEP_PARENT = "step_parent", _("step-parent")
         SIBLING = "sibling", _("sibling (not a client)")
         OTHER = "other", _("other")
+
+    class Authority(models.TextChoices):
+        YES = "yes", _("holds parental authority")
+        NO = "no", _("no parental authority")
+        UNKNOWN = "unknown", _("not known")
 
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("household")
@@ -296,12 +353,31 @@ class HouseholdMember(models.Model):
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    parental_authority = models.CharField(
+        _("parental authority (gezag)"),
+        max_length=10,
+        choices=Authority.choices,
+        default=Authority.UNKNOWN,
+        help_text=_("Whether this adult holds parental authority over the children."),
+    )
     history = HistoricalRecords()
+
+    # Children and siblings are not adults: they never hold parental authority.
+    NOT_ADULT = (Role.CHILD, Role.SIBLING)
 
     class Meta:
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(parental_authority__in=["yes", "no", "unknown"]),
+                name="householdmember_authority_known_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parental_authority="yes") | ~Q(role__in=["child", "sibling"]),
+                name="householdmember_authority_only_adults",
+                violation_error_message=_("Only an adult can hold parental authority."),
+            ),
             models.CheckConstraint(
                 condition=~Q(role="child") | Q(client__isnull=False),
                 name="householdmember_child_is_client",
@@ -327,6 +403,8 @@ class HouseholdMember(models.Model):
             errors["client"] = _("A child in the household must be a registered client.")
         if self.client_id is None and not self.name.strip():
             errors["name"] = _("Give the name.")
+        if self.parental_authority == self.Authority.YES and self.role in self.NOT_ADULT:
+            errors["parental_authority"] = _("Only an adult can hold parental authority.")
         if errors:
             raise ValidationError(errors)
 

@@ -322,3 +322,132 @@ def worker_change_decide(
     change._history_user = user
     change.save()
     return change
+
+
+# --- Households: parental authority, merge and split (team leads) ------------------------
+
+
+@transaction.atomic
+def household_member_set_authority(*, member_id: int, authority: str, user) -> HouseholdMember:
+    """Record whether a member holds parental authority (gezag); kept in history."""
+    # Two workers may record it at once: lock the row so the last one is a whole save.
+    member = HouseholdMember.objects.select_for_update().get(pk=member_id)
+    member.parental_authority = authority
+    member._history_user = user
+    member.full_clean()
+    member.save()
+    return member
+
+
+@dataclass(frozen=True)
+class HouseholdChange:
+    """What a merge or split moves, for the preview and for the service alike."""
+
+    members: list  # HouseholdMember rows that move
+    duplicates: list  # memberships dropped: the child is already in the kept household
+    requests: list  # SupportRequest rows that move
+    staying_requests: list  # requests that stay (they also concern children who stay)
+
+
+def household_merge_plan(*, keep: Household, other: Household) -> HouseholdChange:
+    """What merging `other` into `keep` moves: all its members (a child already in `keep`
+    keeps that membership) and all its requests."""
+    in_keep = set(keep.members.filter(client__isnull=False).values_list("client_id", flat=True))
+    members = list(other.members.select_related("client").order_by("role", "id"))
+    return HouseholdChange(
+        members=[m for m in members if m.client_id is None or m.client_id not in in_keep],
+        duplicates=[m for m in members if m.client_id is not None and m.client_id in in_keep],
+        requests=list(other.support_requests.order_by("received_at", "id")),
+        staying_requests=[],
+    )
+
+
+def household_split_plan(*, household: Household, member_ids: list[int]) -> HouseholdChange:
+    """What splitting the chosen members off moves: those members, and the requests that
+    concern only children among them. Refuses a split that leaves either household
+    without a child (nobody could see it any more) or that moves nothing or everyone."""
+    members = list(household.members.select_related("client").order_by("role", "id"))
+    chosen = set(member_ids)
+    moving = [m for m in members if m.pk in chosen]
+    staying = [m for m in members if m.pk not in chosen]
+    if len(moving) != len(chosen) or not moving or not staying:
+        raise ValidationError(
+            {"members": _("Choose some, not all, of this household's members to move.")}
+        )
+    if not any(m.client_id for m in moving) or not any(m.client_id for m in staying):
+        raise ValidationError({"members": _("Both households must keep at least one child.")})
+    moving_children = {m.client_id for m in moving if m.client_id}
+    requests = list(household.support_requests.prefetch_related("clients").order_by("id"))
+    moves, stays = [], []
+    for support_request in requests:
+        children = {client.pk for client in support_request.clients.all()}
+        (moves if children and children <= moving_children else stays).append(support_request)
+    return HouseholdChange(members=moving, duplicates=[], requests=moves, staying_requests=stays)
+
+
+def _lock_households(*ids: int) -> dict[int, Household]:
+    # Two team leads may merge or split the same families at once (or merge A into B while
+    # another merges B into A): lock both rows, in id order so neither waits on the other.
+    locked = {
+        h.pk: h for h in Household.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+    for household in locked.values():
+        if household.merged_into_id:
+            raise ValidationError(_("This household has already been merged into another one."))
+    return locked
+
+
+def _move(change: HouseholdChange, target: Household, user) -> None:
+    """Move the planned members and requests to `target`, each saved with history."""
+    for member in change.duplicates:
+        member._history_user = user
+        member.delete()
+    for member in change.members:
+        member.household = target
+        member._history_user = user
+        member.save()
+    for support_request in change.requests:
+        # Lock the request like every other change of it (a worker may be saving it now).
+        current = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+        current.household = target
+        support_request_save(current, user)
+
+
+@transaction.atomic
+def household_merge(*, keep_id: int, other_id: int, user) -> Household:
+    """Merge `other` into `keep`: its members and requests move, and `other` stays as a
+    record marked merged into `keep` (old links and the history still find it)."""
+    if keep_id == other_id:
+        raise ValidationError({"other": _("A household cannot be merged into itself.")})
+    locked = _lock_households(keep_id, other_id)
+    keep, other = locked[keep_id], locked[other_id]
+    _move(household_merge_plan(keep=keep, other=other), keep, user)
+    # Households merged into `other` before now point at `keep` directly.
+    for earlier in Household.objects.select_for_update().filter(merged_into=other):
+        earlier.merged_into = keep
+        earlier._history_user = user
+        earlier.save()
+    other.merged_into = keep
+    other.changed_at = timezone.now()
+    other._history_user = user
+    other.full_clean()
+    other.save()
+    return keep
+
+
+@transaction.atomic
+def household_split(*, household_id: int, member_ids: list[int], name: str, user) -> Household:
+    """Split the chosen members off into a new household (requests about only their
+    children go with them); the new household records where it came from."""
+    household = _lock_households(household_id)[household_id]
+    change = household_split_plan(household=household, member_ids=member_ids)
+    new = Household(
+        name=name.strip(),
+        split_from=household,
+        changed_at=timezone.now(),
+    )
+    new._history_user = user
+    new.full_clean()
+    new.save()
+    _move(change, new, user)
+    return new

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import family_views, views
 
 app_name = "intake"
 
@@ -17,6 +17,15 @@ urlpatterns = [
     path("aanmeldingen/<int:pk>/toewijzen/", views.assign, name="assign"),
     path("aanmeldingen/<int:pk>/afsluiten/", views.close, name="close"),
     path("aanmeldingen/<int:pk>/triage/", views.start_triage, name="start_triage"),
+    path("gezinnen/<int:pk>/", family_views.household, name="household"),
+    path("gezinnen/<int:pk>/afdrukken/", family_views.household_print, name="household_print"),
+    path(
+        "gezinnen/<int:pk>/leden/<int:member_pk>/gezag/",
+        family_views.member_authority,
+        name="member_authority",
+    ),
+    path("gezinnen/<int:pk>/samenvoegen/", family_views.household_merge, name="household_merge"),
+    path("gezinnen/<int:pk>/splitsen/", family_views.household_split, name="household_split"),
     path(
         "aanmeldingen/<int:pk>/andere-medewerker/",
         views.request_other_worker,

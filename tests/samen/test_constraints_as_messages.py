@@ -837,6 +837,12 @@ def _member(**values):
     return HouseholdMember(household=household, **values)
 
 
+def _merged_into_itself():
+    household = HouseholdFactory()
+    household.merged_into = household
+    return household
+
+
 def _request_with(**values):
     request = SupportRequestFactory()
     for name, value in values.items():
@@ -850,6 +856,11 @@ CLEAN_CASES = {
         "client",
     ),
     "intake.HouseholdMember:householdmember_has_name": (lambda: _member(role="parent"), "name"),
+    "intake.HouseholdMember:householdmember_authority_only_adults": (
+        lambda: _member(role="sibling", name="Daan", parental_authority="yes"),
+        "parental_authority",
+    ),
+    "intake.Household:household_not_merged_into_itself": (_merged_into_itself, "merged_into"),
     "intake.SupportRequest:request_closed_has_reason": (
         lambda: _request_with(status="closed", close_reason=""),
         "close_reason",
@@ -953,6 +964,9 @@ PLACED = {
     "intake.HouseholdMember:householdmember_child_is_client": "intake.services.household_for_client adds the child as its Client; no form or API edits members (HouseholdMember.clean holds it)",
     "intake.HouseholdMember:householdmember_has_name": "intake.services.household_for_client adds an adult only when a name was given (HouseholdMember.clean holds it)",
     "intake.HouseholdMember:householdmember_client_once": "a household is made once, with its child, by household_for_client; a known child brings its own household",
+    "intake.HouseholdMember:householdmember_authority_known_value": "the family file's authority form offers the three choices only (tests/intake/test_family.py)",
+    "intake.HouseholdMember:householdmember_authority_only_adults": "the family file's authority form answers with a message (tests/intake/test_family.py); HouseholdMember.clean holds it",
+    "intake.Household:household_not_merged_into_itself": "intake.services.household_merge refuses it first (tests/intake/test_family.py); Household.clean holds it",
     # Text limits and the date range whose own entry points' tests provoke them.
     "indications.ExtensionRequest:extension_weighing_max_length": "the extension decision form (tests/indications/test_limits.py)",
     "indications.ExtensionRequest:extension_reasons_max_length": "no form, admin page or API writes an extension request's reasons (its admin is read-only); the model field bounds them",

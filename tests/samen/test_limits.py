@@ -39,6 +39,7 @@ SYSTEM_DATES = {
     ("openhouse.EndEvaluation", "uploaded_at"),
     ("openhouse.EndEvaluation", "read_at"),
     ("openhouse.HandoverNote", "created_at"),
+    ("intake.Household", "changed_at"),  # set to now by the merge and split services
     ("samen.JobRun", "run_date"),
     ("samen.JobRun", "started_at"),
     ("samen.JobRun", "finished_at"),
