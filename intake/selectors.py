@@ -5,11 +5,19 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samen.identifiers import normalize_bsn, normalize_postcode
 
-from .models import Client, HouseholdMember, SupportRequest, WorkerChangeRequest
+from .models import (
+    Client,
+    FurtherQuestion,
+    Household,
+    HouseholdMember,
+    SupportRequest,
+    WorkerChangeRequest,
+)
 
 POSTCODE_AND_NUMBER = re.compile(r"^\s*([1-9][0-9]{3}\s?[A-Za-z]{2})\s+(\d+\S*)\s*$")
 DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
@@ -45,6 +53,38 @@ def client_search(query: str, *, visible: QuerySet[Client], limit: int = 20) -> 
     for term in query.split():
         condition &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
     return list(visible.filter(condition).select_related("team")[:limit])
+
+
+def with_children(households: QuerySet[Household]) -> QuerySet[Household]:
+    """Households with their members and the members' clients, in one more query."""
+    return households.prefetch_related(
+        Prefetch(
+            "members",
+            queryset=HouseholdMember.objects.select_related("client").order_by(
+                "client__date_of_birth", "id"
+            ),
+        )
+    )
+
+
+def household_search(
+    query: str, *, visible: QuerySet[Household], clients: list[Client], limit: int = 10
+) -> list[Household]:
+    """Families to register a request with: those of the children found (`clients`, from
+    client_search) and those with an adult member whose name has every term of the query
+    (a parent is found by name too)."""
+    query = (query or "").strip()
+    if not query or len(query) > SEARCH_MAX or "\x00" in query:
+        return []
+    adult = Q()
+    for term in DATE.sub("", query).split():
+        adult &= Q(name__icontains=term)
+    adults = HouseholdMember.objects.filter(adult, client__isnull=True).values("household_id")
+    children = HouseholdMember.objects.filter(client__in=[c.pk for c in clients]).values(
+        "household_id"
+    )
+    found = visible.filter(Q(pk__in=children) | (Q(pk__in=adults) if adult else Q(pk__in=[])))
+    return list(with_children(found.order_by("name", "pk"))[:limit])
 
 
 def likely_duplicates(
@@ -108,6 +148,10 @@ def request_detail(pk: int, *, visible: QuerySet[SupportRequest]) -> SupportRequ
                 queryset=HouseholdMember.objects.select_related("client").order_by("role", "id"),
             ),
             Prefetch(
+                "further_questions",
+                queryset=FurtherQuestion.objects.select_related("added_by"),
+            ),
+            Prefetch(
                 "worker_changes",
                 queryset=WorkerChangeRequest.objects.select_related(
                     "previous_worker", "new_worker", "decided_by"
@@ -155,6 +199,15 @@ def request_timeline(support_request: SupportRequest) -> list[dict]:
                 )
         previous = record
     _label_values(events)
+    for further in support_request.further_questions.all():
+        events.append(
+            {
+                "when": further.added_at,
+                "who": further.added_by,
+                "what": _("Question added (received %(day)s)")
+                % {"day": timezone.localtime(further.received_at).strftime("%d-%m-%Y")},
+            }
+        )
     for change in support_request.worker_changes.all():
         events.append(
             {

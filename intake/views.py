@@ -28,8 +28,16 @@ from .forms import (
     WorkerChangeDecisionForm,
     WorkerChangeForm,
 )
-from .models import Client, SupportRequest, Team, WorkerChangeRequest, user_team_ids
-from .selectors import client_search, request_detail, request_timeline, with_list_data, worklist
+from .models import Client, Household, SupportRequest, Team, WorkerChangeRequest, user_team_ids
+from .selectors import (
+    client_search,
+    household_search,
+    request_detail,
+    request_timeline,
+    with_children,
+    with_list_data,
+    worklist,
+)
 
 staff_only = role_required(WIJ_STAFF, TEAM_LEAD)
 PAGE_SIZE = 50
@@ -165,23 +173,34 @@ def request_list(request):
 def client_search_results(request):
     """htmx partial: children matching the search box. The terms come in the body (POST),
     never in the URL; the search and the children shown are logged, the terms are not."""
-    results = _search_clients(request, request.POST.get("client_search", ""))
+    results, families = _search_clients(request, request.POST.get("client_search", ""))
     return render(
-        request, "intake/partials/client_results.html", {"results": results, "searched": True}
+        request,
+        "intake/partials/client_results.html",
+        {"results": results, "families": families, "searched": True},
     )
 
 
-def _search_clients(request, query: str) -> list[Client]:
+def _search_clients(request, query: str) -> tuple[list[Client], list[Household]]:
     """Every registered child matches (a family moves between teams); each result says
     whether this user may open the file, and the page shows only name, date of birth and
-    team of the others, with a way to open them with a reason (break-the-glass)."""
+    team of the others, with a way to open them with a reason (break-the-glass). The
+    families of the children this user may see (and families found by a parent's name)
+    come with their children, to register a request for one or more of them."""
     results = client_search(query, visible=Client.objects.all())
     _mark_visible(request, results)
+    families = household_search(
+        query,
+        visible=Household.objects.visible_to(request.user),
+        clients=[client for client in results if client.visible],
+    )
+    in_family = {child.pk for family in families for child in family.children()}
+    # A child shown in a family is not listed twice.
+    results = [client for client in results if not client.visible or client.pk not in in_family]
+    shown = [*results, *(child for family in families for child in family.children())]
     if query.strip():
-        access_log_record(
-            request=request, event=Event.SEARCH, part="client search", clients=results
-        )
-    return results
+        access_log_record(request=request, event=Event.SEARCH, part="client search", clients=shown)
+    return results, families
 
 
 def _mark_visible(request, clients: list[Client]) -> None:
@@ -200,10 +219,35 @@ def register(request):
     if request.method == "POST" and "_search" in request.POST:
         # The search button without JavaScript: show results, keep everything typed.
         form = RegistrationForm(initial=request.POST.dict(), user=request.user)
-        results = _search_clients(request, request.POST.get("client_search", ""))
-        return _render_register(request, form, results, searched=True)
+        results, families = _search_clients(request, request.POST.get("client_search", ""))
+        return _render_register(request, form, results, families, searched=True)
     form = RegistrationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("add_to_request"):
+        try:
+            further = services.support_request_add_question(
+                support_request_id=form.cleaned_data["add_to_request"].pk,
+                user=request.user,
+                question=form.cleaned_data["question"],
+                channel=form.cleaned_data["channel"],
+                received_at=form.cleaned_data["received_at"],
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            access_log_record(
+                request=request,
+                event=Event.CHANGE,
+                part="request: further question",
+                clients=further.support_request.clients.all(),
+                object_id=further.support_request_id,
+            )
+            messages.success(
+                request,
+                _("The question is added to request #%(number)s; no new request was made.")
+                % {"number": further.support_request_id},
+            )
+            return redirect("intake:detail", pk=further.support_request_id)
+    elif request.method == "POST" and form.is_valid():
         try:
             support_request = _register(form, request.user)
         except ValidationError as exc:
@@ -229,22 +273,50 @@ def register(request):
         access_log_record(
             request=request, event=Event.SEARCH, part="duplicate check", clients=form.duplicates
         )
-    return _render_register(request, form, form.duplicates, searched=False)
+    if form.address_matches:
+        access_log_record(
+            request=request,
+            event=Event.SEARCH,
+            part="family at the address",
+            clients=[child for family in form.address_matches for child in family.children()],
+        )
+    return _render_register(request, form, form.duplicates, form.address_matches, searched=False)
 
 
-def _render_register(request, form, results, *, searched):
-    chosen_pk = form["client"].value()
+def _digits(value) -> int | None:
+    return int(value) if str(value or "").isdigit() and len(str(value)) < 10 else None
+
+
+def _render_register(request, form, results, families, *, searched):
+    chosen_pk = _digits(form["client"].value())
     chosen = (
-        Client.objects.visible_to(request.user).filter(pk=chosen_pk).first()
-        if str(chosen_pk or "").isdigit()
+        Client.objects.visible_to(request.user).filter(pk=chosen_pk).first() if chosen_pk else None
+    )
+    family_pk = _digits(form["household"].value())
+    family = (
+        with_children(Household.objects.visible_to(request.user).filter(pk=family_pk)).first()
+        if family_pk
         else None
     )
+    families = [f for f in families if f != family]
+    ticked = set(request.POST.getlist("children")) if request.method == "POST" else set()
     if chosen:
         log_read(request, "registration", [chosen])
+    if family:
+        log_read(request, "registration", family.children())
     return render(
         request,
         "intake/register.html",
-        {"form": form, "results": results, "searched": searched, "chosen": chosen},
+        {
+            "form": form,
+            "results": results,
+            "families": families,
+            "family": family,
+            "ticked": ticked,
+            "searched": searched,
+            "chosen": chosen if chosen not in (family.children() if family else []) else None,
+            "open_requests": form.open_requests,
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -252,7 +324,7 @@ def _render_register(request, form, results, *, searched):
 def _register(form: RegistrationForm, user) -> SupportRequest:
     data = form.cleaned_data
     new_client = None
-    if data.get("client") is None:
+    if data["new_child"]:
         new_client = {
             field: data.get(field, "")
             for field in (
@@ -266,9 +338,10 @@ def _register(form: RegistrationForm, user) -> SupportRequest:
             )
         }
         new_client["bsn"] = data.get("bsn") or None
-    return services.support_request_register_for_child(
+    return services.support_request_register_for_family(
         registered_by=user,
-        client=data.get("client"),
+        household=data.get("household"),
+        children=data["children"],
         new_client=new_client,
         adults=[
             {
@@ -286,6 +359,7 @@ def _register(form: RegistrationForm, user) -> SupportRequest:
         route_decision=data.get("route_decision", ""),
         client_supporter=data.get("client_supporter", False),
         client_supporter_name=data.get("client_supporter_name", ""),
+        duplicate_reason=data.get("duplicate_reason", "") if data.get("register_anyway") else "",
     )
 
 
@@ -334,8 +408,27 @@ def detail(request, pk, forms=None):
             for member in support_request.household.members.all()
             if member.client and member.client not in support_request.clients.all()
         ],
+        "other_open": _other_open_requests(request, support_request),
     }
     return render(request, "intake/detail.html", context, status=400 if forms else 200)
+
+
+def _other_open_requests(request, support_request) -> list[SupportRequest]:
+    """Other open requests of this request's children: a possible duplicate. Of one this
+    user may not see, the page names only the team."""
+    if support_request.status == SupportRequest.Status.CLOSED:
+        return []
+    others = [
+        other
+        for other in services.open_requests_of(support_request.clients.all())
+        if other.pk != support_request.pk
+    ]
+    visible = set(
+        _visible(request).filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True)
+    )
+    for other in others:
+        other.visible = other.pk in visible
+    return others
 
 
 def _action(request, pk, form_class, key, apply):
