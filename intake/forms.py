@@ -274,7 +274,7 @@ class RegistrationForm(StyledFormMixin, forms.Form):
         """A found child brings their family; a child in two families needs the choice."""
         if len(children) > 1:
             self.add_error("household", _("Choose the family these children belong to."))
-        elif children:
+        elif children and not data.get("new_household"):
             families = children[0].household_memberships.count()
             if families > 1:
                 self.add_error(

@@ -267,12 +267,15 @@ def support_request_register_for_family(
     new_client: dict | None = None,
     adults=(),
     team: Team | None = None,
+    new_household: bool = False,
     **request_fields,
 ) -> SupportRequest:
     """Register a request for one or more children of one family. The form and the API
     both come here.
 
-    `household` is the family chosen (None: a new one, for the first child). `children`
+    `household` is the family chosen (None: the first child's household, or a new one
+    with `adults` when the child has none or `new_household` is asked: the other
+    parent's household for a registered child of separated parents). `children`
     are registered clients: one not yet in the household is added to it (a child of
     separated parents gets a second household). `new_client` is a child not registered
     yet (a sibling, when a household is chosen). `team` defaults to the first child's team
@@ -286,7 +289,9 @@ def support_request_register_for_family(
         )
     if not children:
         raise ValidationError({"children": _("Choose at least one child.")})
-    if household is None:
+    if household is None and new_household:
+        household = household_create(client=children[0], adults=adults)
+    elif household is None:
         household = household_for_client(client=children[0], adults=adults)
     for child in children:
         household_add_child(household=household, client=child)

@@ -341,6 +341,7 @@ def _register(form: RegistrationForm, user) -> SupportRequest:
     return services.support_request_register_for_family(
         registered_by=user,
         household=data.get("household"),
+        new_household=data.get("new_household", False),
         children=data["children"],
         new_client=new_client,
         adults=[

@@ -262,7 +262,8 @@ def test_several_children_in_one_request_through_the_form(client, intake_worker,
 @time_machine.travel(NOW)
 def test_a_child_of_another_family_is_added_only_on_purpose(client, intake_worker, beijum):
     _mother, (sara,) = family(beijum, "Sara")
-    father, _children = family(beijum, name="Gezin de Vries")
+    # The father's household, found through his new family's child.
+    father, _children = family(beijum, "Bram", name="Gezin de Vries", house_number="80")
     client.force_login(intake_worker)
     data = form(household=father.pk, children=[sara.pk])
     response = client.post("/aanmeldingen/nieuw/", data)
@@ -272,6 +273,25 @@ def test_a_child_of_another_family_is_added_only_on_purpose(client, intake_worke
     assert response.status_code == 302
     assert sara.household_memberships.count() == 2
     assert SupportRequest.objects.get().household == father
+
+
+@time_machine.travel(NOW)
+def test_a_registered_child_gets_a_new_household_of_the_other_parent(client, intake_worker, beijum):
+    mother, (sara,) = family(beijum, "Sara")
+    client.force_login(intake_worker)
+    response = client.post(
+        "/aanmeldingen/nieuw/",
+        form(client=sara.pk, new_household="on", parent_name="Pieter de Vries"),
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    father = SupportRequest.objects.get().household
+    assert father != mother and Client.objects.count() == 1
+    assert {m.name for m in father.members.all() if not m.client} == {"Pieter de Vries"}
+    # Now in two families: a next request asks which one.
+    SupportRequest.objects.update(status="closed", close_reason="no_help_needed")
+    response = client.post("/aanmeldingen/nieuw/", form(client=sara.pk))
+    assert response.status_code == 400
+    assert "hoort bij twee gezinnen" in response.content.decode()
 
 
 @time_machine.travel(NOW)
@@ -315,20 +335,36 @@ def test_register_anyway_needs_a_reason_that_the_request_shows(client, intake_wo
 
 
 @time_machine.travel(NOW)
-def test_an_open_request_of_another_team_is_named_by_its_team_only(client, intake_worker, beijum):
+def test_an_open_request_at_another_team_is_offered_with_its_team(client, intake_worker, beijum):
     household, (sara,) = family(beijum, "Sara")
     selwerd = TeamFactory(name="WIJ Selwerd")
-    elsewhere = SupportRequestFactory(team=selwerd, clients=[ClientFactory(team=selwerd)])
-    # The same child, registered at the other team (the child's file is Beijum's).
-    elsewhere.clients.add(sara)
+    # The same child, registered at another team (access to a request follows the child).
+    elsewhere = SupportRequestFactory(team=selwerd, clients=[sara])
     client.force_login(intake_worker)
     data = form(household=household.pk, children=[sara.pk])
     html = client.post("/aanmeldingen/nieuw/", data).content.decode()
-    assert "Er is een open aanmelding bij WIJ Selwerd" in html
-    assert f"#{elsewhere.pk}" not in html and elsewhere.question not in html
-    # That request is no choice to add to.
+    assert f"Voeg deze vraag toe aan #{elsewhere.pk} (WIJ Selwerd" in html
     response = client.post("/aanmeldingen/nieuw/", {**data, "add_to_request": elsewhere.pk})
-    assert response.status_code == 400 and not FurtherQuestion.objects.exists()
+    assert response.status_code == 302
+    assert FurtherQuestion.objects.get().support_request == elsewhere
+
+
+def test_an_open_request_the_user_may_not_see_is_named_by_its_team_only(rf, intake_worker):
+    """The page names the team of an open request this user may not see, nothing more
+    (a safeguard: today access to a request follows its child, so it shows)."""
+    from django.template.loader import render_to_string
+
+    from intake.forms import RegistrationForm
+
+    hidden = SupportRequestFactory(team=TeamFactory(name="WIJ Selwerd"), question="Geheim")
+    hidden.visible = False
+    html = render_to_string(
+        "intake/register.html",
+        {"form": RegistrationForm(user=intake_worker), "open_requests": [hidden]},
+        request=rf.get("/"),
+    )
+    assert "Er is een open aanmelding bij WIJ Selwerd voor een gekozen kind." in html
+    assert f"#{hidden.pk}" not in html and "Geheim" not in html
 
 
 @time_machine.travel(NOW)
