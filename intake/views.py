@@ -222,52 +222,41 @@ def register(request):
         results, families = _search_clients(request, request.POST.get("client_search", ""))
         return _render_register(request, form, results, families, searched=True)
     form = RegistrationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("add_to_request"):
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            further = services.support_request_add_question(
-                support_request_id=form.cleaned_data["add_to_request"].pk,
-                user=request.user,
-                question=form.cleaned_data["question"],
-                channel=form.cleaned_data["channel"],
-                received_at=form.cleaned_data["received_at"],
-            )
+            if data.get("add_to_request"):
+                # The duplicate warning's other choice: the question goes to the open request.
+                further = services.support_request_add_question(
+                    support_request_id=data["add_to_request"].pk,
+                    user=request.user,
+                    question=data["question"],
+                    channel=data["channel"],
+                    received_at=data["received_at"],
+                )
+                target, event, part = further.support_request, Event.CHANGE, "further question"
+                done = _(
+                    "The question is added to request #%(number)s; no new request was made."
+                ) % {"number": target.pk}
+            else:
+                target, event, part = _register(form, request.user), Event.CREATE, "request"
+                done = _("Request registered. Contact the family by %(date)s.") % {
+                    "date": target.contact_deadline.strftime("%d-%m-%Y")
+                }
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
             access_log_record(
                 request=request,
-                event=Event.CHANGE,
-                part="request: further question",
-                clients=further.support_request.clients.all(),
-                object_id=further.support_request_id,
-            )
-            messages.success(
-                request,
-                _("The question is added to request #%(number)s; no new request was made.")
-                % {"number": further.support_request_id},
-            )
-            return redirect("intake:detail", pk=further.support_request_id)
-    elif request.method == "POST" and form.is_valid():
-        try:
-            support_request = _register(form, request.user)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            access_log_record(
-                request=request,
-                event=Event.CREATE,
-                part="request",
-                clients=support_request.clients.all(),
-                object_id=support_request.pk,
+                event=event,
+                part=part,
+                clients=target.clients.all(),
+                object_id=target.pk,
             )
             for warning in form.warnings:
                 messages.warning(request, warning)
-            messages.success(
-                request,
-                _("Request registered. Contact the family by %(date)s.")
-                % {"date": support_request.contact_deadline.strftime("%d-%m-%Y")},
-            )
-            return redirect("intake:detail", pk=support_request.pk)
+            messages.success(request, done)
+            return redirect("intake:detail", pk=target.pk)
     if form.duplicates:
         _mark_visible(request, form.duplicates)
         access_log_record(
