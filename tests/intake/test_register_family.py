@@ -427,3 +427,14 @@ def test_the_api_registers_a_possible_duplicate_and_the_team_sees_it(client, int
     assert "mogelijk dubbel" in listing
     page = client.get(f"/aanmeldingen/{second.pk}/").content.decode()
     assert f'href="/aanmeldingen/{first.json()["id"]}/"' in page
+
+
+@time_machine.travel(NOW)
+@pytest.mark.parametrize("odd", ["99999999999999999999", "-1", "x\x00", "1e3", ""])
+def test_odd_family_values_are_a_message_not_a_500(client, intake_worker, beijum, odd):
+    client.force_login(intake_worker)
+    response = client.post(
+        "/aanmeldingen/nieuw/",
+        form(household=odd, children=[odd], add_to_request=odd, **SIBLING),
+    )
+    assert response.status_code in (302, 400)
