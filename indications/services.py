@@ -254,6 +254,9 @@ def indication_follow_up(*, indication_id: int, user):
         referral=Referral(),
         assigned_worker=user,
         route_decision=SupportRequest.RouteOutcome.ACCEPTED_AS_SELF,
+        # The follow-up is this indication's own re-triage: an open request of the child
+        # does not stop it; both requests show the possible duplicate.
+        unchecked_duplicates=True,
     )
     indication.follow_up_request = request
     indication.handled_on = timezone.localdate()

@@ -110,13 +110,22 @@ class ReferralOutSerializer(serializers.Serializer):
     contact_deadline = serializers.DateField()
     team = serializers.CharField()
     route = RouteOutSerializer()
+    possible_duplicate = serializers.BooleanField(
+        help_text=gettext_lazy(
+            "The child already had an open request: registered all the same, and shown "
+            "to the team as a possible duplicate."
+        )
+    )
 
 
 class ReferralCreate(APIView):
     """Create a support request from a referral.
 
     A referral whose route is not open yet is still accepted by WIJ (free access) as a
-    self-registration; the answer says so in `route`.
+    self-registration; the answer says so in `route`. A referral for a child who already
+    has an open request is registered too (a system cannot be asked "add to the open
+    request?"): the answer says `possible_duplicate`, and the request page and the
+    worklists show it to the team, who decide.
     """
 
     permission_classes = [CanRegisterRequests]
@@ -145,6 +154,7 @@ class ReferralCreate(APIView):
                 question=data["question"],
                 referral=referral,
                 route_decision=SupportRequest.RouteOutcome.ACCEPTED_AS_SELF,
+                unchecked_duplicates=True,
             )
         except DjangoValidationError as exc:
             # The serializer checks what the models check; should a model rule still
@@ -171,5 +181,7 @@ class ReferralCreate(APIView):
             "contact_deadline": support_request.contact_deadline,
             "team": support_request.team.name,
             "route": {"is_open": route.is_open, "message": route.message},
+            "possible_duplicate": support_request.open_request_check
+            == SupportRequest.OpenRequestCheck.UNCHECKED,
         }
         return Response(ReferralOutSerializer(body).data, status=status.HTTP_201_CREATED)

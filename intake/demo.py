@@ -219,7 +219,33 @@ def seed_requests(*, count: int = 300, today: datetime.date | None = None) -> in
         _advance(support_request, rng, days_ago, today, demo_worker)
         created += 1
     seed_two_households(beijum)
-    return created
+    return created + _seed_possible_duplicate(demo_worker, beijum)
+
+
+def _seed_possible_duplicate(user, team) -> int:
+    """One open request with a question added to it, and a second request for the same
+    children registered anyway with a reason: the duplicate warning's two outcomes."""
+    first = SupportRequest.objects.open().filter(team=team).order_by("pk").first()
+    if first is None:
+        return 0
+    services.support_request_add_question(
+        support_request_id=first.pk,
+        user=user,
+        question="Moeder belt: ook op school gaat het minder goed.",
+        channel=SupportRequest.Channel.PHONE,
+    )
+    services.support_request_register(
+        registered_by=user,
+        household=first.household,
+        clients=list(first.clients.all()),
+        channel=SupportRequest.Channel.WALK_IN,
+        question="Vader meldt zich apart: hij wil hulp bij de omgangsregeling.",
+        team=first.team,
+        referral=services.Referral(),
+        assigned_worker=first.assigned_worker,
+        duplicate_reason="Een andere vraag, van de andere ouder.",
+    )
+    return 1
 
 
 def seed_two_households(team: Team) -> None:

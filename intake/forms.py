@@ -13,9 +13,23 @@ from samen.forms import BLANK_CHOICE, StyledFormMixin
 from samen.identifiers import normalize_bsn, normalize_postcode
 from samen.limits import LONG_TEXT, REASON_TEXT
 
-from .models import Client, HouseholdMember, SupportRequest, Team, WorkerChangeRequest, age_on
-from .selectors import likely_duplicates
-from .services import Referral, referral_route, team_for_postcode
+from .models import (
+    Client,
+    Household,
+    HouseholdMember,
+    SupportRequest,
+    Team,
+    WorkerChangeRequest,
+    age_on,
+)
+from .selectors import likely_duplicates, with_children
+from .services import (
+    Referral,
+    households_at_address,
+    open_requests_of,
+    referral_route,
+    team_for_postcode,
+)
 
 MAX_AGE = 23
 
@@ -58,6 +72,27 @@ class RegistrationForm(StyledFormMixin, forms.Form):
     )
     client = forms.ModelChoiceField(
         queryset=Client.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    # The family: an existing household and one or more of its children (the template
+    # draws these as radio buttons and checkboxes next to each family found).
+    household = forms.ModelChoiceField(
+        label=_("Family"),
+        queryset=Household.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    children = forms.ModelMultipleChoiceField(
+        label=_("Children of the family"),
+        queryset=Client.objects.none(),
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
+    add_to_household = forms.BooleanField(
+        label=_("The child belongs to this family as well (separated parents): add them"),
+        required=False,
+    )
+    new_household = forms.BooleanField(
+        label=_("No: this child belongs to a new family"), required=False
     )
     bsn = forms.CharField(label=_("BSN"), required=False, max_length=11)
     first_name = forms.CharField(label=_("First name"), required=False, max_length=100)
@@ -141,6 +176,20 @@ class RegistrationForm(StyledFormMixin, forms.Form):
         ],
         required=False,
     )
+    # The duplicate warning: a chosen child already has an open request.
+    add_to_request = forms.ModelChoiceField(
+        label=_("Add this question to the open request"),
+        queryset=SupportRequest.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    register_anyway = forms.BooleanField(label=_("Register a new request anyway"), required=False)
+    duplicate_reason = forms.CharField(
+        label=_("Reason to register anyway"),
+        required=False,
+        max_length=REASON_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     # Independent client supporter.
     client_supporter = forms.BooleanField(
         label=_("An independent client supporter accompanies the family"), required=False
@@ -157,13 +206,19 @@ class RegistrationForm(StyledFormMixin, forms.Form):
         self.user = user
         self.warnings: list[str] = []
         self.duplicates: list[Client] = []
+        self.address_matches: list[Household] = []
+        self.open_requests: list[SupportRequest] = []
         self.route = None
         super().__init__(*args, **kwargs)
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         if user is not None:
             self.fields["assigned_worker"].initial = user.pk
-            # A request is registered only for a child this user may see (or a new one).
+            # A request is registered only for a child this user may see (or a new one),
+            # in a family this user may see, or added to a request this user may see.
             self.fields["client"].queryset = Client.objects.visible_to(user)
+            self.fields["children"].queryset = Client.objects.visible_to(user)
+            self.fields["household"].queryset = Household.objects.visible_to(user)
+            self.fields["add_to_request"].queryset = SupportRequest.objects.visible_to(user).open()
 
     def clean_bsn(self):
         value = self.cleaned_data["bsn"].strip()
@@ -184,11 +239,28 @@ class RegistrationForm(StyledFormMixin, forms.Form):
         if self.errors:
             return data
         client = data.get("client")
-        if client is None:
-            self._clean_new_client(data)
+        household = data.get("household")
+        children = list(data.get("children") or [])
+        if client is not None and client not in children:
+            children.append(client)
+        # A new child: when nothing was chosen, or typed next to a chosen family (a sibling).
+        # Typed next to a found child without a family, it is what was there before the
+        # search, and the found child is meant.
+        data["new_child"] = not children if household is None else self._typed_new_child(data)
+        if household is None:
+            self._clean_without_household(data, children)
         else:
-            data["team"] = data.get("team") or client.team
-        self._clean_age(client, data)
+            self._clean_family(data, household, children)
+        if data["new_child"]:
+            self._clean_new_client(data)
+            if household is None and not self.errors:
+                self._clean_address(data)
+        data["children"] = children
+        if children:
+            data["team"] = data.get("team") or children[0].team
+        for child in [*children, *([None] if data["new_child"] else [])]:
+            self._clean_age(child, data)
+        self._clean_open_requests(data, children)
         self._clean_referral(data)
         _clean_supporter(self, data)
         if data.get("client_supporter") and data.get("supporter_is_involved_provider"):
@@ -199,6 +271,124 @@ class RegistrationForm(StyledFormMixin, forms.Form):
                 ),
             )
         return data
+
+    @staticmethod
+    def _typed_new_child(data) -> bool:
+        return any(data.get(field) for field in ("bsn", "first_name", "last_name", "date_of_birth"))
+
+    def _clean_without_household(self, data, children):
+        """A found child brings their family; a child in two families needs the choice."""
+        if len(children) > 1:
+            self.add_error("household", _("Choose the family these children belong to."))
+        elif children and not data.get("new_household"):
+            families = children[0].household_memberships.count()
+            if families > 1:
+                self.add_error(
+                    "household",
+                    _("%(name)s belongs to two families: choose the one this request is for.")
+                    % {"name": children[0].full_name},
+                )
+
+    def _clean_family(self, data, household, children):
+        """Every chosen child is a child of the chosen family, or is added to it on purpose
+        (a child of separated parents in the other parent's household)."""
+        if not children and not data["new_child"]:
+            self.add_error(
+                "children", _("Choose one or more children of the family, or add a new child.")
+            )
+        members = set(
+            household.members.filter(role=HouseholdMember.Role.CHILD).values_list(
+                "client_id", flat=True
+            )
+        )
+        strangers = [child.full_name for child in children if child.pk not in members]
+        if strangers and not data.get("add_to_household"):
+            self.add_error(
+                "add_to_household",
+                _(
+                    "%(names)s is not in %(family)s. Tick the box if the child belongs to this "
+                    "family as well, or choose the child's own family."
+                )
+                % {"names": ", ".join(strangers), "family": household.name},
+            )
+
+    def _clean_address(self, data):
+        """A new child at the address of a family this user may see is most likely a
+        sibling: offer that family instead of silently making a second one."""
+        if data.get("new_household"):
+            return
+        self.address_matches = list(
+            with_children(
+                Household.objects.filter(
+                    pk__in=[
+                        h.pk
+                        for h in households_at_address(
+                            postcode=data.get("postcode", ""),
+                            house_number=data.get("house_number", ""),
+                            visible=self.fields["household"].queryset,
+                        )
+                    ]
+                )
+            )
+        )
+        if self.address_matches:
+            family = self.address_matches[0]
+            self.add_error(
+                "household",
+                _(
+                    "Does this child belong to %(family)s, %(address)s? Choose the family, "
+                    "or tick that the child belongs to a new family."
+                )
+                % {"family": family.name, "address": family.address()},
+            )
+
+    def _clean_open_requests(self, data, children):
+        """The duplicate warning: a chosen child already has an open request. The worker
+        adds the question to it, or registers anyway with a reason. Of a request this user
+        may not see, only its team is named."""
+        if self.errors or not children:
+            return
+        self.open_requests = open_requests_of(children)
+        if not self.open_requests:
+            data["add_to_request"] = None
+            data["duplicate_reason"] = ""
+            return
+        visible = set(
+            self.fields["add_to_request"]
+            .queryset.filter(pk__in=[r.pk for r in self.open_requests])
+            .values_list("pk", flat=True)
+        )
+        for open_request in self.open_requests:
+            open_request.visible = open_request.pk in visible
+        target = data.get("add_to_request")
+        if target and data.get("register_anyway"):
+            self.add_error("add_to_request", _("Choose one: add the question, or register anyway."))
+        elif target:
+            if target.pk not in {r.pk for r in self.open_requests}:
+                self.add_error("add_to_request", _("Choose one of the open requests shown."))
+            elif data["new_child"] or set(children) - set(target.clients.all()):
+                self.add_error(
+                    "add_to_request",
+                    _(
+                        "Request #%(number)s is not about every chosen child: register a new "
+                        "request (with a reason), or choose only the children of #%(number)s."
+                    )
+                    % {"number": target.pk},
+                )
+        elif data.get("register_anyway"):
+            if not data.get("duplicate_reason", "").strip():
+                self.add_error(
+                    "duplicate_reason",
+                    _("Give the reason to register a new request although one is open."),
+                )
+        else:
+            self.add_error(
+                "add_to_request",
+                _(
+                    "A chosen child already has an open request. Add this question to it, "
+                    "or register a new request anyway with a reason."
+                ),
+            )
 
     def _clean_new_client(self, data):
         for field in ("first_name", "last_name", "date_of_birth"):

@@ -271,9 +271,10 @@ class HouseholdQuerySet(models.QuerySet):
 
 class Household(models.Model):
     """Gezin / huishouden: the family a support request concerns. A child of separated
-    parents belongs to two households. A household that turned out to be the same family
-    as another is merged into it: kept, marked `merged_into`, without members or requests
-    (so old links, the access log and the history still find it)."""
+    parents belongs to two households (two HouseholdMember rows, never two clients). A
+    household that turned out to be the same family as another is merged into it: kept,
+    marked `merged_into`, without members or requests (so old links, the access log and
+    the history still find it)."""
 
     name = models.CharField(
         _("name"), max_length=150, help_text=_("How the team refers to the family.")
@@ -320,6 +321,19 @@ class Household(models.Model):
     def clean(self):
         if self.merged_into_id and self.merged_into_id == self.pk:
             raise ValidationError({"merged_into": _("A household cannot be merged into itself.")})
+
+    def children(self) -> list["Client"]:
+        """The household's children (from prefetched members when they are there)."""
+        return [m.client for m in self.members.all() if m.role == HouseholdMember.Role.CHILD]
+
+    def address(self) -> str:
+        """Where the family lives, as its first child's address says (households keep no
+        address of their own: the children's addresses are the registered ones)."""
+        for child in self.children():
+            if child.postcode:
+                street = f"{child.street} {child.house_number}".strip()
+                return ", ".join(part for part in (street, child.postcode) if part)
+        return ""
 
 
 class HouseholdMember(models.Model):
@@ -434,7 +448,9 @@ class SupportRequestQuerySet(models.QuerySet):
 
 
 class SupportRequest(models.Model):
-    """Ondersteuningsvraag / aanmelding: a request for help registered at a WIJ team."""
+    """Ondersteuningsvraag / aanmelding: a request for help registered at a WIJ team.
+    It may concern several children of one household (`clients`, all members of
+    `household`: the rule is in services.support_request_register)."""
 
     class Channel(models.TextChoices):
         WALK_IN = "walk_in", _("walk-in")
@@ -457,6 +473,11 @@ class SupportRequest(models.Model):
         NOT_REACHED = "not_reached", _("family could not be reached")
         ROUTE_NOT_OPEN = "route_not_open", _("route not open: referrer refers the usual way")
         DUPLICATE = "duplicate", _("registered twice")
+
+    class OpenRequestCheck(models.TextChoices):
+        NONE = "none", _("no open request for these children")
+        REGISTERED_ANYWAY = "registered_anyway", _("registered despite an open request")
+        UNCHECKED = "unchecked", _("possible duplicate: registered by a referrer's system")
 
     class RouteOutcome(models.TextChoices):
         OPEN = "open", _("route open: through WIJ")
@@ -551,6 +572,19 @@ class SupportRequest(models.Model):
         related_name="+",
         verbose_name=_("registered by"),
     )
+    # The duplicate check at registration: did a chosen child have an open request?
+    open_request_check = models.CharField(
+        _("open request at registration"),
+        max_length=20,
+        choices=OpenRequestCheck.choices,
+        default=OpenRequestCheck.NONE,
+    )
+    duplicate_reason = BoundedTextField(
+        _("reason to register despite the open request"),
+        max_length=REASON_TEXT,
+        blank=True,
+        help_text=_("Why a new request, although a child already had an open one."),
+    )
     history = HistoricalRecords(excluded_fields=["version"])
 
     objects = SupportRequestQuerySet.as_manager()
@@ -594,6 +628,15 @@ class SupportRequest(models.Model):
                 condition=Q(client_supporter=True) | Q(client_supporter_name=""),
                 name="request_supporter_name_only_with_supporter",
             ),
+            *text_length_checks("request", duplicate_reason=REASON_TEXT),
+            models.CheckConstraint(
+                condition=Q(open_request_check="registered_anyway", duplicate_reason__gt="")
+                | (~Q(open_request_check="registered_anyway") & Q(duplicate_reason="")),
+                name="request_anyway_has_reason",
+                violation_error_message=_(
+                    "Give the reason to register a new request although one is open."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(route_open=True, route_outcome="open")
                 | Q(route_open=False, route_outcome__in=["accepted_as_self", "usual_way"]),
@@ -614,6 +657,13 @@ class SupportRequest(models.Model):
             errors["client_supporter_name"] = _(
                 "Tick that an independent client supporter accompanies the family, or leave the name empty."
             )
+        anyway = self.open_request_check == self.OpenRequestCheck.REGISTERED_ANYWAY
+        if anyway != bool(self.duplicate_reason.strip()):
+            errors["duplicate_reason"] = (
+                _("Give the reason to register a new request although one is open.")
+                if anyway
+                else _("A reason only when registered despite an open request.")
+            )
         if self.route_open != (self.route_outcome == self.RouteOutcome.OPEN):
             errors["route_outcome"] = _(
                 "The route check does not match whether the route is open on the referral date."
@@ -627,6 +677,43 @@ class SupportRequest(models.Model):
             and self.first_contact_on is None
             and self.contact_deadline < today
         )
+
+
+class FurtherQuestion(models.Model):
+    """Aanvullende vraag: a question added to an open request instead of registering a
+    second request for the same child (the duplicate warning's "add to #19")."""
+
+    support_request = models.ForeignKey(
+        SupportRequest,
+        on_delete=models.CASCADE,
+        related_name="further_questions",
+        verbose_name=_("support request"),
+    )
+    question = BoundedTextField(
+        _("question"), max_length=LONG_TEXT, help_text=_("In the family's own words.")
+    )
+    received_at = models.DateTimeField(
+        _("received at"), default=timezone.now, validators=[validate_date_in_range]
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=SupportRequest.Channel.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("further question")
+        verbose_name_plural = _("further questions")
+        ordering = ["received_at", "id"]
+        constraints = [*text_length_checks("furtherquestion", question=LONG_TEXT)]
+
+    def __str__(self):
+        return f"{self.support_request}: {self.received_at:%d-%m-%Y}"
 
 
 class WorkerChangeRequest(models.Model):

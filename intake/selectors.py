@@ -8,11 +8,19 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samen.identifiers import normalize_bsn, search_form
 
-from .models import Client, HouseholdMember, SupportRequest, WorkerChangeRequest
+from .models import (
+    Client,
+    FurtherQuestion,
+    Household,
+    HouseholdMember,
+    SupportRequest,
+    WorkerChangeRequest,
+)
 
 # Postcode and house number in any spelling: "9735rv140", "9735 RV 140", "9735RV, 140a".
 POSTCODE_AND_NUMBER = re.compile(
@@ -154,6 +162,38 @@ def _one_of(spellings: list[str]) -> str:
     return "^(" + "|".join(re.escape(spelling) for spelling in spellings) + ")$"
 
 
+def with_children(households: QuerySet[Household]) -> QuerySet[Household]:
+    """Households with their members and the members' clients, in one more query."""
+    return households.prefetch_related(
+        Prefetch(
+            "members",
+            queryset=HouseholdMember.objects.select_related("client").order_by(
+                "client__date_of_birth", "id"
+            ),
+        )
+    )
+
+
+def household_search(
+    query: str, *, visible: QuerySet[Household], clients: list[Client], limit: int = 10
+) -> list[Household]:
+    """Families to register a request with: those of the children found (`clients`, from
+    client_search) and those with an adult member whose name has every term of the query
+    (a parent is found by name too)."""
+    query = (query or "").strip()
+    if not query or len(query) > SEARCH_MAX or "\x00" in query:
+        return []
+    adult = Q()
+    for term in DATE.sub("", query).split():
+        adult &= Q(name__icontains=term)
+    adults = HouseholdMember.objects.filter(adult, client__isnull=True).values("household_id")
+    children = HouseholdMember.objects.filter(client__in=[c.pk for c in clients]).values(
+        "household_id"
+    )
+    found = visible.filter(Q(pk__in=children) | (Q(pk__in=adults) if adult else Q(pk__in=[])))
+    return list(with_children(found.order_by("name", "pk"))[:limit])
+
+
 def likely_duplicates(
     *, first_name: str, last_name: str, date_of_birth, postcode: str = "", house_number: str = ""
 ) -> list[Client]:
@@ -215,6 +255,10 @@ def request_detail(pk: int, *, visible: QuerySet[SupportRequest]) -> SupportRequ
                 queryset=HouseholdMember.objects.select_related("client").order_by("role", "id"),
             ),
             Prefetch(
+                "further_questions",
+                queryset=FurtherQuestion.objects.select_related("added_by"),
+            ),
+            Prefetch(
                 "worker_changes",
                 queryset=WorkerChangeRequest.objects.select_related(
                     "previous_worker", "new_worker", "decided_by"
@@ -262,6 +306,15 @@ def request_timeline(support_request: SupportRequest) -> list[dict]:
                 )
         previous = record
     _label_values(events)
+    for further in support_request.further_questions.all():
+        events.append(
+            {
+                "when": further.added_at,
+                "who": further.added_by,
+                "what": _("Question added (received %(day)s)")
+                % {"day": timezone.localtime(further.received_at).strftime("%d-%m-%Y")},
+            }
+        )
     for change in support_request.worker_changes.all():
         events.append(
             {

@@ -16,6 +16,7 @@ from samen.workdays import add_working_days
 from .models import (
     CONTACT_WORKING_DAYS,
     Client,
+    FurtherQuestion,
     Household,
     HouseholdMember,
     PostcodeArea,
@@ -67,11 +68,8 @@ def client_create(*, team: Team, **fields) -> Client:
     return client
 
 
-def household_for_client(*, client: Client, name: str = "", adults=()) -> Household:
-    """The client's household, or a new one with the client and the given adults."""
-    membership = client.household_memberships.select_related("household").first()
-    if membership:
-        return membership.household
+def household_create(*, client: Client, name: str = "", adults=()) -> Household:
+    """A new household with the client as its child and the given adults."""
     household = Household.objects.create(
         name=name or _("Family %(name)s") % {"name": client.last_name}
     )
@@ -82,6 +80,58 @@ def household_for_client(*, client: Client, name: str = "", adults=()) -> Househ
         if adult.get("name"):
             HouseholdMember.objects.create(household=household, **adult)
     return household
+
+
+def household_for_client(*, client: Client, name: str = "", adults=()) -> Household:
+    """The client's household (the first, for a child in two), or a new one."""
+    membership = client.household_memberships.select_related("household").first()
+    if membership:
+        return membership.household
+    return household_create(client=client, name=name, adults=adults)
+
+
+def household_add_child(*, household: Household, client: Client) -> HouseholdMember:
+    """Make the child a member of the household, if not yet. A child of separated parents
+    gets a second membership (the other parent's household), never a second client."""
+    member, _created = HouseholdMember.objects.get_or_create(
+        household=household, client=client, defaults={"role": HouseholdMember.Role.CHILD}
+    )
+    if member.role != HouseholdMember.Role.CHILD:
+        raise ValidationError(
+            {
+                "children": _("%(name)s is in this household, but not as a child.")
+                % {"name": client.full_name}
+            }
+        )
+    return member
+
+
+def households_at_address(*, postcode: str, house_number: str, visible) -> list[Household]:
+    """Households (of those given) with a child living at this postcode and house number:
+    a new child there is most likely a sibling."""
+    if not postcode or not house_number:
+        return []
+    return list(
+        visible.filter(
+            members__role=HouseholdMember.Role.CHILD,
+            members__client__postcode=postcode,
+            members__client__house_number__iexact=house_number.strip(),
+        )
+        .distinct()
+        .order_by("name", "pk")[:5]
+    )
+
+
+def open_requests_of(clients) -> list[SupportRequest]:
+    """The open requests of any of these children (of every team: the caller decides what
+    the user may be told about each)."""
+    return list(
+        SupportRequest.objects.open()
+        .filter(clients__in=clients)
+        .select_related("team")
+        .distinct()
+        .order_by("pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -113,14 +163,57 @@ def support_request_register(
     route_decision: str = "",
     client_supporter: bool = False,
     client_supporter_name: str = "",
+    duplicate_reason: str = "",
+    unchecked_duplicates: bool = False,
 ) -> SupportRequest:
     """Register a support request (aanmelding), with its route check and contact deadline.
+
+    Every child must be a child of `household`. When a child already has an open request,
+    a new one needs `duplicate_reason` (the worker chose "register anyway"); only a
+    referrer's system, which cannot be asked, registers with `unchecked_duplicates`, and
+    the request then shows it as a possible duplicate.
 
     When the referrer's route is not open on the referral date, `route_decision` says what
     happened: accepted at WIJ as a self-registration, or the referrer refers the usual way
     (then the request is closed at once, and counted as such in the monitoring).
     """
     received_at = received_at or timezone.now()
+    if not clients:
+        raise ValidationError({"children": _("Choose at least one child.")})
+    members = set(
+        household.members.filter(role=HouseholdMember.Role.CHILD).values_list(
+            "client_id", flat=True
+        )
+    )
+    strangers = [c.full_name for c in clients if c.pk not in members]
+    if strangers:
+        raise ValidationError(
+            {
+                "children": _("Not a child of %(household)s: %(names)s.")
+                % {"household": household.name, "names": ", ".join(strangers)}
+            }
+        )
+    # Two registrations for the same child at once (two workers, a referrer's system that
+    # sends again) would each see no open request: lock the children's rows first, so
+    # the second waits and then sees the first one's request.
+    list(Client.objects.select_for_update().filter(pk__in=[c.pk for c in clients]))
+    check = SupportRequest.OpenRequestCheck.NONE
+    if open_requests_of(clients):
+        if duplicate_reason.strip():
+            check = SupportRequest.OpenRequestCheck.REGISTERED_ANYWAY
+        elif unchecked_duplicates:
+            check = SupportRequest.OpenRequestCheck.UNCHECKED
+        else:
+            raise ValidationError(
+                {
+                    "duplicate_reason": _(
+                        "A child already has an open request: add the question to it, "
+                        "or give the reason to register anyway."
+                    )
+                }
+            )
+    elif duplicate_reason.strip():
+        duplicate_reason = ""  # nothing open any more: no reason to keep
     if referral.date and referral.date > timezone.localdate(received_at):
         raise ValidationError(
             {"referral_date": _("The referral date cannot be after the registration.")}
@@ -156,6 +249,8 @@ def support_request_register(
         client_supporter=client_supporter,
         client_supporter_name=client_supporter_name,
         registered_by=registered_by,
+        open_request_check=check,
+        duplicate_reason=duplicate_reason.strip(),
     )
     support_request.full_clean(exclude=["household", "team"])
     support_request.save()
@@ -164,31 +259,94 @@ def support_request_register(
 
 
 @transaction.atomic
-def support_request_register_for_child(
+def support_request_register_for_family(
     *,
     registered_by,
-    client: Client | None,
+    household: Household | None,
+    children: list[Client] = (),
     new_client: dict | None = None,
     adults=(),
     team: Team | None = None,
+    new_household: bool = False,
     **request_fields,
 ) -> SupportRequest:
-    """Register a request for one child: a registered client (their family comes along) or a
-    new one, with a new household and its adults. The form and the API both come here.
+    """Register a request for one or more children of one family. The form and the API
+    both come here.
 
-    `team` defaults to the client's team (for a new client: from the postcode area)."""
-    if client is None:
-        client = client_create(
-            team=team or team_for_postcode(new_client.get("postcode", "")), **new_client
+    `household` is the family chosen (None: the first child's household, or a new one
+    with `adults` when the child has none or `new_household` is asked: the other
+    parent's household for a registered child of separated parents). `children`
+    are registered clients: one not yet in the household is added to it (a child of
+    separated parents gets a second household). `new_client` is a child not registered
+    yet (a sibling, when a household is chosen). `team` defaults to the first child's team
+    (for a new client: from the postcode area)."""
+    children = list(children)
+    if new_client:
+        children.append(
+            client_create(
+                team=team or team_for_postcode(new_client.get("postcode", "")), **new_client
+            )
         )
-    household = household_for_client(client=client, adults=adults)
+    if not children:
+        raise ValidationError({"children": _("Choose at least one child.")})
+    if household is None and new_household:
+        household = household_create(client=children[0], adults=adults)
+    elif household is None:
+        household = household_for_client(client=children[0], adults=adults)
+    for child in children:
+        household_add_child(household=household, client=child)
     return support_request_register(
         registered_by=registered_by,
         household=household,
-        clients=[client],
-        team=team or client.team,
+        clients=children,
+        team=team or children[0].team,
         **request_fields,
     )
+
+
+def support_request_register_for_child(
+    *, registered_by, client: Client | None, new_client: dict | None = None, **fields
+) -> SupportRequest:
+    """Register a request for one child, registered (their first household comes along)
+    or new (with a new household): what a referrer's system and the follow-up of an
+    ending indication send."""
+    return support_request_register_for_family(
+        registered_by=registered_by,
+        household=None,
+        children=[client] if client else [],
+        new_client=None if client else new_client,
+        **fields,
+    )
+
+
+@transaction.atomic
+def support_request_add_question(
+    *,
+    support_request_id: int,
+    user,
+    question: str,
+    channel: str,
+    received_at: datetime.datetime | None = None,
+) -> FurtherQuestion:
+    """Add a question to an open request instead of registering a second one."""
+    # The request may be closed by someone else while this worker fills in the form: lock
+    # its row, so a question is never added to a request that was closed in between.
+    support_request = SupportRequest.objects.select_for_update().get(pk=support_request_id)
+    if support_request.status == SupportRequest.Status.CLOSED:
+        raise ValidationError(
+            {"add_to_request": _("This request has been closed in the meantime.")}
+        )
+    further = FurtherQuestion(
+        support_request=support_request,
+        question=question,
+        channel=channel,
+        received_at=received_at or timezone.now(),
+        added_by=user,
+    )
+    further._history_user = user
+    further.full_clean()
+    further.save()
+    return further
 
 
 def support_request_lock(support_request_id: int, expected_version: int) -> SupportRequest:

@@ -28,12 +28,14 @@ from .forms import (
     WorkerChangeDecisionForm,
     WorkerChangeForm,
 )
-from .models import Client, SupportRequest, Team, WorkerChangeRequest, user_team_ids
+from .models import Client, Household, SupportRequest, Team, WorkerChangeRequest, user_team_ids
 from .selectors import (
     ClientSearch,
     client_search,
+    household_search,
     request_detail,
     request_timeline,
+    with_children,
     with_list_data,
     worklist,
 )
@@ -172,11 +174,18 @@ def request_list(request):
 def client_search_results(request):
     """htmx partial: children matching the search box. The terms come in the body (POST),
     never in the URL; the search and the children shown are logged, the terms are not."""
-    search = _search_clients(request, request.POST.get("client_search", ""), part="client search")
+    found, families = _search_clients(
+        request, request.POST.get("client_search", ""), part="client search", families=True
+    )
     return render(
         request,
         "intake/partials/client_results.html",
-        {"results": search.clients, "search_message": search.message, "searched": True},
+        {
+            "results": found.clients,
+            "families": families,
+            "search_message": found.message,
+            "searched": True,
+        },
     )
 
 
@@ -188,23 +197,39 @@ def search(request):
     type (htmx) the results replace the region under the field, without JavaScript the
     whole page shows them. A GET shows the empty form."""
     query = request.POST.get("search", "") if request.method == "POST" else ""
-    found = _search_clients(request, query, part="search") if query else ClientSearch()
+    found = _search_clients(request, query, part="search")[0] if query else ClientSearch()
     context = {"search": found, "query": query if "\x00" not in query else ""}
     if request.headers.get("HX-Request"):
         return render(request, "intake/partials/search_results.html", context)
     return render(request, "intake/search.html", context)
 
 
-def _search_clients(request, query: str, *, part: str) -> ClientSearch:
+def _search_clients(
+    request, query: str, *, part: str, families: bool = False
+) -> tuple[ClientSearch, list[Household]]:
     """Every registered child matches (a family moves between teams); each result says
     whether this user may open the file, and the page shows only name, date of birth and
-    team of the others, with a way to open them with a reason (break-the-glass). The
-    search and the children shown are logged (their ids), the terms are not."""
+    team of the others, with a way to open them with a reason (break-the-glass). With
+    `families` (the registration page), the families of the children this user may see
+    (and families found by a parent's name) come with their children, to register a
+    request for one or more of them. The search and the children shown are logged (their
+    ids), the terms are not."""
     found = client_search(query, visible=Client.objects.all())
     _mark_visible(request, found.clients)
+    found_families = []
+    if families:
+        found_families = household_search(
+            query,
+            visible=Household.objects.visible_to(request.user),
+            clients=[client for client in found.clients if client.visible],
+        )
+        in_family = {child.pk for family in found_families for child in family.children()}
+        # A child shown in a family is not listed twice.
+        found.clients = [c for c in found.clients if not c.visible or c.pk not in in_family]
+    shown = [*found.clients, *(child for family in found_families for child in family.children())]
     if found.searched:
-        access_log_record(request=request, event=Event.SEARCH, part=part, clients=found.clients)
-    return found
+        access_log_record(request=request, event=Event.SEARCH, part=part, clients=shown)
+    return found, found_families
 
 
 def _mark_visible(request, clients: list[Client]) -> None:
@@ -223,58 +248,97 @@ def register(request):
     if request.method == "POST" and "_search" in request.POST:
         # The search button without JavaScript: show results, keep everything typed.
         form = RegistrationForm(initial=request.POST.dict(), user=request.user)
-        found = _search_clients(
-            request, request.POST.get("client_search", ""), part="client search"
+        found, families = _search_clients(
+            request, request.POST.get("client_search", ""), part="client search", families=True
         )
-        return _render_register(request, form, found.clients, searched=True, message=found.message)
+        return _render_register(
+            request, form, found.clients, families, searched=True, message=found.message
+        )
     form = RegistrationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            support_request = _register(form, request.user)
+            if data.get("add_to_request"):
+                # The duplicate warning's other choice: the question goes to the open request.
+                further = services.support_request_add_question(
+                    support_request_id=data["add_to_request"].pk,
+                    user=request.user,
+                    question=data["question"],
+                    channel=data["channel"],
+                    received_at=data["received_at"],
+                )
+                target, event, part = further.support_request, Event.CHANGE, "further question"
+                done = _(
+                    "The question is added to request #%(number)s; no new request was made."
+                ) % {"number": target.pk}
+            else:
+                target, event, part = _register(form, request.user), Event.CREATE, "request"
+                done = _("Request registered. Contact the family by %(date)s.") % {
+                    "date": target.contact_deadline.strftime("%d-%m-%Y")
+                }
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
             access_log_record(
                 request=request,
-                event=Event.CREATE,
-                part="request",
-                clients=support_request.clients.all(),
-                object_id=support_request.pk,
+                event=event,
+                part=part,
+                clients=target.clients.all(),
+                object_id=target.pk,
             )
             for warning in form.warnings:
                 messages.warning(request, warning)
-            messages.success(
-                request,
-                _("Request registered. Contact the family by %(date)s.")
-                % {"date": support_request.contact_deadline.strftime("%d-%m-%Y")},
-            )
-            return redirect("intake:detail", pk=support_request.pk)
+            messages.success(request, done)
+            return redirect("intake:detail", pk=target.pk)
     if form.duplicates:
         _mark_visible(request, form.duplicates)
         access_log_record(
             request=request, event=Event.SEARCH, part="duplicate check", clients=form.duplicates
         )
-    return _render_register(request, form, form.duplicates, searched=False)
+    if form.address_matches:
+        access_log_record(
+            request=request,
+            event=Event.SEARCH,
+            part="family at the address",
+            clients=[child for family in form.address_matches for child in family.children()],
+        )
+    return _render_register(request, form, form.duplicates, form.address_matches, searched=False)
 
 
-def _render_register(request, form, results, *, searched, message=""):
-    chosen_pk = form["client"].value()
+def _digits(value) -> int | None:
+    return int(value) if str(value or "").isdigit() and len(str(value)) < 10 else None
+
+
+def _render_register(request, form, results, families, *, searched, message=""):
+    chosen_pk = _digits(form["client"].value())
     chosen = (
-        Client.objects.visible_to(request.user).filter(pk=chosen_pk).first()
-        if str(chosen_pk or "").isdigit()
+        Client.objects.visible_to(request.user).filter(pk=chosen_pk).first() if chosen_pk else None
+    )
+    family_pk = _digits(form["household"].value())
+    family = (
+        with_children(Household.objects.visible_to(request.user).filter(pk=family_pk)).first()
+        if family_pk
         else None
     )
+    families = [f for f in families if f != family]
+    ticked = set(request.POST.getlist("children")) if request.method == "POST" else set()
     if chosen:
         log_read(request, "registration", [chosen])
+    if family:
+        log_read(request, "registration", family.children())
     return render(
         request,
         "intake/register.html",
         {
             "form": form,
             "results": results,
+            "families": families,
+            "family": family,
+            "ticked": ticked,
             "searched": searched,
             "search_message": message,
-            "chosen": chosen,
+            "chosen": chosen if chosen not in (family.children() if family else []) else None,
+            "open_requests": form.open_requests,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -283,7 +347,7 @@ def _render_register(request, form, results, *, searched, message=""):
 def _register(form: RegistrationForm, user) -> SupportRequest:
     data = form.cleaned_data
     new_client = None
-    if data.get("client") is None:
+    if data["new_child"]:
         new_client = {
             field: data.get(field, "")
             for field in (
@@ -297,9 +361,11 @@ def _register(form: RegistrationForm, user) -> SupportRequest:
             )
         }
         new_client["bsn"] = data.get("bsn") or None
-    return services.support_request_register_for_child(
+    return services.support_request_register_for_family(
         registered_by=user,
-        client=data.get("client"),
+        household=data.get("household"),
+        new_household=data.get("new_household", False),
+        children=data["children"],
         new_client=new_client,
         adults=[
             {
@@ -317,6 +383,7 @@ def _register(form: RegistrationForm, user) -> SupportRequest:
         route_decision=data.get("route_decision", ""),
         client_supporter=data.get("client_supporter", False),
         client_supporter_name=data.get("client_supporter_name", ""),
+        duplicate_reason=data.get("duplicate_reason", "") if data.get("register_anyway") else "",
     )
 
 
@@ -365,8 +432,27 @@ def detail(request, pk, forms=None):
             for member in support_request.household.members.all()
             if member.client and member.client not in support_request.clients.all()
         ],
+        "other_open": _other_open_requests(request, support_request),
     }
     return render(request, "intake/detail.html", context, status=400 if forms else 200)
+
+
+def _other_open_requests(request, support_request) -> list[SupportRequest]:
+    """Other open requests of this request's children: a possible duplicate. Of one this
+    user may not see, the page names only the team."""
+    if support_request.status == SupportRequest.Status.CLOSED:
+        return []
+    others = [
+        other
+        for other in services.open_requests_of(support_request.clients.all())
+        if other.pk != support_request.pk
+    ]
+    visible = set(
+        _visible(request).filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True)
+    )
+    for other in others:
+        other.visible = other.pk in visible
+    return others
 
 
 def _action(request, pk, form_class, key, apply):

@@ -329,6 +329,28 @@ def _register(**changes):
     return lambda ctx: ("/aanmeldingen/nieuw/", new_child(**changes))
 
 
+def _register_with_open_request(**changes):
+    """The registration form for a child who already has an open request."""
+
+    def setup(ctx):
+        open_request = _request(ctx)
+        child = open_request.clients.get()
+        data = {
+            "household": open_request.household_id,
+            "children": [child.pk],
+            "received_at": "2026-11-20T11:00",
+            "channel": "phone",
+            "question": "Nog een vraag.",
+            "referrer_type": "06",
+        }
+        data.update(changes)
+        if data.get("add_to_request") == "open":
+            data["add_to_request"] = open_request.pk
+        return "/aanmeldingen/nieuw/", data
+
+    return setup
+
+
 def _action(path, data):
     def setup(ctx):
         request = _request(ctx, assigned_worker=ctx.worker)
@@ -463,6 +485,21 @@ WIJ_CASES = {
         "worker",
         _register(referrer_type="02", referral_date="1899-12-31"),
         "referral_date",
+    ),
+    "intake.SupportRequest:request_anyway_has_reason": (
+        "worker",
+        _register_with_open_request(register_anyway="on", duplicate_reason="  "),
+        "duplicate_reason",
+    ),
+    "intake.SupportRequest:request_duplicate_reason_max_length": (
+        "worker",
+        _register_with_open_request(register_anyway="on", duplicate_reason="r" * 2001),
+        "duplicate_reason",
+    ),
+    "intake.FurtherQuestion:furtherquestion_question_max_length": (
+        "worker",
+        _register_with_open_request(add_to_request="open", question="v" * (LONG_TEXT + 1)),
+        "question",
     ),
     "intake.SupportRequest:request_question_max_length": (
         "worker",

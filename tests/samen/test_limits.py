@@ -35,6 +35,7 @@ SYSTEM_DATES = {
     ("indications.ProviderNotice", "emailed_at"),
     ("indications.ProviderNotice", "read_at"),
     ("intake.Client", "created_at"),
+    ("intake.FurtherQuestion", "added_at"),
     ("intake.SupportRequest", "contact_deadline"),
     ("openhouse.EndEvaluation", "uploaded_at"),
     ("openhouse.EndEvaluation", "read_at"),
