@@ -15,7 +15,7 @@ from samen.limits import LONG_TEXT, REASON_TEXT
 
 from .models import Client, HouseholdMember, SupportRequest, Team, WorkerChangeRequest, age_on
 from .selectors import likely_duplicates
-from .services import Referral, referral_route, team_for_postcode
+from .services import MANUAL_CLOSE_REASONS, Referral, referral_route, team_for_postcode
 
 MAX_AGE = 23
 
@@ -319,13 +319,26 @@ class AssignForm(VersionedActionForm):
 
 
 class CloseForm(VersionedActionForm):
+    """Closing needs a reason chosen on purpose: the empty choice comes first, and nothing
+    is selected until the worker picks one (a stray click closes nothing)."""
+
     reason = forms.ChoiceField(
-        label=_("Reason"),
+        label=_("Reason for closing"),
         choices=[
-            c
-            for c in SupportRequest.CloseReason.choices
-            if c[0] != SupportRequest.CloseReason.ROUTE_NOT_OPEN
+            ("", _("Choose a reason…")),
+            *((reason.value, reason.label) for reason in MANUAL_CLOSE_REASONS),
         ],
+        error_messages={"required": _("Choose why the request is closed.")},
+    )
+
+
+class ReopenForm(VersionedActionForm):
+    reason = forms.CharField(
+        label=_("Why is the request reopened?"),
+        max_length=REASON_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. closed by mistake, or the family came back with the same question."),
+        error_messages={"required": _("Give the reason for reopening the request.")},
     )
 
 
