@@ -331,6 +331,11 @@ class CloseForm(VersionedActionForm):
         error_messages={"required": _("Choose why the request is closed.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the request page also holds the worker-change form's "reason".
+        kwargs.setdefault("auto_id", "id_close_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ReopenForm(VersionedActionForm):
     reason = forms.CharField(
