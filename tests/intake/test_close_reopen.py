@@ -80,32 +80,21 @@ def test_help_arranged_needs_a_recorded_triage(client, intake_worker, beijum):
     response = _close(client, request, reason="triage_done")
     assert response.status_code == 400
     assert "Er is geen triage vastgelegd" in response.content.decode()
-    with pytest.raises(ValidationError):
-        services.support_request_close(
-            support_request_id=request.pk,
-            expected_version=request.version,
-            user=intake_worker,
-            reason="triage_done",
-        )
-    # "Route not open" is never a reason to choose.
-    with pytest.raises(ValidationError):
-        services.support_request_close(
-            support_request_id=request.pk,
-            expected_version=request.version,
-            user=intake_worker,
-            reason="route_not_open",
-        )
+    for reason in ("triage_done", "route_not_open"):  # "route not open" is never chosen
+        with pytest.raises(ValidationError):
+            _close_directly(request, intake_worker, reason)
+
+
+def _close_directly(request, user, reason):
+    return services.support_request_close(
+        support_request_id=request.pk, expected_version=request.version, user=user, reason=reason
+    )
 
 
 def test_a_closed_request_cannot_be_closed_again(intake_worker, beijum):
     request = SupportRequestFactory(team=beijum, closed=True)
     with pytest.raises(ValidationError):
-        services.support_request_close(
-            support_request_id=request.pk,
-            expected_version=request.version,
-            user=intake_worker,
-            reason="withdrawn",
-        )
+        _close_directly(request, intake_worker, "withdrawn")
 
 
 # --- reopening: the service -------------------------------------------------------
