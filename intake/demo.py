@@ -7,6 +7,7 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils import timezone
 
 from referrals.models import ReferrerOrganisation, ReferrerType
@@ -292,9 +293,19 @@ def _advance(support_request, rng, days_ago, today, user):
             user=user,
         )
     if days_ago > 30 and roll > 0.6:
-        services.support_request_close(
-            support_request_id=support_request.pk,
-            expected_version=support_request.version,
-            user=user,
-            reason=rng.choice(["triage_done", "triage_done", "no_help_needed", "withdrawn"]),
-        )
+        reason = rng.choice(["triage_done", "triage_done", "no_help_needed", "withdrawn"])
+        if reason != "triage_done":
+            services.support_request_close(
+                support_request_id=support_request.pk,
+                expected_version=support_request.version,
+                user=user,
+                reason=reason,
+            )
+            return
+        # Closed by its triage, which triage.demo.seed_triages adds next (a worker cannot
+        # close with "triage done" by hand before a triage is recorded).
+        with transaction.atomic():
+            current = services.support_request_lock(support_request.pk, support_request.version)
+            current.status = SupportRequest.Status.CLOSED
+            current.close_reason = SupportRequest.CloseReason.TRIAGE_DONE
+            services.support_request_save(current, user)

@@ -24,6 +24,7 @@ from .models import (
 )
 from .selectors import likely_duplicates, with_children
 from .services import (
+    MANUAL_CLOSE_REASONS,
     Referral,
     households_at_address,
     open_requests_of,
@@ -515,13 +516,31 @@ class AssignForm(VersionedActionForm):
 
 
 class CloseForm(VersionedActionForm):
+    """Closing needs a reason chosen on purpose: the empty choice comes first, and nothing
+    is selected until the worker picks one (a stray click closes nothing)."""
+
     reason = forms.ChoiceField(
-        label=_("Reason"),
+        label=_("Reason for closing"),
         choices=[
-            c
-            for c in SupportRequest.CloseReason.choices
-            if c[0] != SupportRequest.CloseReason.ROUTE_NOT_OPEN
+            ("", _("Choose a reason…")),
+            *((reason.value, reason.label) for reason in MANUAL_CLOSE_REASONS),
         ],
+        error_messages={"required": _("Choose why the request is closed.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the request page also holds the worker-change form's "reason".
+        kwargs.setdefault("auto_id", "id_close_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ReopenForm(VersionedActionForm):
+    reason = forms.CharField(
+        label=_("Why is the request reopened?"),
+        max_length=REASON_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. closed by mistake, or the family came back with the same question."),
+        error_messages={"required": _("Give the reason for reopening the request.")},
     )
 
 

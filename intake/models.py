@@ -799,3 +799,52 @@ class WorkerChangeRequest(models.Model):
             errors["new_worker"] = _("Choose another worker than the current one.")
         if errors:
             raise ValidationError(errors)
+
+
+class RequestReopening(models.Model):
+    """A closed request opened again (heropend), with the reason: closing was a mistake, or
+    the family came back with the same question. Kept as a record of its own, so the
+    timeline and the reports can say that the request was closed, and why it is open again."""
+
+    support_request = models.ForeignKey(
+        SupportRequest,
+        on_delete=models.PROTECT,
+        related_name="reopenings",
+        verbose_name=_("support request"),
+    )
+    reason = BoundedTextField(_("reason for reopening"), max_length=REASON_TEXT)
+    previous_close_reason = models.CharField(
+        _("reason it was closed with"),
+        max_length=20,
+        choices=SupportRequest.CloseReason.choices,
+    )
+    reopened_at = models.DateTimeField(
+        _("reopened at"), default=timezone.now, validators=[validate_date_in_range]
+    )
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reopened by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reopening of a request")
+        verbose_name_plural = _("reopenings of requests")
+        ordering = ["-reopened_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="reopening_has_reason",
+                violation_error_message=_("Give the reason for reopening the request."),
+            ),
+            *text_length_checks("reopening", reason=REASON_TEXT),
+        ]
+
+    def __str__(self):
+        return f"{self.support_request} ({self.reopened_at:%Y-%m-%d})"
+
+    def clean(self):
+        if not self.reason.strip():
+            raise ValidationError({"reason": _("Give the reason for reopening the request.")})

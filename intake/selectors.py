@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from .models import (
     FurtherQuestion,
     Household,
     HouseholdMember,
+    RequestReopening,
     SupportRequest,
     WorkerChangeRequest,
 )
@@ -259,6 +261,10 @@ def request_detail(pk: int, *, visible: QuerySet[SupportRequest]) -> SupportRequ
                 queryset=FurtherQuestion.objects.select_related("added_by"),
             ),
             Prefetch(
+                "reopenings",
+                queryset=RequestReopening.objects.select_related("reopened_by"),
+            ),
+            Prefetch(
                 "worker_changes",
                 queryset=WorkerChangeRequest.objects.select_related(
                     "previous_worker", "new_worker", "decided_by"
@@ -326,6 +332,18 @@ def request_timeline(support_request: SupportRequest) -> list[dict]:
                 % {"reason": change.get_reason_display()},
             }
         )
+    for reopening in support_request.reopenings.all():
+        events.append(
+            {
+                "when": reopening.reopened_at,
+                "who": reopening.reopened_by,
+                "what": _("Reopened (it was closed: %(closed)s). Reason: %(reason)s")
+                % {
+                    "closed": reopening.get_previous_close_reason_display(),
+                    "reason": reopening.reason,
+                },
+            }
+        )
     events.sort(key=lambda event: event["when"], reverse=True)
     return events
 
@@ -370,3 +388,20 @@ def _label_values(events: list[dict]) -> None:
         if field in labels:
             for key in ("old", "new"):
                 event[key] = labels[field].get(event[key], event[key])
+
+
+def requests_touched_by_opening(
+    referrer_type: str, old: datetime.date | None, new: datetime.date | None
+) -> QuerySet[SupportRequest]:
+    """Requests of a route whose route check would come out differently if the route's
+    actual opening had been `new` instead of `old`: those whose referral date (or, without
+    one, registration date) lies between the two. An empty date means "not open"."""
+    if old == new:
+        return SupportRequest.objects.none()
+    dates = [day for day in (old, new) if day is not None]
+    first, last = min(dates), (max(dates) if len(dates) == 2 else None)
+    requests = SupportRequest.objects.filter(referrer_type=referrer_type).annotate(
+        route_day=Coalesce("referral_date", TruncDate("received_at"))
+    )
+    requests = requests.filter(route_day__gte=first)
+    return requests.filter(route_day__lt=last) if last else requests

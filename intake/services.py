@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from referrals.models import ReferrerOrganisation, ReferrerType
 from referrals.phasing import RouteStatus, route_status
+from samen import roles
 from samen.workdays import add_working_days
 
 from .models import (
@@ -20,9 +21,11 @@ from .models import (
     Household,
     HouseholdMember,
     PostcodeArea,
+    RequestReopening,
     SupportRequest,
     Team,
     WorkerChangeRequest,
+    user_team_ids,
 )
 
 
@@ -406,14 +409,92 @@ def support_request_assign(
     return support_request_save(current, user)
 
 
+# The reasons a worker may choose when closing by hand. "Route not open" is set by the
+# registration itself, never chosen.
+MANUAL_CLOSE_REASONS = [
+    reason
+    for reason in SupportRequest.CloseReason
+    if reason != SupportRequest.CloseReason.ROUTE_NOT_OPEN
+]
+
+
 @transaction.atomic
 def support_request_close(
     *, support_request_id: int, expected_version: int, user, reason: str
 ) -> SupportRequest:
+    """Close a request by hand, with an explicitly chosen reason. "Triage done, help
+    arranged" needs a recorded triage: without one it would count a family as helped."""
     current = support_request_lock(support_request_id, expected_version)
+    close_check(support_request=current, reason=reason)
     current.status = SupportRequest.Status.CLOSED
     current.close_reason = reason
     return support_request_save(current, user)
+
+
+def close_check(*, support_request: SupportRequest, reason: str) -> None:
+    """The rules of closing by hand; the view asks them before its confirmation step too."""
+    if support_request.status == SupportRequest.Status.CLOSED:
+        raise ValidationError(_("This request is already closed."))
+    if reason not in MANUAL_CLOSE_REASONS:
+        raise ValidationError({"reason": _("Choose why the request is closed.")})
+    if reason == SupportRequest.CloseReason.TRIAGE_DONE and not has_triage(support_request):
+        raise ValidationError(
+            {
+                "reason": _(
+                    "No triage is recorded for this request: record the triage (it closes "
+                    "the request itself), or choose another reason."
+                )
+            }
+        )
+
+
+def has_triage(support_request: SupportRequest) -> bool:
+    return hasattr(support_request, "triage")
+
+
+def reopened_status(support_request: SupportRequest) -> str:
+    """Where a reopened request picks up: in triage when a triage is recorded (revising it
+    closes the request again), contacted after a first contact, registered otherwise."""
+    if has_triage(support_request):
+        return SupportRequest.Status.IN_TRIAGE
+    if support_request.first_contact_on:
+        return SupportRequest.Status.CONTACTED
+    return SupportRequest.Status.REGISTERED
+
+
+def may_reopen(user, support_request: SupportRequest) -> bool:
+    """Who may reopen a closed request: the assigned worker, and a team lead of the
+    request's team (docs/permissions.md). Other colleagues ask one of them."""
+    if support_request.assigned_worker_id == user.pk:
+        return True
+    return roles.user_has_role(user, roles.TEAM_LEAD) and support_request.team_id in set(
+        user_team_ids(user)
+    )
+
+
+@transaction.atomic
+def support_request_reopen(
+    *, support_request_id: int, expected_version: int, user, reason: str
+) -> RequestReopening:
+    """Open a closed request again, with the reason; the reopening is kept as a record."""
+    current = support_request_lock(support_request_id, expected_version)
+    if current.status != SupportRequest.Status.CLOSED:
+        raise ValidationError(_("Only a closed request can be reopened."))
+    if not may_reopen(user, current):
+        raise PermissionDenied
+    reopening = RequestReopening(
+        support_request=current,
+        reason=reason,
+        previous_close_reason=current.close_reason,
+        reopened_by=user,
+    )
+    reopening._history_user = user
+    reopening.full_clean(exclude=["support_request"])
+    current.status = reopened_status(current)
+    current.close_reason = ""
+    support_request_save(current, user)
+    reopening.save()
+    return reopening
 
 
 @transaction.atomic

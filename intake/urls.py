@@ -16,6 +16,7 @@ urlpatterns = [
     path("aanmeldingen/<int:pk>/contact/", views.record_contact, name="record_contact"),
     path("aanmeldingen/<int:pk>/toewijzen/", views.assign, name="assign"),
     path("aanmeldingen/<int:pk>/afsluiten/", views.close, name="close"),
+    path("aanmeldingen/<int:pk>/heropenen/", views.reopen, name="reopen"),
     path("aanmeldingen/<int:pk>/triage/", views.start_triage, name="start_triage"),
     path("gezinnen/<int:pk>/", family_views.household, name="household"),
     path("gezinnen/<int:pk>/afdrukken/", family_views.household_print, name="household_print"),

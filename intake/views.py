@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +22,7 @@ from .forms import (
     CloseForm,
     ContactForm,
     RegistrationForm,
+    ReopenForm,
     RequestEditForm,
     RequestFilterForm,
     VersionedActionForm,
@@ -427,6 +428,7 @@ def detail(request, pk, forms=None):
         "change_form": forms.get("change") or WorkerChangeForm(),
         "report_form": ReportForm(),
         "decision_form": forms.get("decision") or WorkerChangeDecisionForm(),
+        "may_reopen": services.may_reopen(request.user, support_request),
         "siblings": [
             member.client
             for member in support_request.household.members.all()
@@ -463,13 +465,7 @@ def _action(request, pk, form_class, key, apply):
     if form.is_valid():
         try:
             apply(support_request, form.cleaned_data)
-            access_log_record(
-                request=request,
-                event=Event.CHANGE,
-                part=f"request: {key}",
-                clients=support_request.clients.all(),
-                object_id=pk,
-            )
+            _log_change(request, support_request, f"request: {key}")
         except services.ConflictError:
             messages.error(request, CONFLICT)
             return detail(request, pk, forms={key: form})
@@ -513,6 +509,11 @@ def assign(request, pk):
 @staff_only
 @require_POST
 def close(request, pk):
+    """Close in two steps: the chosen reason first, then a page that says what closing
+    means; only its "Yes, close" (confirmed=1) closes the request."""
+    if request.POST.get("confirmed") != "1":
+        return _close_confirm(request, pk)
+
     def apply(req, data):
         services.support_request_close(
             support_request_id=req.pk,
@@ -523,6 +524,87 @@ def close(request, pk):
         messages.success(request, _("Request closed."))
 
     return _action(request, pk, CloseForm, "close", apply)
+
+
+def _close_confirm(request, pk):
+    support_request = get_object_or_404(_visible(request), pk=pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_check(
+                support_request=support_request, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+    if not form.is_valid():
+        return detail(request, pk, forms={"close": form})
+    if form.cleaned_data["version"] != support_request.version:
+        messages.error(request, CONFLICT)
+        return detail(request, pk, forms={"close": form})
+    log_read(request, "request", support_request.clients.all(), pk)
+    return render(
+        request,
+        "intake/close_confirm.html",
+        {
+            "req": support_request,
+            "form": form,
+            "reason": SupportRequest.CloseReason(form.cleaned_data["reason"]),
+            "has_triage": services.has_triage(support_request),
+        },
+    )
+
+
+@staff_only
+def reopen(request, pk):
+    """Reopen a closed request, with a reason (the assigned worker or a team lead of the
+    request's team; others get 403)."""
+    try:
+        support_request = _get_request(request, pk)
+    except Http404:
+        return _not_visible(request, pk)
+    if support_request.status != SupportRequest.Status.CLOSED:
+        messages.info(request, _("This request is open: there is nothing to reopen."))
+        return redirect("intake:detail", pk=pk)
+    if not services.may_reopen(request.user, support_request):
+        raise PermissionDenied(
+            _("Only the assigned worker or a team lead of the team can reopen this request.")
+        )
+    log_read(request, "request", support_request.clients.all(), pk)
+    form = ReopenForm(request.POST or None, initial={"version": support_request.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_request_reopen(
+                support_request_id=pk,
+                expected_version=form.cleaned_data["version"],
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ConflictError:
+            messages.error(request, CONFLICT)
+            form.data = form.data.copy()
+            form.data["version"] = SupportRequest.objects.get(pk=pk).version
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            _log_change(request, support_request, "request: reopen")
+            messages.success(request, _("The request is open again."))
+            return redirect("intake:detail", pk=pk)
+    return render(
+        request,
+        "intake/reopen.html",
+        {"req": support_request, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _log_change(request, support_request, part):
+    access_log_record(
+        request=request,
+        event=Event.CHANGE,
+        part=part,
+        clients=support_request.clients.all(),
+        object_id=support_request.pk,
+    )
 
 
 @staff_only

@@ -7,17 +7,21 @@ from django.template.loader import render_to_string
 OBJECTION_WEEKS = 6
 
 
+def letter_context(beschikking, *, concept: bool = False) -> dict:
+    """What the letter's template needs; the preview before issuing passes an unsaved copy
+    with the typed text and today's date, marked as a concept."""
+    return {
+        "b": beschikking,
+        "concept": concept,
+        "objection_weeks": OBJECTION_WEEKS,
+        "objection_deadline": beschikking.issued_on + datetime.timedelta(weeks=OBJECTION_WEEKS),
+    }
+
+
 def beschikking_pdf(beschikking) -> bytes:
     # Imported here, not at the top: WeasyPrint loads Pango and friends (system libraries)
     # when imported, and the URLconf imports this module. Only making a PDF needs them.
     from weasyprint import HTML
 
-    html = render_to_string(
-        "triage/beschikking_letter.html",
-        {
-            "b": beschikking,
-            "objection_weeks": OBJECTION_WEEKS,
-            "objection_deadline": beschikking.issued_on + datetime.timedelta(weeks=OBJECTION_WEEKS),
-        },
-    )
+    html = render_to_string("triage/beschikking_letter.html", letter_context(beschikking))
     return HTML(string=html).write_pdf()

@@ -1,3 +1,4 @@
+import copy
 import datetime
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.db.models.functions import TruncWeek
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,7 +31,7 @@ from .forms import (
     TriageForm,
 )
 from .models import Beschikking, ConversationReport, CorrectionRequest, OpenHouseException, Triage
-from .pdf import beschikking_pdf
+from .pdf import beschikking_pdf, letter_context
 
 staff_only = role_required(WIJ_STAFF, TEAM_LEAD)
 
@@ -195,23 +197,69 @@ def _beschikking(request, pk):
     return beschikking
 
 
+def preview_token(beschikking_pk: int, decision: str, grounds: str) -> str:
+    """Ties "Issue" to the text the worker saw in the preview: a changed text (another tab,
+    a crafted post) needs a new look first."""
+    # Line ends as the browser sends them back from a hidden field (CRLF), either way.
+    value = "\n".join([str(beschikking_pk), decision, grounds]).replace("\r\n", "\n")
+    return salted_hmac("triage.beschikking.preview", value, algorithm="sha256").hexdigest()
+
+
 @staff_only
 def beschikking(request, pk):
+    """Issue a beschikking in two steps: the text, then the letter exactly as it will be
+    sent (the PDF's template, marked CONCEPT) with "Issue" (step=issue) or "Back" (step=edit,
+    keeps what was typed). Issuing locks the row: a second tab or a double click gets the
+    message that it is issued, never a second letter."""
     beschikking = _beschikking(request, pk)
     log_read(request, "beschikking", _clients(beschikking.support_request), pk)
+    step = request.POST.get("step", "preview")
     form = BeschikkingIssueForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.beschikking_issue(
-                beschikking_id=beschikking.pk, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
+    if request.method == "POST" and step == "edit":
+        form = BeschikkingIssueForm(
+            initial={f: request.POST.get(f, "") for f in ("decision", "grounds")}
+        )
+    elif request.method == "POST" and beschikking.issued_on:
+        form.is_valid()
+        form.add_error(None, _("This beschikking has been issued: it cannot change any more."))
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        token = preview_token(beschikking.pk, data["decision"], data["grounds"])
+        if step == "issue" and constant_time_compare(request.POST.get("previewed", ""), token):
+            try:
+                services.beschikking_issue(beschikking_id=beschikking.pk, user=request.user, **data)
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                _log(request, Event.CHANGE, "beschikking", beschikking.support_request, pk)
+                messages.success(
+                    request, _("The beschikking is issued. Print the letter and send it.")
+                )
+                return redirect("triage:beschikking", pk=pk)
         else:
-            _log(request, Event.CHANGE, "beschikking", beschikking.support_request, pk)
-            messages.success(request, _("The beschikking is issued. Print the letter and send it."))
-            return redirect("triage:beschikking", pk=pk)
-    return render(request, "triage/beschikking.html", {"beschikking": beschikking, "form": form})
+            if step == "issue":
+                messages.warning(
+                    request, _("The text changed since the preview: look at the letter again.")
+                )
+            concept = copy.copy(beschikking)
+            concept.decision, concept.grounds = data["decision"], data["grounds"]
+            concept.issued_on, concept.issued_by = timezone.localdate(), request.user
+            return render(
+                request,
+                "triage/beschikking_preview.html",
+                {
+                    "beschikking": beschikking,
+                    "form": form,
+                    "token": token,
+                    **letter_context(concept, concept=True),
+                },
+            )
+    return render(
+        request,
+        "triage/beschikking.html",
+        {"beschikking": beschikking, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @staff_only

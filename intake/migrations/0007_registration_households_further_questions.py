@@ -14,7 +14,7 @@ import samen.limits
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0004_version_for_optimistic_locking"),
+        ("intake", "0006_household_merge_split_and_parental_authority"),
         ("referrals", "0004_version_for_optimistic_locking"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -157,6 +157,13 @@ def test_an_official_changes_a_route_opening_and_the_intake_follows(
     page.fill("#id_decided_on", "2026-11-17")
     page.fill("#id_note", "Huisartsenroute later open: eerst de praktijkondersteuners inwerken.")
     page.get_by_role("button", name=re.compile("^Opslaan$")).click()
+    # The old date lies in the past: first the requests it touches, then the confirmation.
+    page.wait_for_load_state("load")
+    anouk.check("opening date confirmation")
+    assert "Opslaan verandert deze aanmeldingen niet." in page.content()
+    gp.refresh_from_db()
+    assert gp.opened_on == datetime.date(2023, 1, 1)
+    page.get_by_role("button", name="Ja, wijziging opslaan").click()
     page.wait_for_url(re.compile(r"/admin/referrals/routephase/$"))
     gp.refresh_from_db()
     assert gp.opened_on == datetime.date(2027, 3, 1)

@@ -19,6 +19,7 @@ INTAKE_URLS = [
     "/aanmeldingen/zoek-jeugdige/",
     "/aanmeldingen/{pk}/",
     "/aanmeldingen/{pk}/bewerken/",
+    "/aanmeldingen/{pk}/heropenen/",
 ]
 INTAKE_POSTS = [
     "/aanmeldingen/{pk}/contact/",

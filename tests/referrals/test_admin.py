@@ -57,6 +57,23 @@ def test_a_change_with_a_note_is_saved_and_kept_in_history(client, official):
             note="Stuurgroep: medisch specialisten per 1 maart 2024.",
         ),
     )
+    # A date in the past: first the requests it touches, then the confirmation saves.
+    assert response.status_code == 200
+    assert "Ja, wijziging opslaan" in response.content.decode()
+    phase.refresh_from_db()
+    assert phase.opened_on == datetime.date(2024, 1, 1)
+    response = client.post(
+        url,
+        {
+            **phase_form(
+                phase,
+                opened_on="2024-03-01",
+                decided_on="2024-02-15",
+                note="Stuurgroep: medisch specialisten per 1 maart 2024.",
+            ),
+            "_confirm_opening": "1",
+        },
+    )
     assert response.status_code == 302
     phase.refresh_from_db()
     assert phase.opened_on == datetime.date(2024, 3, 1)

@@ -39,7 +39,7 @@ from intake.models import (
 from openhouse.models import Provider, ProviderMembership
 from referrals.models import Product, ReferrerOrganisation, RoutePhase
 from samen import roles
-from samen.limits import LONG_TEXT
+from samen.limits import LONG_TEXT, REASON_TEXT
 from tests.factories import (
     ClientFactory,
     HouseholdFactory,
@@ -359,6 +359,14 @@ def _action(path, data):
     return setup
 
 
+def _reopen(data):
+    def setup(ctx):
+        request = _request(ctx, assigned_worker=ctx.worker, closed=True)
+        return f"/aanmeldingen/{request.pk}/heropenen/", {"version": request.version, **data}
+
+    return setup
+
+
 def _triage_data(request, worker, **changes) -> dict:
     data = {
         "version": request.version,
@@ -515,6 +523,16 @@ WIJ_CASES = {
     "intake.SupportRequest:request_closed_has_reason": (
         "worker",
         _action("afsluiten", {"reason": ""}),
+        "reason",
+    ),
+    "intake.RequestReopening:reopening_has_reason": (
+        "worker",
+        _reopen({"reason": "   "}),
+        "reason",
+    ),
+    "intake.RequestReopening:reopening_reason_max_length": (
+        "worker",
+        _reopen({"reason": "r" * (REASON_TEXT + 1)}),
         "reason",
     ),
     "intake.WorkerChangeRequest:workerchange_other_is_explained": (

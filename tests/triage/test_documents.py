@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -29,12 +30,14 @@ def test_a_beschikking_is_requested_issued_and_printed(client, intake_worker, be
     assert (
         client.get(f"/beschikkingen/{beschikking.pk}/brief.pdf").status_code == 404
     )  # not issued yet
+    text = {
+        "decision": "U krijgt Basis jeugdhulp van WIJ Groningen: gezinsbegeleiding basis.",
+        "grounds": "Uit de lichte toets blijkt dat gezinsbegeleiding basis passend is.",
+    }
+    preview = client.post(f"/beschikkingen/{beschikking.pk}/", text)
+    token = re.search(r'name="previewed" value="([0-9a-f]+)"', preview.content.decode())[1]
     response = client.post(
-        f"/beschikkingen/{beschikking.pk}/",
-        {
-            "decision": "U krijgt Basis jeugdhulp van WIJ Groningen: gezinsbegeleiding basis.",
-            "grounds": "Uit de lichte toets blijkt dat gezinsbegeleiding basis passend is.",
-        },
+        f"/beschikkingen/{beschikking.pk}/", {**text, "step": "issue", "previewed": token}
     )
     assert response.status_code == 302
     response = client.get(f"/beschikkingen/{beschikking.pk}/brief.pdf")
@@ -54,7 +57,7 @@ def test_a_beschikking_is_requested_issued_and_printed(client, intake_worker, be
     response = client.post(
         f"/beschikkingen/{beschikking.pk}/", {"decision": "Anders", "grounds": "Anders"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "kan niet meer veranderen" in response.content.decode()
     beschikking.refresh_from_db()
     assert beschikking.decision.startswith("U krijgt")
