@@ -3,6 +3,7 @@ fixed number of queries, each linking to its list; and Mijn team's filters, coun
 pages, with bad filter values answered in Dutch."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -80,8 +81,8 @@ def test_a_workers_start_page_counts_their_own_work(
     assert AccessLogEntry.objects.filter(part="start page").exists()
 
 
-QUERIES_WORKER = 13
-QUERIES_LEAD = 13
+QUERIES_WORKER = 14
+QUERIES_LEAD = 10
 
 
 @time_machine.travel(NOW)
@@ -208,7 +209,7 @@ def test_mijn_team_filters_counts_and_pages(client, intake_worker, team_lead, be
     assert html.count("samen-row--overdue") == 2
     assert f"#{made[0].pk} " in html and f"#{made[1].pk} " not in html
     html = client.get("/werk/team/?worker=geen").content.decode()
-    assert html.count('href="/aanmeldingen/') == 3 + html.count("#worker-h")
+    assert len(re.findall(r'href="/aanmeldingen/\d+/"', html)) == 3
     # Pages keep the filter.
     views.PAGE_SIZE = 2
     try:
@@ -238,8 +239,11 @@ def test_mijn_team_answers_bad_filters_in_dutch(client, team_lead, intake_worker
     requests_of(beijum, intake_worker, 2)
     client.force_login(team_lead)
     response = client.get(f"/werk/team/?{query}")
-    assert response.status_code == 200
     html = response.content.decode()
+    if "%00" in query:  # a NUL byte: the project's Dutch 400 page, before any view
+        assert response.status_code == 400 and "Er klopt iets niet in het verzoek" in html
+        return
+    assert response.status_code == 200
     if query.startswith(("worker", "status=")):
         assert "Een filter klopt niet" in html
     assert "<strong>2</strong> open" in html
@@ -257,7 +261,7 @@ def test_mijn_team_runs_a_fixed_number_of_queries(
         client.get(f"/werk/team/?worker={intake_worker.pk}&status=registered")
 
 
-QUERIES_TEAM = 14
+QUERIES_TEAM = 15
 
 
 @pytest.mark.parametrize("persona", ["intake_worker", "official", "provider_user", "outsider"])
