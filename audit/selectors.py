@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .models import AccessGrant, AccessLogEntry
@@ -42,3 +42,16 @@ def recent_grants(*, client_id: int, limit: int = 20) -> list[AccessGrant]:
         .select_related("user")
         .order_by("-granted_at")[:limit]
     )
+
+
+def week_counts(*, since: datetime.date) -> dict:
+    """The privacy officer's start page: refused attempts and break-the-glass accesses in
+    the log since `since` (one query; the month partitions from then on are read)."""
+    start = datetime.datetime.combine(
+        since, datetime.time(), tzinfo=timezone.get_current_timezone()
+    )
+    counts = AccessLogEntry.objects.filter(at__gte=start).aggregate(
+        refused=Count("id", filter=Q(outcome=AccessLogEntry.Outcome.REFUSED)),
+        break_glass=Count("id", filter=Q(break_glass=True)),
+    )
+    return {**counts, "since": since}

@@ -71,20 +71,19 @@ class ExtensionRequestAdmin(ReadOnlyAdminMixin, OfficialAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(OfficialModelAdmin):
-    list_display = ("kind", "team", "due_on", "done_on")
-    list_filter = ("kind", "team", ("done_on", admin.EmptyFieldListFilter))
+class TaskAdmin(ReadOnlyAdminMixin, OfficialAdmin):
+    """Tasks as figures: how and when they were done, never the worker's note (it is about
+    a child), nor its history (which holds the note)."""
+
+    history_about_a_child = True
+
+    list_display = ("kind", "team", "due_on", "done_on", "done_how")
+    list_filter = ("kind", "team", ("done_on", admin.EmptyFieldListFilter), "done_how")
     autocomplete_fields = ("team",)
     date_hierarchy = "due_on"
     list_select_related = ("team",)
-    fields = ("kind", "indication", "team", "due_on", "done_on")
+    fields = ("kind", "indication", "team", "due_on", "done_on", "done_how")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProviderNotice)

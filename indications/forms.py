@@ -90,3 +90,15 @@ class ImportForm(StyledFormMixin, forms.Form):
                 % {"max": IMPORT_MAX_LINES}
             )
         return data
+
+
+class TaskCompleteForm(StyledFormMixin, forms.Form):
+    """Ticking a task off: what was done (the note), then a confirmation (it is final)."""
+
+    note = forms.CharField(
+        label=_("What was done"),
+        max_length=REASON_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the task, with your name and today's date."),
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)

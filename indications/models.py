@@ -249,13 +249,45 @@ class ExtensionRequest(models.Model):
         return f"{self.indication} ({self.get_decision_display()})"
 
 
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """WIJ staff and team leads: the tasks of their teams about a child they may see
+        (Client.visible_to); nobody else works on tasks (officials count them in the admin)."""
+        if roles.user_role(user) not in roles.WIJ_ROLES:
+            return self.none()
+        from intake.models import user_team_ids
+
+        return self.filter(
+            team_id__in=user_team_ids(user),
+            indication__client__in=Client.objects.visible_to(user),
+        )
+
+    def open(self):
+        return self.filter(done_on__isnull=True)
+
+
 class Task(models.Model):
-    """A task in a WIJ team's worklist, made by the jobs (one per indication and kind)."""
+    """A task in a WIJ team's worklist, made by the jobs (one per indication and kind).
+
+    Done once: by a worker with a note (ticked off), or by the job's own condition, and
+    only that one: a follow-up registered closes "plan the triage", an end-evaluation
+    received closes "end-evaluation overdue". Who and when are always kept."""
 
     class Kind(models.TextChoices):
         PLAN_TRIAGE = "plan_triage", _("plan the triage with the family before the end")
         PROVIDER_STOPS = "provider_stops", _("provider stops: pick up the family")
         EVALUATION_OVERDUE = "evaluation_overdue", _("end-evaluation overdue: ask the provider")
+
+    class DoneHow(models.TextChoices):
+        BY_HAND = "by_hand", _("ticked off by a worker")
+        FOLLOW_UP = "follow_up", _("follow-up registered at WIJ")
+        EVALUATION = "evaluation", _("end-evaluation received")
+
+    # The one condition that closes a task of each kind by itself (services.py).
+    CLOSED_BY = {
+        Kind.PLAN_TRIAGE: DoneHow.FOLLOW_UP,
+        Kind.EVALUATION_OVERDUE: DoneHow.EVALUATION,
+    }
 
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("WIJ team")
@@ -267,13 +299,37 @@ class Task(models.Model):
     due_on = models.DateField(_("due on"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    # Defaults in the database too: the jobs insert tasks in SQL (services._insert_tasks).
+    done_how = models.CharField(
+        _("done how"), max_length=20, choices=DoneHow.choices, blank=True, db_default=""
+    )
+    done_note = BoundedTextField(_("note"), max_length=REASON_TEXT, blank=True, db_default="")
+    history = HistoricalRecords()
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("worklist task")
         verbose_name_plural = _("worklist tasks")
         ordering = ["due_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["indication", "kind"], name="task_once_per_indication")
+            models.UniqueConstraint(fields=["indication", "kind"], name="task_once_per_indication"),
+            # Open: nothing of the closing filled in; done: who, when and how, always.
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True, done_by__isnull=True, done_how="")
+                | (Q(done_on__isnull=False, done_by__isnull=False) & ~Q(done_how="")),
+                name="task_done_has_who_and_when",
+                violation_error_message=_("A done task needs who did it and when."),
+            ),
+            *text_length_checks("task", done_note=REASON_TEXT),
         ]
         indexes = [
             models.Index(
@@ -285,6 +341,18 @@ class Task(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.indication}"
+
+    def clean(self):
+        done = (self.done_on is not None, self.done_by_id is not None, bool(self.done_how))
+        if any(done) and not all(done):
+            errors = {}
+            if self.done_by_id is None:
+                errors["done_by"] = _("A done task needs who did it and when.")
+            if self.done_on is None:
+                errors["done_on"] = _("A done task needs who did it and when.")
+            if not self.done_how:
+                errors["done_how"] = _("A done task needs who did it and when.")
+            raise ValidationError(errors)
 
 
 class ProviderNotice(models.Model):

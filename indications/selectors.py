@@ -1,12 +1,13 @@
-"""Queries about indications: ending per month, and a client's indications on a timeline."""
+"""Queries about indications: ending per month, a client's indications on a timeline, and
+the worklist tasks and back-office counts of the dashboards."""
 
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
-from .models import Indication
+from .models import FLAG_MONTHS, ExtensionRequest, Indication
 
 
 def ending_per_month(*, today: datetime.date, months: int = 6) -> dict:
@@ -66,3 +67,38 @@ def timeline(indications, *, today: datetime.date) -> dict:
         for i in indications
     ]
     return {"rows": rows, "today": pos(today), "start": start, "end": end}
+
+
+def task_counts(tasks, *, today: datetime.date, until: datetime.date) -> dict:
+    """Open tasks counted: total, due by `until` (this week, overdue included) and overdue.
+    One query; `tasks` is what the user may see (Task.objects.visible_to)."""
+    return tasks.open().aggregate(
+        total=Count("id"),
+        due=Count("id", filter=Q(due_on__lte=until)),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+    )
+
+
+def open_tasks(tasks, *, until: datetime.date | None = None, limit: int = 100) -> list:
+    """Open tasks, earliest due first, with what the worklist shows (one query)."""
+    tasks = tasks.open()
+    if until is not None:
+        tasks = tasks.filter(due_on__lte=until)
+    return list(
+        tasks.select_related(
+            "indication__product", "indication__provider", "indication__client"
+        ).order_by("due_on", "id")[:limit]
+    )
+
+
+def back_office_counts(*, today: datetime.date) -> dict:
+    """The municipality's own work, without any child: extension requests waiting for a
+    decision, and running indications ending within 3 months. Two queries."""
+    return {
+        "extensions_pending": ExtensionRequest.objects.filter(
+            decision=ExtensionRequest.Decision.PENDING
+        ).count(),
+        "ending_soon": Indication.objects.running()
+        .filter(end_on__gte=today, end_on__lte=today + relativedelta(months=FLAG_MONTHS))
+        .count(),
+    }

@@ -262,7 +262,45 @@ def indication_follow_up(*, indication_id: int, user):
     indication.handled_on = timezone.localdate()
     indication._history_user = user
     indication.save(update_fields=["follow_up_request", "handled_on"])
-    Task.objects.filter(indication=indication, done_on__isnull=True).update(
-        done_on=timezone.localdate()
-    )
+    # Only "plan the triage" is met by a follow-up; an overdue end-evaluation or a stopping
+    # provider still needs its own work.
+    tasks_close_by_condition(indication_id=indication.pk, how=Task.DoneHow.FOLLOW_UP, user=user)
     return request
+
+
+def tasks_close_by_condition(*, indication_id: int, how: str, user) -> int:
+    """Close the indication's open tasks whose own condition `how` is (Task.CLOSED_BY):
+    a follow-up closes "plan the triage", an end-evaluation "end-evaluation overdue".
+    Called inside the transaction of the step that met the condition, which holds the
+    indication's row lock; each task is saved on its own so its history shows it."""
+    kinds = [kind for kind, closes in Task.CLOSED_BY.items() if closes == how]
+    tasks = Task.objects.select_for_update().filter(
+        indication_id=indication_id, kind__in=kinds, done_on__isnull=True
+    )
+    closed = 0
+    for task in tasks:
+        task.done_on = timezone.localdate()
+        task.done_by = user
+        task.done_how = how
+        task._history_user = user
+        task.full_clean()
+        task.save(update_fields=["done_on", "done_by", "done_how"])
+        closed += 1
+    return closed
+
+
+@transaction.atomic
+def task_complete(*, task_id: int, user, note: str) -> Task:
+    """A worker ticks a task off with a note; it cannot be undone (the page asks first)."""
+    # Locked: two workers ticking the same task off at once; the second sees it done.
+    task = Task.objects.select_for_update().get(pk=task_id)
+    if task.done_on is not None:
+        raise ValidationError(_("This task is already done."))
+    task.done_on = timezone.localdate()
+    task.done_by = user
+    task.done_how = Task.DoneHow.BY_HAND
+    task.done_note = note.strip()
+    task._history_user = user
+    task.full_clean()
+    task.save(update_fields=["done_on", "done_by", "done_how", "done_note"])
+    return task

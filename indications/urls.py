@@ -9,6 +9,7 @@ urlpatterns = [
     path("jeugdigen/<int:pk>/", views.client_detail, name="client"),
     path("indicaties/<int:pk>/vervolg/", views.follow_up, name="follow_up"),
     path("aanbieders/<int:pk>/gezinnen/", views.provider_families, name="provider_families"),
+    path("taken/<int:pk>/afronden/", views.task_complete, name="task_complete"),
     path("jeugdadministratie/", backoffice.backoffice, name="backoffice"),
     path(
         "jeugdadministratie/verlengingen/<int:pk>/",

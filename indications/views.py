@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +17,8 @@ from samen.decorators import role_required
 from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF, user_role
 
 from . import services
-from .models import Indication
+from .forms import TaskCompleteForm
+from .models import Indication, Task
 from .selectors import ending_per_month, timeline
 
 
@@ -115,4 +117,56 @@ def provider_families(request, pk):
         request,
         "indications/provider_families.html",
         {"provider": provider, "indications": indications},
+    )
+
+
+# Where a ticked-off task returns to: a code in the query string, never a URL.
+TASK_RETURN = {"werk": "intake:my_work", "team": "intake:team_work", "start": "home"}
+
+
+@role_required(WIJ_STAFF, TEAM_LEAD)
+def task_complete(request, pk):
+    """Tick a task off with a note: the note, then a look at what will be recorded (it
+    cannot be undone), then done. Only tasks of the user's teams about a child they see."""
+    task = get_object_or_404(
+        Task.objects.visible_to(request.user).select_related(
+            "indication__client", "indication__product", "indication__provider", "done_by"
+        ),
+        pk=pk,
+    )
+    back = request.GET.get("terug", "")
+    back_url = reverse(TASK_RETURN.get(back, "intake:my_work"))
+    log_read(request, "task", [task.indication.client_id], task.pk)
+    form = TaskCompleteForm(request.POST or None)
+    confirming = False
+    if request.method == "POST" and task.done_on is None and form.is_valid():
+        if form.cleaned_data["confirm"] and "edit" not in request.POST:
+            try:
+                services.task_complete(
+                    task_id=task.pk, user=request.user, note=form.cleaned_data["note"]
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect(back_url)
+            access_log_record(
+                request=request,
+                event=Event.CHANGE,
+                part="task",
+                clients=[task.indication.client_id],
+                object_id=task.pk,
+            )
+            messages.success(request, _("Task done."))
+            return redirect(back_url)
+        confirming = "edit" not in request.POST
+    return render(
+        request,
+        "indications/task_complete.html",
+        {
+            "task": task,
+            "form": form,
+            "confirming": confirming,
+            "back": back if back in TASK_RETURN else "",
+            "back_url": back_url,
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
     )

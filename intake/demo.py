@@ -220,6 +220,7 @@ def seed_requests(*, count: int = 300, today: datetime.date | None = None) -> in
         _advance(support_request, rng, days_ago, today, demo_worker)
         created += 1
     seed_two_households(beijum)
+    _decisions_waiting(beijum, demo_worker, today)
     return created + _seed_possible_duplicate(demo_worker, beijum)
 
 
@@ -269,6 +270,29 @@ def seed_two_households(team: Team) -> None:
     second.members.create(role="child", client=child)
     second.members.create(role="parent", name=f"Mark {child.last_name}", parental_authority="yes")
     second.members.create(role="step_parent", name="Sanne Bakker", parental_authority="no")
+
+
+def _decisions_waiting(team, user, today) -> None:
+    """What waits for the team lead on the start page (no random numbers, so the rest of
+    the demo stays as it was): two families asking for another worker, and three requests
+    nobody has been assigned to yet."""
+    open_requests = list(
+        SupportRequest.objects.open()
+        .filter(team=team, assigned_worker__isnull=False)
+        .order_by("-received_at", "id")[:5]
+    )
+    for support_request, reason in zip(open_requests[:2], ["no_click", "gender"], strict=False):
+        services.worker_change_request(
+            support_request=support_request,
+            reason=reason,
+            explanation="",
+            requested_on=today,
+            user=user,
+        )
+    for support_request in open_requests[2:]:
+        support_request.assigned_worker = None
+        support_request._history_user = user
+        support_request.save(update_fields=["assigned_worker"])
 
 
 def _advance(support_request, rng, days_ago, today, user):

@@ -623,3 +623,53 @@ class RequestFilterForm(StyledFormMixin, forms.Form):
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+
+class TeamWorkFilterForm(StyledFormMixin, forms.Form):
+    """Mijn team's filters, sent by GET: ids and codes only, no person data in the URL.
+    Every value is a choice, so an unknown id, text, a NUL byte or a huge number is simply
+    not one of them (a message, no query)."""
+
+    UNASSIGNED = "geen"
+
+    worker = forms.ChoiceField(label=_("Worker"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("all open")),
+            *[
+                (value, label)
+                for value, label in SupportRequest.Status.choices
+                if value != "closed"
+            ],
+        ],
+    )
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+    def __init__(self, *args, workload: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        # The workers with open requests in the team (and how many), then nobody.
+        choices = [("", _("everyone"))]
+        unassigned = 0
+        for row in workload:
+            if row["worker_id"] is None:
+                unassigned = row["open"]
+            else:
+                choices.append((str(row["worker_id"]), f"{row['name']} ({row['open']})"))
+        choices.append(
+            (self.UNASSIGNED, _("nobody: unassigned (%(count)s)") % {"count": unassigned})
+        )
+        self.fields["worker"].choices = choices
+
+    def filter(self, requests, today: datetime.date):
+        data = self.cleaned_data
+        if data.get("worker") == self.UNASSIGNED:
+            requests = requests.filter(assigned_worker__isnull=True)
+        elif data.get("worker"):
+            requests = requests.filter(assigned_worker_id=int(data["worker"]))
+        if data.get("status"):
+            requests = requests.filter(status=data["status"])
+        if data.get("overdue"):
+            requests = requests.overdue(today)
+        return requests

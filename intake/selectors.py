@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -220,11 +220,7 @@ def with_list_data(requests: QuerySet[SupportRequest], today: datetime.date):
         .prefetch_related(Prefetch("clients", queryset=Client.objects.order_by("date_of_birth")))
         .annotate(
             overdue=Case(
-                When(
-                    ~Q(status=SupportRequest.Status.CLOSED)
-                    & Q(first_contact_on__isnull=True, contact_deadline__lt=today),
-                    then=Value(True),
-                ),
+                When(overdue_condition(today), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )
@@ -405,3 +401,82 @@ def requests_touched_by_opening(
     )
     requests = requests.filter(route_day__gte=first)
     return requests.filter(route_day__lt=last) if last else requests
+
+
+# Dashboards and Mijn team. Each function is one query (an aggregate or a grouped count),
+# whatever the number of rows; the callers pass what the user may see (visible_to).
+
+
+def overdue_condition(today: datetime.date) -> Q:
+    """Open, not contacted, past the contact deadline (as SupportRequestQuerySet.overdue)."""
+    return ~Q(status=SupportRequest.Status.CLOSED) & Q(
+        first_contact_on__isnull=True, contact_deadline__lt=today
+    )
+
+
+def week_end(today: datetime.date) -> datetime.date:
+    """The Sunday of this week: "this week" on the dashboards."""
+    return today + datetime.timedelta(days=6 - today.weekday())
+
+
+def request_counts(requests: QuerySet[SupportRequest], today: datetime.date) -> dict:
+    """Open requests counted: total, overdue, contact due this week (not yet overdue),
+    unassigned, in triage. One query."""
+    due_this_week = Q(
+        first_contact_on__isnull=True,
+        contact_deadline__gte=today,
+        contact_deadline__lte=week_end(today),
+    )
+    return requests.open().aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=overdue_condition(today)),
+        due_this_week=Count("id", filter=due_this_week),
+        unassigned=Count("id", filter=Q(assigned_worker__isnull=True)),
+        in_triage=Count("id", filter=Q(status=SupportRequest.Status.IN_TRIAGE)),
+    )
+
+
+def workload_per_worker(requests: QuerySet[SupportRequest], today: datetime.date) -> list[dict]:
+    """Open and overdue requests per assigned worker (unassigned last), most overdue first.
+    One grouped query; names come with it."""
+    rows = (
+        requests.open()
+        .values(
+            "assigned_worker_id",
+            "assigned_worker__first_name",
+            "assigned_worker__last_name",
+            "assigned_worker__username",
+        )
+        .annotate(open=Count("id"), overdue=Count("id", filter=overdue_condition(today)))
+        .order_by("-overdue", "-open", "assigned_worker__first_name", "assigned_worker_id")
+    )
+    result = []
+    for row in rows:
+        name = " ".join(
+            part
+            for part in (row["assigned_worker__first_name"], row["assigned_worker__last_name"])
+            if part
+        )
+        result.append(
+            {
+                "worker_id": row["assigned_worker_id"],
+                "name": name or row["assigned_worker__username"],
+                "open": row["open"],
+                "overdue": row["overdue"],
+            }
+        )
+    # Unassigned requests are a decision for the team lead, shown on their own row last.
+    result.sort(key=lambda row: row["worker_id"] is None)
+    return result
+
+
+def worker_changes_pending(requests: QuerySet[SupportRequest], *, limit: int = 20):
+    """Families' requests for another worker waiting for the team lead's decision, oldest
+    first (one query)."""
+    return list(
+        WorkerChangeRequest.objects.filter(
+            outcome=WorkerChangeRequest.Outcome.PENDING, support_request__in=requests
+        )
+        .select_related("support_request__household", "previous_worker")
+        .order_by("requested_on", "id")[:limit]
+    )

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.services import Event, access_log_record, log_read
 from audit.views import not_your_team
 from indications.models import Indication, Task
+from indications.selectors import open_tasks
 from referrals.phasing import route_status
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
@@ -25,6 +26,7 @@ from .forms import (
     ReopenForm,
     RequestEditForm,
     RequestFilterForm,
+    TeamWorkFilterForm,
     VersionedActionForm,
     WorkerChangeDecisionForm,
     WorkerChangeForm,
@@ -34,11 +36,13 @@ from .selectors import (
     ClientSearch,
     client_search,
     household_search,
+    request_counts,
     request_detail,
     request_timeline,
     with_children,
     with_list_data,
     worklist,
+    workload_per_worker,
 )
 
 staff_only = role_required(WIJ_STAFF, TEAM_LEAD)
@@ -59,12 +63,13 @@ def _clients_of(requests) -> list[int]:
 
 @staff_only
 def my_work(request):
-    """Mijn werk: my open requests, overdue first, then by contact deadline."""
+    """Mijn werk: my open requests, overdue first, then by contact deadline; the open tasks
+    of my teams about children I see."""
     today = timezone.localdate()
     requests = list(
         worklist(_visible(request).filter(assigned_worker=request.user), today)[:WORKLIST_SIZE]
     )
-    work = _indication_work(user_team_ids(request.user))
+    work = _indication_work(request.user)
     _log_worklist(request, requests, work)
     return render(
         request,
@@ -74,6 +79,7 @@ def my_work(request):
             "requests": requests,
             "today": today,
             "show_worker": False,
+            "task_return": "werk",
             **work,
         },
     )
@@ -81,7 +87,7 @@ def my_work(request):
 
 def _log_worklist(request, requests, work) -> None:
     shown = _clients_of(requests)
-    shown += [task.indication.client_id for task in work.get("tasks", []) if task.indication_id]
+    shown += [task.indication.client_id for task in work.get("tasks", [])]
     shown += [indication.client_id for indication in work.get("out_of_sight", [])]
     if shown:
         log_read(request, "worklist", shown)
@@ -89,45 +95,61 @@ def _log_worklist(request, requests, work) -> None:
 
 @role_required(TEAM_LEAD)
 def team_work(request):
-    """The team lead's view: every open request of their team, overdue first."""
+    """Mijn team: the team's open requests, overdue first, filtered by worker, status and
+    overdue (GET, ids and codes), with counts, in pages without counting the list."""
     today = timezone.localdate()
     team_ids = user_team_ids(request.user)
     if not team_ids:
         messages.warning(request, _("You are not in a WIJ team yet: ask an official to add you."))
-    requests = list(worklist(_visible(request).filter(team_id__in=team_ids), today)[:WORKLIST_SIZE])
-    work = _indication_work(team_ids, out_of_sight=True)
-    _log_worklist(request, requests, work)
+    team_requests = _visible(request).filter(team_id__in=team_ids)
+    workload = workload_per_worker(team_requests, today)
+    form = TeamWorkFilterForm(request.GET or None, workload=workload)
+    requests = team_requests
+    if form.is_bound:
+        if form.is_valid():
+            requests = form.filter(requests, today)
+        else:
+            messages.error(
+                request, _("A filter is not valid (see the form): all open requests are shown.")
+            )
+    page_number = paged(request.GET.get("page", "1"))
+    offset = (page_number - 1) * PAGE_SIZE
+    rows = list(worklist(requests, today)[offset : offset + PAGE_SIZE + 1])
+    work = _indication_work(request.user, out_of_sight=team_ids)
+    _log_worklist(request, rows[:PAGE_SIZE], work)
+    query = request.GET.copy()
+    query.pop("page", None)
+    if not form.is_bound or not form.is_valid():
+        query = query.__class__()
     return render(
         request,
         "intake/worklist.html",
         {
             "title": _("My team"),
             "teams": Team.objects.filter(pk__in=team_ids),
-            "requests": requests,
+            "form": form,
+            "counts": request_counts(team_requests, today),
+            "requests": rows[:PAGE_SIZE],
+            "page_number": page_number,
+            "has_next": len(rows) > PAGE_SIZE,
+            "has_previous": page_number > 1,
+            "query": query.urlencode(),
             "today": today,
             "show_worker": True,
+            "task_return": "team",
             **work,
         },
     )
 
 
-def _indication_work(team_ids: list[int], *, out_of_sight=False) -> dict:
-    """The teams' open worklist tasks from the indication jobs (and, for team leads, the
-    ended indications nobody followed up: niet in beeld)."""
-    if not team_ids:
-        return {}
-    related = ("indication__product", "indication__provider", "indication__client")
-    work = {
-        "tasks": list(
-            Task.objects.filter(team_id__in=team_ids, done_on__isnull=True)
-            .select_related(*related)
-            .order_by("due_on", "id")[:WORKLIST_SIZE]
-        )
-    }
+def _indication_work(user, *, out_of_sight: list[int] | None = None) -> dict:
+    """The open worklist tasks (from the indication jobs) of the user's teams about children
+    they see, and, for team leads, the ended indications nobody followed up: niet in beeld."""
+    work = {"tasks": open_tasks(Task.objects.visible_to(user), limit=WORKLIST_SIZE)}
     if out_of_sight:
         work["out_of_sight"] = list(
             Indication.objects.out_of_sight()
-            .filter(client__team_id__in=team_ids)
+            .filter(client__team_id__in=out_of_sight)
             .select_related("product", "provider", "client")
             .order_by("-end_on")[:WORKLIST_SIZE]
         )

@@ -7,8 +7,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indications.models import Indication
-from indications.services import provider_stop
+from indications.models import Indication, Task
+from indications.services import provider_stop, tasks_close_by_condition
 from outbox.models import OutboxMessage
 from outbox.services import message_queue
 from samen.roles import OFFICIAL, PROVIDER, user_role
@@ -39,6 +39,8 @@ def end_evaluation_upload(*, indication: Indication, upload, user) -> EndEvaluat
     evaluation.document.save("evaluation", upload, save=False)
     evaluation._history_user = user
     evaluation.save()
+    # The one task an end-evaluation closes: "end-evaluation overdue" (the lock above holds).
+    tasks_close_by_condition(indication_id=indication.pk, how=Task.DoneHow.EVALUATION, user=user)
     return evaluation
 
 

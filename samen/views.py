@@ -4,6 +4,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audit.services import log_read
+
+from .dashboard import dashboard_for
 from .health import health_report
 from .roles import PROVIDER, user_role
 
@@ -18,11 +21,18 @@ def health(request):
 
 
 def home(request):
-    """The start page: what this user's role can do, one click away. Providers start in
-    their portal."""
-    if user_role(request.user) == PROVIDER:
+    """The start page: the numbers of this role's own work (samen/dashboard.py), each a link
+    to the list behind it, and below them everything the role can do. Providers start in
+    their portal, which is their overview (indications ending, evaluations due, notices)."""
+    role = user_role(request.user)
+    if role == PROVIDER:
         return redirect("openhouse:dashboard")
-    return render(request, "samen/home.html")
+    context = dashboard_for(request.user, role)
+    shown = [c.pk for req in context.get("my_requests", []) for c in req.clients.all()]
+    shown += [task.indication.client_id for task in context.get("tasks", [])]
+    if shown:
+        log_read(request, "start page", shown)
+    return render(request, "samen/home.html", context)
 
 
 def bad_request(request, exception=None):

@@ -26,7 +26,7 @@ from django.utils import translation
 from accounts.models import ApiToken
 from audit.models import AccessGrant
 from audit.services import forget_known_partitions
-from indications.models import ExtensionRequest, Indication
+from indications.models import ExtensionRequest, Indication, Task
 from intake.models import Client as Child
 from intake.models import (
     HouseholdMember,
@@ -963,6 +963,16 @@ CLEAN_CASES = {
         ),
         "answer_text",
     ),
+    "indications.Task:task_done_has_who_and_when": (
+        lambda: Task(
+            team=(indication := IndicationFactory()).client.team,
+            indication=indication,
+            kind=Task.Kind.PROVIDER_STOPS,
+            due_on=NOW.date(),
+            done_on=NOW.date(),
+        ),
+        "done_by",
+    ),
     "audit.AccessGrant:accessgrant_expires_after_granted": (
         lambda: AccessGrant(
             user=UserFactory(),
@@ -1008,6 +1018,8 @@ PLACED = {
     "indications.Indication:indication_referrer_type_known": "import only: the type is checked per line",
     "indications.ExtensionRequest:extension_decision_is_weighed": "the decision form requires the weighing",
     "indications.Task:task_once_per_indication": "written by the jobs only, ON CONFLICT DO NOTHING",
+    "indications.Task:task_done_has_who_and_when": "set by indications.services only (task_complete, tasks_close_by_condition); the database refusing a done task without who is tested in tests/indications/test_tasks.py, clean() above",
+    "indications.Task:task_done_note_max_length": "the tick-off form (tests/indications/test_tasks.py)",
     "indications.ProviderNotice:notice_once_per_indication": "written by the jobs only, ON CONFLICT DO NOTHING",
     "openhouse.EndEvaluation:endevaluation_version_once": "numbered by the upload service under a row lock",
     "samen.JobRun:jobrun_finished_after_started": "written by the jobs only",

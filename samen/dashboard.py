@@ -1,0 +1,86 @@
+"""The start page's numbers, per role: what waits for this user, each count computed by
+the apps' selectors in a fixed number of queries, and only over what the user may see
+(the `visible_to` of each model). Lists that name a child are few and logged by the view."""
+
+import datetime
+
+from django.utils import timezone
+
+from .roles import OFFICIAL, PRIVACY, TEAM_LEAD, WIJ_STAFF, YOUTH_ADMIN
+
+# The most urgent rows the start page lists; the counts link to the whole list.
+SHOWN = 5
+
+
+def _wij_worker(user, today: datetime.date) -> dict:
+    from indications.models import Task
+    from indications.selectors import open_tasks, task_counts
+    from intake.models import SupportRequest
+    from intake.selectors import request_counts, week_end, worklist
+    from triage.selectors import corrections_pending
+
+    visible = SupportRequest.objects.visible_to(user)
+    mine = visible.filter(assigned_worker=user)
+    tasks = Task.objects.visible_to(user)
+    return {
+        "my_counts": request_counts(mine, today),
+        "my_requests": list(worklist(mine, today)[:SHOWN]),
+        "task_counts": task_counts(tasks, today=today, until=week_end(today)),
+        "tasks": open_tasks(tasks, until=week_end(today), limit=SHOWN),
+        "corrections": corrections_pending(visible, user),
+    }
+
+
+def _team_lead(user, today: datetime.date) -> dict:
+    from indications.models import Task
+    from indications.selectors import task_counts
+    from intake.models import SupportRequest, user_team_ids
+    from intake.selectors import request_counts, week_end, worker_changes_pending
+    from intake.selectors import workload_per_worker as workload
+    from triage.selectors import exceptions_pending
+
+    team = SupportRequest.objects.visible_to(user).filter(team_id__in=user_team_ids(user))
+    return {
+        "team_counts": request_counts(team, today),
+        "worker_changes": worker_changes_pending(team),
+        "exceptions": exceptions_pending(team),
+        "workload": workload(team, today),
+        "task_counts": task_counts(
+            Task.objects.visible_to(user), today=today, until=week_end(today)
+        ),
+    }
+
+
+def _official(user, today: datetime.date) -> dict:
+    from indications.selectors import back_office_counts
+    from triage.selectors import exceptions_pending_count
+
+    return {**back_office_counts(today=today), "exceptions_pending": exceptions_pending_count()}
+
+
+def _youth_admin(user, today: datetime.date) -> dict:
+    from indications.selectors import back_office_counts
+
+    return back_office_counts(today=today)
+
+
+def _privacy(user, today: datetime.date) -> dict:
+    from audit.selectors import week_counts
+
+    return week_counts(since=today - datetime.timedelta(days=7))
+
+
+DASHBOARDS = {
+    WIJ_STAFF: _wij_worker,
+    TEAM_LEAD: _team_lead,
+    OFFICIAL: _official,
+    YOUTH_ADMIN: _youth_admin,
+    PRIVACY: _privacy,
+}
+
+
+def dashboard_for(user, role: str | None) -> dict:
+    """The numbers of this role's start page ({} for a role without any)."""
+    builder = DASHBOARDS.get(role)
+    today = timezone.localdate()
+    return {"today": today, **builder(user, today)} if builder else {}
