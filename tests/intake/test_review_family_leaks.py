@@ -57,7 +57,7 @@ def test_the_registration_search_hides_a_child_of_another_team(client, intake_wo
 
 @time_machine.travel(NOW)
 def test_the_chosen_family_hides_a_child_of_another_team(client, intake_worker, mixed_family):
-    household, sara, noor = mixed_family
+    household, _sara, noor = mixed_family
     client.force_login(intake_worker)
     response = client.post("/aanmeldingen/nieuw/", {"household": household.pk})
     html = response.content.decode()
