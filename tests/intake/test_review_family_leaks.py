@@ -73,3 +73,29 @@ def test_the_request_page_names_no_sibling_of_another_team(client, intake_worker
     html = client.get(f"/aanmeldingen/{request.pk}/").content.decode()
     assert "Sara Zijlstra" in html
     assert_hidden(html, noor)
+
+
+@time_machine.travel(NOW)
+def test_a_double_submitted_added_question_is_added_once(client, intake_worker, beijum):
+    """The duplicate warning's "add this question to #n", sent twice (a double click, the
+    browser's back and send again): one further question, not two."""
+    from intake.models import FurtherQuestion
+
+    household = HouseholdFactory(name="Gezin Zijlstra")
+    sara = ClientFactory(team=beijum)
+    household.members.create(role="child", client=sara)
+    open_request = SupportRequestFactory(team=beijum, household=household, clients=[sara])
+    client.force_login(intake_worker)
+    data = {
+        "received_at": "2026-11-20T11:00",
+        "channel": "phone",
+        "question": "Tim wil niet naar school.",
+        "referrer_type": "06",
+        "household": household.pk,
+        "children": [sara.pk],
+        "add_to_request": open_request.pk,
+    }
+    for _attempt in range(2):
+        response = client.post("/aanmeldingen/nieuw/", data)
+        assert response["Location"] == f"/aanmeldingen/{open_request.pk}/"
+    assert FurtherQuestion.objects.count() == 1
