@@ -364,7 +364,9 @@ def _render_register(request, form, results, families, *, searched, message=""):
             "ticked": ticked,
             "searched": searched,
             "search_message": message,
-            "chosen": chosen if chosen not in (family.visible_children() if family else []) else None,
+            "chosen": chosen
+            if chosen not in (family.visible_children() if family else [])
+            else None,
             "open_requests": form.open_requests,
         },
         status=400 if form.is_bound and form.errors else 200,
