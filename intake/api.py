@@ -110,12 +110,6 @@ class ReferralOutSerializer(serializers.Serializer):
     contact_deadline = serializers.DateField()
     team = serializers.CharField()
     route = RouteOutSerializer()
-    possible_duplicate = serializers.BooleanField(
-        help_text=gettext_lazy(
-            "The child already had an open request: registered all the same, and shown "
-            "to the team as a possible duplicate."
-        )
-    )
 
 
 class ReferralCreate(APIView):
@@ -124,8 +118,9 @@ class ReferralCreate(APIView):
     A referral whose route is not open yet is still accepted by WIJ (free access) as a
     self-registration; the answer says so in `route`. A referral for a child who already
     has an open request is registered too (a system cannot be asked "add to the open
-    request?"): the answer says `possible_duplicate`, and the request page and the
-    worklists show it to the team, who decide.
+    request?"): the request page and the worklists show the team the possible
+    duplicate, and the team decides. The answer does not say so: it would tell a
+    referrer's system, for any BSN, whether the child is in care at WIJ.
     """
 
     permission_classes = [CanRegisterRequests]
@@ -181,7 +176,5 @@ class ReferralCreate(APIView):
             "contact_deadline": support_request.contact_deadline,
             "team": support_request.team.name,
             "route": {"is_open": route.is_open, "message": route.message},
-            "possible_duplicate": support_request.open_request_check
-            == SupportRequest.OpenRequestCheck.UNCHECKED,
         }
         return Response(ReferralOutSerializer(body).data, status=status.HTTP_201_CREATED)

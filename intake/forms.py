@@ -22,7 +22,7 @@ from .models import (
     WorkerChangeRequest,
     age_on,
 )
-from .selectors import likely_duplicates, with_children
+from .selectors import likely_duplicates, mark_visible_children, with_children
 from .services import (
     MANUAL_CLOSE_REASONS,
     Referral,
@@ -333,6 +333,7 @@ class RegistrationForm(StyledFormMixin, forms.Form):
             )
         )
         if self.address_matches:
+            mark_visible_children(self.address_matches, user=self.user)
             family = self.address_matches[0]
             self.add_error(
                 "household",

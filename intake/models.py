@@ -326,10 +326,15 @@ class Household(models.Model):
         """The household's children (from prefetched members when they are there)."""
         return [m.client for m in self.members.all() if m.role == HouseholdMember.Role.CHILD]
 
+    def visible_children(self) -> list["Client"]:
+        """The children marked `visible` (selectors.mark_visible_children)."""
+        return [child for child in self.children() if getattr(child, "visible", False)]
+
     def address(self) -> str:
         """Where the family lives, as its first child's address says (households keep no
-        address of their own: the children's addresses are the registered ones)."""
-        for child in self.children():
+        address of their own: the children's addresses are the registered ones). Only a
+        child marked `visible` (selectors.mark_visible_children) gives its address."""
+        for child in self.visible_children():
             if child.postcode:
                 street = f"{child.street} {child.house_number}".strip()
                 return ", ".join(part for part in (street, child.postcode) if part)

@@ -176,6 +176,20 @@ def with_children(households: QuerySet[Household]) -> QuerySet[Household]:
     )
 
 
+def mark_visible_children(households: list[Household], *, user) -> None:
+    """Mark every household member's client `visible` when this user may see it
+    (Client.visible_to, one query): a child of another team in a household the user sees
+    is listed without name, date of birth or address (docs/permissions.md)."""
+    clients = [m.client for h in households for m in h.members.all() if m.client_id]
+    visible = set(
+        Client.objects.visible_to(user)
+        .filter(pk__in=[client.pk for client in clients])
+        .values_list("pk", flat=True)
+    )
+    for client in clients:
+        client.visible = client.pk in visible
+
+
 def household_search(
     query: str, *, visible: QuerySet[Household], clients: list[Client], limit: int = 10
 ) -> list[Household]:

@@ -339,11 +339,19 @@ def support_request_add_question(
         raise ValidationError(
             {"add_to_request": _("This request has been closed in the meantime.")}
         )
+    received_at = received_at or timezone.now()
+    # The same form sent twice (a double click, back and send again) adds it once: the row
+    # lock above makes the second wait and then find the first.
+    same = support_request.further_questions.filter(
+        question=question, channel=channel, received_at=received_at, added_by=user
+    ).first()
+    if same is not None:
+        return same
     further = FurtherQuestion(
         support_request=support_request,
         question=question,
         channel=channel,
-        received_at=received_at or timezone.now(),
+        received_at=received_at,
         added_by=user,
     )
     further._history_user = user

@@ -36,6 +36,7 @@ from .selectors import (
     ClientSearch,
     client_search,
     household_search,
+    mark_visible_children,
     request_counts,
     request_detail,
     request_timeline,
@@ -246,10 +247,11 @@ def _search_clients(
             visible=Household.objects.visible_to(request.user),
             clients=[client for client in found.clients if client.visible],
         )
-        in_family = {child.pk for family in found_families for child in family.children()}
+        mark_visible_children(found_families, user=request.user)
+        in_family = {child.pk for f in found_families for child in f.visible_children()}
         # A child shown in a family is not listed twice.
         found.clients = [c for c in found.clients if not c.visible or c.pk not in in_family]
-    shown = [*found.clients, *(child for family in found_families for child in family.children())]
+    shown = [*found.clients, *(c for family in found_families for c in family.visible_children())]
     if found.searched:
         access_log_record(request=request, event=Event.SEARCH, part=part, clients=shown)
     return found, found_families
@@ -323,7 +325,7 @@ def register(request):
             request=request,
             event=Event.SEARCH,
             part="family at the address",
-            clients=[child for family in form.address_matches for child in family.children()],
+            clients=[c for family in form.address_matches for c in family.visible_children()],
         )
     return _render_register(request, form, form.duplicates, form.address_matches, searched=False)
 
@@ -344,11 +346,13 @@ def _render_register(request, form, results, families, *, searched, message=""):
         else None
     )
     families = [f for f in families if f != family]
+    if family:
+        mark_visible_children([family], user=request.user)
     ticked = set(request.POST.getlist("children")) if request.method == "POST" else set()
     if chosen:
         log_read(request, "registration", [chosen])
     if family:
-        log_read(request, "registration", family.children())
+        log_read(request, "registration", family.visible_children())
     return render(
         request,
         "intake/register.html",
@@ -360,7 +364,9 @@ def _render_register(request, form, results, families, *, searched, message=""):
             "ticked": ticked,
             "searched": searched,
             "search_message": message,
-            "chosen": chosen if chosen not in (family.children() if family else []) else None,
+            "chosen": chosen
+            if chosen not in (family.visible_children() if family else [])
+            else None,
             "open_requests": form.open_requests,
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -451,14 +457,22 @@ def detail(request, pk, forms=None):
         "report_form": ReportForm(),
         "decision_form": forms.get("decision") or WorkerChangeDecisionForm(),
         "may_reopen": services.may_reopen(request.user, support_request),
-        "siblings": [
-            member.client
-            for member in support_request.household.members.all()
-            if member.client and member.client not in support_request.clients.all()
-        ],
+        **_siblings(request, support_request),
         "other_open": _other_open_requests(request, support_request),
     }
     return render(request, "intake/detail.html", context, status=400 if forms else 200)
+
+
+def _siblings(request, support_request) -> dict:
+    """The family's other children: named when this user may see them; the template shows
+    the others without any detail (a child of another team, docs/permissions.md)."""
+    household = support_request.household
+    mark_visible_children([household], user=request.user)
+    others = [c for c in household.children() if c not in support_request.clients.all()]
+    return {
+        "siblings": [child for child in others if child.visible],
+        "hidden_siblings": [child for child in others if not child.visible],
+    }
 
 
 def _other_open_requests(request, support_request) -> list[SupportRequest]:

@@ -214,7 +214,8 @@ def beschikking(request, pk):
     beschikking = _beschikking(request, pk)
     log_read(request, "beschikking", _clients(beschikking.support_request), pk)
     step = request.POST.get("step", "preview")
-    form = BeschikkingIssueForm(request.POST or None)
+    # Bound on every POST, an empty one too (`request.POST or None` left it unbound).
+    form = BeschikkingIssueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and step == "edit":
         form = BeschikkingIssueForm(
             initial={f: request.POST.get(f, "") for f in ("decision", "grounds")}

@@ -110,7 +110,7 @@ def test_the_family_file_shows_members_records_and_leaves_a_trace(client, vries,
     response = client.get(f"/gezinnen/{household.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<title>Gezinsdossier Gezin Zijlstra · WIJ Groningen</title>" in html
+    assert "<title>Gezinsdossier Gezin Zijlstra – Basis jeugdhulp</title>" in html
     assert "Anna Zijlstra" in html and "ouder" in html
     for kid in kids:
         assert kid.full_name in html and f"/jeugdigen/{kid.pk}/" in html

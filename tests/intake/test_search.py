@@ -183,7 +183,7 @@ def test_a_get_shows_the_empty_form_and_the_header_field_posts_here(client, inta
     client.force_login(intake_worker)
     html = client.get("/zoeken/").content.decode()
     assert 'action="/zoeken/"' in html and 'method="post"' in html
-    assert "<title>Zoeken · WIJ Groningen</title>" in html
+    assert "<title>Zoeken – Basis jeugdhulp</title>" in html
     home = client.get("/werk/").content.decode()
     assert 'id="header-search"' in home and 'hx-post="/zoeken/"' in home
     assert not AccessLogEntry.objects.exists()
