@@ -27,7 +27,8 @@ def zijlstra(team):
 
 def search_and_choose_family(page, household, query):
     page.fill("#id_client_search", query)
-    page.get_by_role("button", name="Zoeken").click()
+    # The registration form's own search button (the header has a "Zoeken" too).
+    page.locator('button[name="_search"]').click()
     page.locator(f"#found-household-{household.pk}").check()
 
 
