@@ -644,6 +644,21 @@ def _lock_households(*ids: int) -> dict[int, Household]:
     return locked
 
 
+def _require_every_child_visible(households, user) -> None:
+    """Merging or splitting needs a user who sees every child involved: the preview names
+    everyone who moves, and nobody may move a child they may not see."""
+    children = set(
+        HouseholdMember.objects.filter(household__in=households, client__isnull=False).values_list(
+            "client_id", flat=True
+        )
+    )
+    seen = Client.objects.visible_to(user).filter(pk__in=children).count()
+    if seen != len(children):
+        raise ValidationError(
+            _("This household has a child of another team: ask that team's lead to do this.")
+        )
+
+
 def _move(change: HouseholdChange, target: Household, user) -> None:
     """Move the planned members and requests to `target`, each saved with history."""
     for member in change.duplicates:
@@ -668,6 +683,7 @@ def household_merge(*, keep_id: int, other_id: int, user) -> Household:
         raise ValidationError({"other": _("A household cannot be merged into itself.")})
     locked = _lock_households(keep_id, other_id)
     keep, other = locked[keep_id], locked[other_id]
+    _require_every_child_visible([keep, other], user)
     _move(household_merge_plan(keep=keep, other=other), keep, user)
     # Households merged into `other` before now point at `keep` directly.
     for earlier in Household.objects.select_for_update().filter(merged_into=other):
@@ -687,6 +703,7 @@ def household_split(*, household_id: int, member_ids: list[int], name: str, user
     """Split the chosen members off into a new household (requests about only their
     children go with them); the new household records where it came from."""
     household = _lock_households(household_id)[household_id]
+    _require_every_child_visible([household], user)
     change = household_split_plan(household=household, member_ids=member_ids)
     new = Household(
         name=name.strip(),

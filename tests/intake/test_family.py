@@ -459,3 +459,23 @@ def test_a_team_lead_splits_after_the_preview(client, team_lead, beijum, lewenbo
     response = client.get(url, follow=True)
     assert "kind van een ander team" in response.content.decode()
     assert SupportRequest.objects.filter(household=new).count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_services_refuse_a_lead_who_does_not_see_every_child(team_lead, beijum):
+    """The rule is the services' own, not only the pages': a child of another team in
+    either household stops a merge or a split."""
+    keep, _ = make_family(beijum, children=1)
+    other, (sibling,) = make_family(beijum, children=1, household=HouseholdFactory(name="Gezin Z."))
+    elsewhere = ClientFactory(team=TeamFactory(name="WIJ Elders"))
+    other.members.create(role="child", client=elsewhere)
+    with pytest.raises(ValidationError, match="ander team"):
+        services.household_merge(keep_id=keep.pk, other_id=other.pk, user=team_lead)
+    with pytest.raises(ValidationError, match="ander team"):
+        services.household_split(
+            household_id=other.pk,
+            member_ids=[other.members.get(client=sibling).pk],
+            name="Gezin Z. (moeder)",
+            user=team_lead,
+        )
+    assert not other.merged_into_id and other.members.count() == 3
