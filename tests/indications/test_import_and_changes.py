@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.html import escape
 
 from indications import services
 from indications.models import ExtensionRequest, Indication, Task
@@ -277,7 +278,7 @@ def test_the_families_of_a_stopping_provider_are_listed_per_team(
     html = client.get("/werk/").content.decode()
     assert f"/aanbieders/{provider.pk}/gezinnen/" in html
     html = client.get(f"/aanbieders/{provider.pk}/gezinnen/").content.decode()
-    assert running.client.full_name in html and "WIJ Beijum" in html
+    assert escape(running.client.full_name) in html and "WIJ Beijum" in html
     client.force_login(official)  # officials see no client data
     assert client.get(f"/aanbieders/{provider.pk}/gezinnen/").status_code == 403
 

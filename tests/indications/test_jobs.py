@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from indications import services, tasks
 from indications.models import Indication, ProviderNotice, Task
@@ -91,7 +92,7 @@ def test_ended_indications_and_niet_in_beeld(beijum, team_lead, client):
     assert services.indications_end(on_date=D(2026, 11, 22))["ended"] == 0
     client.force_login(team_lead)
     html = client.get("/werk/team/").content.decode()
-    assert forgotten.client.full_name in html and "niet in beeld" in html.lower()
+    assert escape(forgotten.client.full_name) in html and "niet in beeld" in html.lower()
 
 
 def test_providers_are_emailed_once_through_the_outbox(beijum):
