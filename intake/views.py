@@ -331,7 +331,9 @@ def register(request):
 
 
 def _digits(value) -> int | None:
-    return int(value) if str(value or "").isdigit() and len(str(value)) < 10 else None
+    value = str(value or "")
+    # isascii: "²" is a digit to isdigit() but not to int().
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _render_register(request, form, results, families, *, searched, message=""):

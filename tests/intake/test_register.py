@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.utils.html import escape
 
 from intake.models import Client, Household, SupportRequest
 from tests.factories import ClientFactory, ReferrerOrganisationFactory
@@ -236,7 +237,7 @@ def test_a_request_for_a_registered_child_joins_their_family(client, intake_work
     second = SupportRequest.objects.order_by("-pk").first()
     assert second.household == Household.objects.get()
     page = client.get(f"/aanmeldingen/{second.pk}/").content.decode()
-    assert sibling.full_name in page  # the family's other children are visible
+    assert escape(sibling.full_name) in page  # the family's other children are visible
 
 
 @time_machine.travel(NOW)
@@ -289,4 +290,19 @@ def test_the_search_works_without_javascript_and_keeps_what_was_typed(
     html = response.content.decode()
     assert "Daan Huizinga" in html
     assert "Onze zoon slaapt slecht" in html
+    assert not SupportRequest.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "1" * 30, "-1", "abc"])
+def test_a_chosen_child_or_family_that_is_no_id_redisplays_the_form(
+    client, intake_worker, beijum, value
+):
+    """The chosen child and family come back from the browser as ids; anything else
+    ("²" is a digit to str.isdigit() but not to int()) redisplays the form, never a 500."""
+    client.force_login(intake_worker)
+    response = client.post(
+        "/aanmeldingen/nieuw/", {"client": value, "household": value, "question": "Vraag"}
+    )
+    assert response.status_code == 400
+    assert "Er is een probleem" in response.content.decode()
     assert not SupportRequest.objects.exists()
