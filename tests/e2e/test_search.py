@@ -6,12 +6,17 @@ import datetime
 import re
 
 from audit.models import AccessGrant, AccessLogEntry
-from tests.factories import ClientFactory, TeamFactory
+from tests.factories import ClientFactory, HouseholdFactory, TeamFactory
 
 
 def test_a_worker_finds_a_child_as_she_types_and_opens_the_file(visitor, intake_worker, beijum):
     sara = ClientFactory(
         first_name="Sara", last_name="Jansen", date_of_birth=datetime.date(2015, 3, 7), team=beijum
+    )
+    family = HouseholdFactory(name="Gezin Jansen")
+    family.members.create(role="child", client=sara)
+    family.members.create(
+        role="child", client=ClientFactory(first_name="Daan", last_name="Jansen", team=beijum)
     )
     ilse = visitor(intake_worker, "search")
     page = ilse.visit("/werk/")
@@ -27,6 +32,11 @@ def test_a_worker_finds_a_child_as_she_types_and_opens_the_file(visitor, intake_
     page.wait_for_url(re.compile(rf"/jeugdigen/{sara.pk}/$"))
     ilse.check("child file from the search")
     assert AccessLogEntry.objects.filter(event="search", client_ids=[sara.pk]).exists()
+    # On from the child's file to the family's: the sibling is there.
+    page.get_by_role("link", name="Gezin Jansen").click()
+    page.wait_for_url(re.compile(rf"/gezinnen/{family.pk}/$"))
+    assert "Daan Jansen" in page.locator("main").inner_text()
+    ilse.check("family file from the search")
 
 
 def test_without_waiting_for_htmx_enter_shows_the_results_page(visitor, intake_worker, beijum):
