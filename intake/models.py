@@ -140,15 +140,27 @@ class PostcodeField(models.CharField):
 
 def wij_client_condition(user) -> Q:
     """The one rule of who sees a child at WIJ: the child belongs to one of the user's teams,
-    or the user is assigned to one of the child's requests, or the user opened the child's
-    file with a reason (break-the-glass) that is still valid."""
+    or the user is assigned to one of the child's requests, or coaches a running trajectory
+    of the child, or opened the child's file with a reason (break-the-glass) that is still
+    valid."""
     from audit.models import AccessGrant
+    from trajectories.models import TrajectoryChild
 
     assigned = SupportRequest.clients.through.objects.filter(
         supportrequest__assigned_worker_id=user.pk
     ).values("client_id")
     granted = AccessGrant.objects.active(user).values("client_id")
-    return Q(team_id__in=user_team_ids(user)) | Q(pk__in=assigned) | Q(pk__in=granted)
+    coached = TrajectoryChild.objects.filter(
+        current=True,
+        trajectory__coaches__coach_id=user.pk,
+        trajectory__coaches__until_on__isnull=True,
+    ).values("client_id")
+    return (
+        Q(team_id__in=user_team_ids(user))
+        | Q(pk__in=assigned)
+        | Q(pk__in=granted)
+        | Q(pk__in=coached)
+    )
 
 
 class ClientQuerySet(models.QuerySet):
@@ -473,6 +485,7 @@ class SupportRequest(models.Model):
 
     class CloseReason(models.TextChoices):
         TRIAGE_DONE = "triage_done", _("triage done, help arranged")
+        TO_TRAJECTORY = "to_trajectory", _("continued as a trajectory at WIJ")
         NO_HELP_NEEDED = "no_help_needed", _("no help needed")
         WITHDRAWN = "withdrawn", _("withdrawn by the family")
         NOT_REACHED = "not_reached", _("family could not be reached")

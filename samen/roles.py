@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     WIJ_STAFF: {
         "intake": WORK,
         "triage": WORK,
+        "trajectories": WORK,
         "indications": VIEW,
         "referrals": VIEW,
         "openhouse": VIEW,
@@ -49,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     TEAM_LEAD: {
         "intake": WORK,
         "triage": WORK,
+        "trajectories": WORK,
         "indications": WORK,
         "referrals": VIEW,
         "openhouse": VIEW,

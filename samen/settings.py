@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "referrals",
     "intake",
     "triage",
+    "trajectories",
     "indications",
     "openhouse",
     "reporting",

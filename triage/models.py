@@ -373,6 +373,155 @@ class ConversationReport(models.Model):
         return f"{self.support_request} {self.held_on}"
 
 
+class ChildOutcome(models.Model):
+    """What follows the triage for one child; more than one thing can follow.
+
+    `outcome` is the child's route, on the triage's list. Beside it:
+    - Basis jeugdhulp (or a re-indication at WIJ) with specialist help **added**: a
+      provider (a record) contacted at once, WIJ stays involved (seed 001 §3.7: er wordt
+      niet overgedragen; seed 004 q11: tasks divided);
+    - specialist help or an Open House exception with WIJ keeping the coordination
+      (`wij_role`), or with no further role for WIJ.
+    A `wij_role` starts a trajectory (trajectories.Trajectory). `intensity` is the need
+    assessed for every outcome (matched care), also when the family is referred on.
+
+    Rows carried over from the triage's single outcome by the data migration are `legacy`:
+    they keep its meaning (a provider named as free text on the triage, no intensity for a
+    referral) and are exempt from the rules of new rows."""
+
+    WIJ_OUTCOMES = ("basis_wij", "reindication_wij")
+    PROVIDER_OUTCOMES = (
+        "specialist",
+        "open_house_exception",
+        "reindication_extend",
+        "reindication_specialist",
+    )
+
+    class WijRole(models.TextChoices):
+        NONE = "", _("no further role for WIJ")
+        BASIS = "basis", _("Basis jeugdhulp by WIJ")
+        COORDINATION = "coordination", _("WIJ coordinates (regie) beside the specialist help")
+
+    triage = models.ForeignKey(
+        Triage, on_delete=models.CASCADE, related_name="child_outcomes", verbose_name=_("triage")
+    )
+    client = models.ForeignKey(
+        "intake.Client",
+        on_delete=models.PROTECT,
+        related_name="triage_outcomes",
+        verbose_name=_("child"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Triage.Outcome.choices)
+    intensity = models.CharField(
+        _("intensity"),
+        max_length=20,
+        choices=Triage.Intensity.choices,
+        blank=True,
+        help_text=_("The need assessed in the triage, whatever follows (matched care)."),
+    )
+    wij_role = models.CharField(_("WIJ's role"), max_length=20, choices=WijRole.choices, blank=True)
+    other_route = models.CharField(
+        _("other route"), max_length=30, choices=Triage.OtherRoute.choices, blank=True
+    )
+    provider = models.ForeignKey(
+        "openhouse.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="triage_outcomes",
+        verbose_name=_("provider"),
+        help_text=_("The specialist or Open House provider; beside Basis jeugdhulp: added."),
+    )
+    provider_contacted_on = models.DateField(
+        _("provider contacted on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    legacy = models.BooleanField(
+        _("carried over"),
+        default=False,
+        help_text=_("Made from the triage's single outcome when outcomes per child came."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outcome for a child")
+        verbose_name_plural = _("outcomes per child")
+        ordering = ["triage", "id"]
+        indexes = [models.Index(fields=["outcome"], name="child_outcome_outcome_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["triage", "client"], name="child_outcome_once"),
+            models.CheckConstraint(
+                condition=~Q(outcome__in=["basis_wij", "reindication_wij"]) | Q(wij_role="basis"),
+                name="child_outcome_wij_is_basis",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="other_route") | (Q(wij_role="") & ~Q(other_route="")),
+                name="child_outcome_other_route_is_named",
+                violation_error_message=_("Say which route the family takes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(legacy=True) | ~Q(intensity=""),
+                name="child_outcome_has_intensity",
+                violation_error_message=_("Choose the intensity of the need."),
+            ),
+            models.CheckConstraint(
+                condition=Q(legacy=True)
+                | ~Q(
+                    outcome__in=[
+                        "specialist",
+                        "open_house_exception",
+                        "reindication_extend",
+                        "reindication_specialist",
+                    ]
+                )
+                | Q(provider__isnull=False),
+                name="child_outcome_referral_has_provider",
+                violation_error_message=_("Choose the provider."),
+            ),
+            models.CheckConstraint(
+                condition=Q(provider__isnull=True)
+                | Q(provider_contacted_on__isnull=False)
+                | Q(outcome__in=["open_house_exception", "reindication_extend"]),
+                name="child_outcome_provider_contacted",
+                violation_error_message=_("WIJ contacts the provider at once: record when."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.triage_id}/{self.client_id}: {self.get_outcome_display()}"
+
+    @property
+    def starts_trajectory(self) -> bool:
+        return bool(self.wij_role)
+
+    @property
+    def is_combined(self) -> bool:
+        """Help at WIJ and specialist help at once."""
+        return bool(self.wij_role) and self.provider_id is not None
+
+    def clean(self):
+        errors = {}
+        if self.outcome in self.WIJ_OUTCOMES and self.wij_role != self.WijRole.BASIS:
+            errors["wij_role"] = _("Basis jeugdhulp by WIJ is WIJ's role here.")
+        if self.outcome == Triage.Outcome.OTHER_ROUTE:
+            if not self.other_route:
+                errors["other_route"] = _("Say which route the family takes.")
+            if self.wij_role:
+                errors["wij_role"] = _("With another route WIJ keeps no role.")
+        if not self.legacy:
+            if not self.intensity:
+                errors["intensity"] = _("Choose the intensity of the need.")
+            if self.outcome in self.PROVIDER_OUTCOMES and self.provider_id is None:
+                errors["provider"] = _("Choose the provider.")
+        if (
+            self.provider_id is not None
+            and self.provider_contacted_on is None
+            and self.outcome not in ("open_house_exception", "reindication_extend")
+        ):
+            errors["provider_contacted_on"] = _("WIJ contacts the provider at once: record when.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class CorrectionRequest(models.Model):
     """A family's request to correct or add to a conversation report, and the answer."""
 
