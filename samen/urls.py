@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("intake.urls")),
     path("", include("triage.urls")),
+    path("", include("trajectories.urls")),
     path("", include("indications.urls")),
     path("", include("openhouse.urls")),
     path("", include("reporting.urls")),

@@ -207,3 +207,64 @@ class EndEvaluationFactory(factory.django.DjangoModelFactory):
     uploaded_by = factory.SubFactory(UserFactory)
     uploaded_at = factory.LazyFunction(timezone.now)
     on_time = True
+
+
+class ChildOutcomeFactory(factory.django.DjangoModelFactory):
+    """An outcome for one child of a triage: Basis jeugdhulp by WIJ, intensity basic,
+    unless told."""
+
+    class Meta:
+        model = "triage.ChildOutcome"
+
+    triage = factory.SubFactory(TriageFactory)
+    client = factory.LazyAttribute(lambda o: o.triage.support_request.clients.first())
+    outcome = "basis_wij"
+    intensity = "basic"
+    wij_role = factory.LazyAttribute(
+        lambda o: "basis" if o.outcome in ("basis_wij", "reindication_wij") else ""
+    )
+    other_route = factory.LazyAttribute(
+        lambda o: "social_base" if o.outcome == "other_route" else ""
+    )
+
+
+def make_trajectory(
+    *,
+    triage=None,
+    coach=None,
+    status="waiting",
+    started_on=None,
+    intensity="basic",
+    user=None,
+    **triage_kwargs,
+):
+    """A trajectory through the services (as the triage starts one), for every child of the
+    triage's request, with `coach` as coordinator; moved on to `status` ("active",
+    "paused"; end it with trajectories.services.trajectory_end)."""
+    from intake.models import TeamMember
+    from trajectories import services
+
+    triage = triage or TriageFactory(**triage_kwargs)
+    if coach is None:
+        coach = UserFactory(role="wij_medewerker")
+        TeamMember.objects.create(user=coach, team=triage.support_request.team)
+    user = user or coach
+    trajectory = services.trajectory_start(
+        triage=triage,
+        clients=triage.support_request.clients.all(),
+        coach=coach,
+        intensity=intensity,
+        user=user,
+    )
+    if status in ("active", "paused"):
+        trajectory = services.trajectory_begin(
+            trajectory_id=trajectory.pk,
+            expected_version=trajectory.version,
+            started_on=started_on or triage.held_on,
+            user=user,
+        )
+    if status == "paused":
+        trajectory = services.trajectory_pause(
+            trajectory_id=trajectory.pk, expected_version=trajectory.version, user=user
+        )
+    return trajectory

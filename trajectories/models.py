@@ -148,7 +148,7 @@ class Trajectory(Versioned):
     goals_reached = models.CharField(
         _("goals reached"), max_length=10, choices=GoalsReached.choices, blank=True
     )
-    satisfaction_asked = models.BooleanField(_("client satisfaction asked"), null=True)
+    satisfaction_asked = models.BooleanField(_("client satisfaction asked"), null=True, blank=True)
     satisfaction = models.CharField(
         _("client satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
     )
@@ -425,7 +425,7 @@ class Reassessment(models.Model):
         blank=True,
         validators=[validate_date_in_range],
     )
-    family_agrees = models.BooleanField(_("the family agrees"), null=True)
+    family_agrees = models.BooleanField(_("the family agrees"), null=True, blank=True)
     beschikking = models.ForeignKey(
         "triage.Beschikking",
         on_delete=models.PROTECT,

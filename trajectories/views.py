@@ -1,0 +1,1 @@
+"""The trajectory page and its steps."""
