@@ -60,3 +60,25 @@ def test_it_refuses_production(settings):
     settings.IS_PRODUCTION = True
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_the_demo_has_trajectories_in_every_state():
+    from trajectories.models import IntensityChange, Trajectory
+    from triage.models import ChildOutcome
+
+    call_command("seed_demo", families=300)
+    states = set(Trajectory.objects.values_list("status", flat=True))
+    assert states == {"waiting", "active", "paused", "ended"}
+    assert Trajectory.objects.filter(end_reason="31").exists()
+    assert Trajectory.objects.filter(end_reason__in=["32", "34"]).exists()
+    assert IntensityChange.objects.exists()
+    # Every demo triage has its outcome per child; combined help occurs.
+    assert not Triage.objects.filter(child_outcomes__isnull=True).exists()
+    assert ChildOutcome.objects.exclude(wij_role="").filter(provider__isnull=False).exists()
+    # A request whose help continues at WIJ closed as such.
+    assert SupportRequest.objects.filter(close_reason="to_trajectory").count() == (
+        Trajectory.objects.values("triage__support_request").distinct().count()
+    )
+    # The demo worker coaches trajectories in more than one state.
+    mine = Trajectory.objects.filter(coaches__coach__username="medewerker")
+    assert mine.values("status").distinct().count() >= 3

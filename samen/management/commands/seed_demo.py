@@ -15,6 +15,7 @@ from indications.demo import seed_indications
 from intake.demo import seed_requests
 from referrals.demo import seed_referrers
 from samen import roles
+from trajectories.demo import seed_trajectories
 from triage.demo import seed_triages
 
 DEMO_USERS = [
@@ -51,10 +52,12 @@ class Command(BaseCommand):
             requests = seed_requests(count=options["families"])
             triages = seed_triages()
             indications = seed_indications(count=options["families"] // 2)
+            trajectories = seed_trajectories()
         self.stdout.write(f"{referrers} referrer organisations (GP practices, GIs, hospitals).")
         self.stdout.write(f"{requests} new families with support requests over the WIJ teams.")
         self.stdout.write(f"{triages} triages with conversation reports.")
         self.stdout.write(f"{indications} running indications at 8 providers (jobs run once).")
+        self.stdout.write(f"{trajectories} trajectories of Basis jeugdhulp, in every state.")
         self.stdout.write(
             self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000 with:")
         )
