@@ -9,6 +9,7 @@ a user's reach (or where its own entry point tests it)."""
 import datetime
 import threading
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -64,18 +65,13 @@ from triage.models import (
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = (
-    "referrals",
-    "intake",
-    "triage",
-    "indications",
-    "openhouse",
-    "reporting",
-    "samen",
-    "audit",
-    "accounts",
-    "outbox",
-)
+# Every app of the project (not the installed packages): a new app is in at once.
+PROJECT_APPS = [
+    app.label
+    for app in apps.get_app_configs()
+    if Path(app.path).is_relative_to(settings.BASE_DIR)
+    and not Path(app.path).is_relative_to(settings.BASE_DIR / ".venv")
+]
 # Made in SQL (indications/migrations/0002), so not in Meta: named here by hand.
 SQL_CONSTRAINTS = {"indications.Indication:no_overlapping_indications"}
 
@@ -1047,6 +1043,34 @@ PLACED = {
     "outbox.OutboxMessage:outbox_sent_has_sent_at": "set together by outbox.services.message_send only",
     "outbox.OutboxMessage:outbox_has_recipients": "message_queue drops invalid addresses and queues nothing without one (OutboxMessage.clean holds it)",
     "outbox.OutboxMessage.uuid:unique": "a uuid4 default, not editable",
+    # Trajectories: rows written by trajectories.services only (tests/trajectories/).
+    "trajectories.TrajectoryChild:one_running_trajectory_per_child": "trajectory_start refuses a second running trajectory first, naming it; the database refusing it is tested too (tests/trajectories/test_core.py)",
+    "trajectories.TrajectoryChild:trajectory_child_once": "trajectory_start adds each child once (a set of the request's children)",
+    "trajectories.Trajectory:trajectory_intensity_known": "the intensity comes from the triage's choices or the scale buttons' fixed values",
+    "trajectories.Trajectory:trajectory_running_has_start": "trajectory_begin sets the date with the status (Trajectory.clean holds it)",
+    "trajectories.Trajectory:trajectory_end_is_complete": "trajectory_end sets date, reason and results together; the end form requires them (Trajectory.clean holds it)",
+    "trajectories.Trajectory:trajectory_end_after_start": "trajectory_end refuses an end before the start with a message on the date (tests/trajectories/test_core.py)",
+    "trajectories.Trajectory:trajectory_satisfaction_only_when_asked": "trajectory_end drops a result when satisfaction was not asked",
+    "trajectories.Trajectory:trajectory_started_on_in_range": "trajectory_begin refuses a future date; the form field's date range (validate_date_in_range)",
+    "trajectories.Trajectory:trajectory_ended_on_in_range": "trajectory_end refuses a future date; the form field's date range (validate_date_in_range)",
+    "trajectories.Trajectory:trajectory_end_note_max_length": "the end form's field has the same maximum",
+    "trajectories.TrajectoryCoach:one_current_coordinator_per_trajectory": "coach_handover ends the coordinator's row before it starts the next",
+    "trajectories.TrajectoryCoach:coach_once_at_a_time": "coach_handover ends the new coach's running row first",
+    "trajectories.TrajectoryCoach:coach_until_after_from": "the services end a row on today or the trajectory's end, never before its start",
+    "trajectories.IntensityChange:intensity_change_changes": "intensity_change refuses the current intensity with a message (tests/trajectories/test_core.py)",
+    "trajectories.IntensityChange:intensity_change_has_reason": "intensity_change refuses an empty reason with a message",
+    "trajectories.Reassessment:reassessment_outcome_is_investigated": "the re-assessment form requires who, when and what (Reassessment.clean holds it)",
+    "trajectories.Reassessment:reassessment_investigated_after_asked": "the re-assessment form answers with a message on the date (Reassessment.clean holds it)",
+    "trajectories.Reassessment:reassessment_family_concern_max_length": "the re-assessment form's field has the same maximum",
+    "trajectories.Reassessment:reassessment_investigation_max_length": "the re-assessment form's field has the same maximum",
+    # Outcomes per child: written by triage.services.triage_record after the triage form's
+    # per-child validation (ChildOutcome.clean holds the same rules).
+    "triage.ChildOutcome:child_outcome_once": "triage_record writes one row per child of the request",
+    "triage.ChildOutcome:child_outcome_wij_is_basis": "triage_record sets the role from the outcome",
+    "triage.ChildOutcome:child_outcome_other_route_is_named": "the triage form requires the route (ChildOutcome.clean)",
+    "triage.ChildOutcome:child_outcome_has_intensity": "the triage form requires the intensity for every child (ChildOutcome.clean)",
+    "triage.ChildOutcome:child_outcome_referral_has_provider": "the triage form requires the provider for a referral (ChildOutcome.clean)",
+    "triage.ChildOutcome:child_outcome_provider_contacted": "the triage form requires the date the provider was contacted (ChildOutcome.clean)",
 }
 
 
