@@ -6,7 +6,7 @@ Every variable is documented here where it is read and in `.env.example`.
 (`make demo`) or `test` (`make test`). Production refuses unsafe settings at start-up.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -419,6 +419,19 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
 LIBERATION_DAY_OFF = env.str("LIBERATION_DAY_OFF", default="lustrum")
 if LIBERATION_DAY_OFF not in {"lustrum", "yearly"}:
     raise ImproperlyConfigured("LIBERATION_DAY_OFF must be 'lustrum' or 'yearly'.")
+# GOOD_FRIDAY_OFF: is Goede Vrijdag a day off at WIJ? (The `holidays` package counts it;
+# the Algemene termijnenwet does not, so statutory terms never skip it.)
+GOOD_FRIDAY_OFF = env.bool("GOOD_FRIDAY_OFF", default=True)
+# STATUTORY_EXTRA_DAYS_OFF: days the government equates with the recognised holidays of the
+# Algemene termijnenwet by decree (art. 3 lid 2), as ISO dates, comma-separated.
+STATUTORY_EXTRA_DAYS_OFF = env.list("STATUTORY_EXTRA_DAYS_OFF", default=[])
+for _day in STATUTORY_EXTRA_DAYS_OFF:
+    try:
+        date.fromisoformat(_day)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"STATUTORY_EXTRA_DAYS_OFF: {_day!r} is not an ISO date (2027-05-07)."
+        ) from None
 USE_I18N = True
 USE_TZ = True
 

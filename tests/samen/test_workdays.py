@@ -63,3 +63,72 @@ def test_liberation_day_every_year_when_configured(settings):
 def test_working_days_between():
     assert working_days_between(D(2026, 11, 20), D(2026, 11, 27)) == 5
     assert working_days_between(D(2026, 11, 27), D(2026, 11, 20)) == 0
+
+
+# --- The statutory calendar (Algemene termijnenwet) -------------------------------------
+
+
+def test_the_statutory_calendar_counts_5_may_every_year_and_not_good_friday(settings):
+    from samen.workdays import Calendar, days_off
+
+    settings.LIBERATION_DAY_OFF = "lustrum"
+    statutory = days_off(2026, Calendar.STATUTORY)
+    wij = days_off(2026, Calendar.WIJ)
+    assert D(2026, 5, 5) in statutory and D(2026, 5, 5) not in wij
+    assert D(2026, 4, 3) not in statutory and D(2026, 4, 3) in wij  # Goede Vrijdag
+    # Both list the rest alike (Easter and Whit Sunday fall on Sundays anyway).
+    assert statutory - {D(2026, 5, 5)} == wij - {D(2026, 4, 3)}
+    assert not is_working_day(D(2026, 5, 5), Calendar.STATUTORY)
+    assert is_working_day(D(2026, 4, 3), Calendar.STATUTORY)
+
+
+def test_good_friday_at_wij_is_a_setting(settings):
+    settings.GOOD_FRIDAY_OFF = False
+    assert is_working_day(D(2026, 4, 3))
+    assert add_working_days(D(2026, 4, 1), 5) == D(2026, 4, 9)
+    settings.GOOD_FRIDAY_OFF = True
+    assert add_working_days(D(2026, 4, 1), 5) == D(2026, 4, 10)
+
+
+def test_days_equated_by_decree_are_a_setting(settings):
+    from samen.workdays import Calendar, statutory_term_end
+
+    settings.STATUTORY_EXTRA_DAYS_OFF = ["2027-05-07"]
+    assert not is_working_day(D(2027, 5, 7), Calendar.STATUTORY)
+    assert is_working_day(D(2027, 5, 7))  # WIJ's own calendar is not bound by it
+    assert statutory_term_end(D(2027, 5, 7)) == D(2027, 5, 10)
+    settings.STATUTORY_EXTRA_DAYS_OFF = []
+    assert statutory_term_end(D(2027, 5, 7)) == D(2027, 5, 7)
+
+
+@pytest.mark.parametrize(
+    ("end", "expected", "why"),
+    [
+        (D(2026, 11, 24), D(2026, 11, 24), "a Tuesday stays"),
+        (D(2026, 11, 28), D(2026, 11, 30), "Saturday runs on to Monday"),
+        (D(2026, 12, 25), D(2026, 12, 28), "Christmas Friday, Boxing Day Saturday: Monday"),
+        (D(2026, 5, 5), D(2026, 5, 6), "5 May, every year"),
+        (D(2026, 4, 3), D(2026, 4, 3), "Goede Vrijdag is no statutory holiday"),
+    ],
+)
+def test_a_statutory_term_runs_on_past_weekends_and_holidays(end, expected, why):
+    from samen.workdays import statutory_term_end
+
+    assert statutory_term_end(end) == expected, why
+
+
+def test_a_malformed_decree_day_stops_the_start():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={
+            **__import__("os").environ,
+            "DJANGO_SETTINGS_MODULE": "samen.settings",
+            "STATUTORY_EXTRA_DAYS_OFF": "7 mei 2027",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and "STATUTORY_EXTRA_DAYS_OFF" in result.stderr
