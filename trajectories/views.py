@@ -100,8 +100,17 @@ def _page(request, trajectory, forms=None, status=200):
             "handover_form": (forms.get("handover") or _handover_form(trajectory))
             if may["handover"]
             else None,
-            "step_errors": forms.get("pause") or forms.get("resume") or forms.get("end_coach"),
         }
+    # The errors of a step whose form the page does not show (pause, resume, stopping a
+    # coach; any step once the trajectory has ended) go at the top.
+    context["step_errors"] = next(
+        (
+            form
+            for step, form in forms.items()
+            if step in ("pause", "resume", "end_coach") or not trajectory.is_running
+        ),
+        None,
+    )
     return render(request, "trajectories/detail.html", context, status=status)
 
 

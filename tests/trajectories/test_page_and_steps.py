@@ -441,6 +441,16 @@ def test_the_end_shows_what_ending_means_then_ends(client, active, intake_worker
     page = client.get(_url("detail", active)).content.decode()
     assert "6 maanden nog niet voorbij" in page
     assert "Opschalen" not in page
+    # A step on an ended trajectory: the page with the message, nothing changes.
+    response = client.post(
+        _url("intensity", active),
+        {"version": ended.version, "to_intensity": "light", "reason": "Toch nog even."},
+    )
+    assert response.status_code == 400
+    assert "Dit traject is beëindigd." in response.content.decode()
+    assert not ended.intensity_changes.exists()
+    response = client.post(_url("pause", active), {"version": ended.version})
+    assert "Alleen lopende hulp" in response.content.decode()
     # Ending again: a message, no 500.
     response = client.post(_url("end", active), {**_end_data(ended), "confirmed": "1"})
     assert response.status_code == 400
@@ -506,5 +516,7 @@ def test_six_months_after_the_end_the_page_says_whether_the_family_came_back(
     page = client.get(_url("detail", trajectory)).content.decode()
     assert "6 maanden nog niet voorbij" not in page
     assert "Terug bij WIJ" in page
-    back = page.split("Terug bij WIJ")[1][:200]
-    assert "ja" in back
+    back = page.split("Terug bij WIJ")[1].split("</li>")[0]
+    assert "<strong>ja</strong>" in back
+    specialist = page.split("Verwezen naar specialistische zorg")[1].split("</li>")[0]
+    assert "<strong>nee</strong>" in specialist
