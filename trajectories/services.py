@@ -10,6 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intake.models import WorkerChangeRequest
+from samen import roles
+from samen.codelists import EARLY_END_REASONS
+
 from .models import (
     IntensityChange,
     Trajectory,
@@ -216,10 +220,21 @@ def coach_handover(
     current = trajectory.coaches.filter(coordinator=True, until_on__isnull=True).first()
     if current is not None and current.coach_id == new_coach.pk:
         raise ValidationError({"new_coach": _("This coach already coordinates the trajectory.")})
+    _check_wij_worker(new_coach, "new_coach")
     if worker_change is not None and worker_change.support_request_id != (
         trajectory.triage.support_request_id
     ):
         raise ValidationError(_("That request for another worker is about another request."))
+    if (
+        reason == TrajectoryCoach.Reason.FAMILY_ASKED
+        and worker_change is None
+        and WorkerChangeRequest.objects.filter(
+            support_request_id=trajectory.triage.support_request_id
+        ).exists()
+    ):
+        raise ValidationError(
+            {"worker_change": _("Choose the family's request for another worker.")}
+        )
     # The new coordinator may already coach beside the coordinator: that row ends too.
     for row in trajectory.coaches.filter(until_on__isnull=True).filter(
         coach=new_coach
@@ -262,6 +277,12 @@ def trajectory_end(
     if not trajectory.is_running:
         raise ValidationError(_("This trajectory has already ended."))
     _check_date(ended_on, "ended_on")
+    if trajectory.started_on is None and ended_on < trajectory.triage.held_on:
+        raise ValidationError(
+            {"ended_on": _("The end cannot lie before the triage of the trajectory.")}
+        )
+    if end_reason in EARLY_END_REASONS and not end_note.strip():
+        raise ValidationError({"end_note": _("Say why the help ended early.")})
     trajectory.status = Status.ENDED
     trajectory.ended_on = ended_on
     trajectory.end_reason = end_reason
@@ -281,3 +302,57 @@ def trajectory_end(
         row._history_user = user
         row.save(update_fields=["until_on"])
     return trajectory
+
+
+def _check_wij_worker(user, field: str) -> None:
+    """A coach is a WIJ worker or team lead (an active account)."""
+    if not user.is_active or not roles.user_has_role(user, *roles.WIJ_ROLES):
+        raise ValidationError({field: _("Choose a WIJ worker.")})
+
+
+@transaction.atomic
+def coach_add(
+    *, trajectory_id: int, expected_version: int, coach, user, note: str = ""
+) -> TrajectoryCoach:
+    """Another coach beside the coordinator (reason "added", not coordinating): a second
+    worker for a child, or a colleague with a skill the family needs."""
+    trajectory = trajectory_lock(trajectory_id, expected_version)
+    if not trajectory.is_running:
+        raise ValidationError(_("This trajectory has ended."))
+    _check_wij_worker(coach, "coach")
+    if trajectory.coaches.filter(coach=coach, until_on__isnull=True).exists():
+        raise ValidationError({"coach": _("This worker already coaches this trajectory.")})
+    row = TrajectoryCoach(
+        trajectory=trajectory,
+        coach=coach,
+        coordinator=False,
+        from_on=timezone.localdate(),
+        reason=TrajectoryCoach.Reason.ADDED,
+        note=note.strip(),
+    )
+    row._history_user = user
+    row.full_clean()
+    row.save()
+    _save(trajectory, user)
+    return row
+
+
+@transaction.atomic
+def coach_end(*, trajectory_id: int, expected_version: int, coach_row_id: int, user):
+    """A coach beside the coordinator stops (today); the coordinator changes only by a
+    handover, so that the family always has one."""
+    trajectory = trajectory_lock(trajectory_id, expected_version)
+    if not trajectory.is_running:
+        raise ValidationError(_("This trajectory has ended."))
+    row = trajectory.coaches.filter(pk=coach_row_id, until_on__isnull=True).first()
+    if row is None:
+        raise ValidationError(_("This coach no longer coaches this trajectory."))
+    if row.coordinator:
+        raise ValidationError(
+            _("The coordinator stops only by a handover to another coach (team lead).")
+        )
+    row.until_on = timezone.localdate()
+    row._history_user = user
+    row.save(update_fields=["until_on"])
+    _save(trajectory, user)
+    return row
