@@ -213,7 +213,7 @@ def test_the_start_shows_what_it_means_then_starts(client, trajectory, intake_wo
 @pytest.mark.parametrize(
     ("started_on", "message"),
     [
-        ("2026-11-01", "niet beginnen vóór"),  # before the registration on 2 November
+        ("2026-11-01", "niet starten vóór"),  # before the registration on 2 November
         ("2026-11-21", "toekomst"),
         ("9999-12-31", "Vul een datum in tussen"),
         ("12-11-2026\x00", "geldige datum"),
@@ -459,7 +459,7 @@ def test_the_end_shows_what_ending_means_then_ends(client, active, intake_worker
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ({"ended_on": "2026-11-05"}, "vóór het begin"),  # help started 10 November
+        ({"ended_on": "2026-11-05"}, "vóór de start"),  # help started 10 November
         ({"ended_on": "2026-11-25"}, "toekomst"),
         ({"ended_on": "9999-12-31"}, "Vul een datum in tussen"),
         ({"end_reason": "32"}, "vroegtijdig"),  # early, without saying why
