@@ -913,29 +913,25 @@ def _helped(filters: Filters) -> Table:
     whole period in the total row (a child helped in three months counts once there)."""
     period = filters.period
     links = TrajectoryChild.objects.filter(trajectory__in=_team_trajectories(filters))
+    # (label, first day, last day): each bucket within the period, then the whole period.
     spans = [
-        (bucket.start, bucket.start, end)
-        for bucket, end in zip(period.buckets, _bucket_ends(period).values(), strict=True)
+        (bucket.label, max(bucket.start, period.start), min(bucket.end, period.end))
+        for bucket in period.buckets
     ]
-    spans.append(("total", period.start, period.end))
+    spans.append((_("Total (each child once)"), period.start, period.end))
     figures = {}
-    for i, (_key, start, end) in enumerate(spans):
+    for i, (_label, start, end) in enumerate(spans):
         running = _running_at_some_moment(start, end, "trajectory__")
         started = Q(trajectory__started_on__range=(start, end))
         figures[f"c{i}"] = Count("client_id", distinct=True, filter=running)
         figures[f"h{i}"] = Count("trajectory__household_id", distinct=True, filter=running)
         figures[f"n{i}"] = Count("client_id", distinct=True, filter=started)
-    tally = links.aggregate(**figures)
+    tally = links.aggregate(**figures)  # one query, however many trajectories
     rows = [
-        Row(
-            bucket.label if key != "total" else _("Total (each child once)"),
-            counts([tally[f"c{i}"], tally[f"h{i}"], tally[f"n{i}"]]),
-            total=key == "total",
-        )
-        for i, ((key, _s, _e), bucket) in enumerate(
-            zip(spans, [*period.buckets, None], strict=True)
-        )
+        Row(label, counts([tally[f"c{i}"], tally[f"h{i}"], tally[f"n{i}"]]))
+        for i, (label, _start, _end) in enumerate(spans)
     ]
+    rows[-1].total = True
     return Table(
         "basis-helped",
         _("Children and families helped by Basis jeugdhulp at WIJ"),
@@ -1197,7 +1193,7 @@ def _end_reasons(filters: Filters) -> Table:
         _("Ended trajectories by reason for ending (JZ588)"),
         [_("Ended"), _("Share")],
         rows,
-        chart=Chart(bars=[0]),
+        # No chart: the JZ588 labels are too long for an axis; the table says it all.
         row_header=_("Reason for ending"),
     )
 

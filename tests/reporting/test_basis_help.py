@@ -480,3 +480,25 @@ def test_council_pdf_has_the_help_itself(help_q3):
     text = re.sub(r"\s+", " ", text)
     assert "Kinderen en gezinnen geholpen door Basis jeugdhulp bij WIJ" in text
     assert "Wachttijd van aanmelding tot de start van de hulp" in text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "2026-07-01", "end": "9999-12-31", "by": "month"},
+        {"start": "2026-07-01", "end": "2026-09-30", "team": "99999999999999999999"},
+        {"start": "2020-01-01", "end": "2026-09-30", "by": "quarter"},
+        {"start": "juli", "end": "", "by": "week"},
+    ],
+)
+def test_odd_filters_give_a_page_not_an_error(client, official, today, params):
+    url = reverse("reporting:report", args=["basis-jeugdhulp"])
+    response = _get(client, official, url, **params)
+    assert response.status_code == 200
+    assert "Waiting time from registration to the start of the help" in response.text
+
+
+def test_a_nul_byte_gets_the_400_page(client, official, today):
+    """samen.middleware answers a NUL byte in the query string before the view runs."""
+    url = reverse("reporting:report", args=["basis-jeugdhulp"])
+    assert _get(client, official, url, start="2026-07-01\x00").status_code == 400
