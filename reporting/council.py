@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from . import charts
 from .periods import Bucket, Period
-from .selectors import Filters, client_flows, deadlines, matched_care, transition
+from .selectors import Filters, basis_help, client_flows, deadlines, matched_care, transition
 
 # A table with more columns than this goes on a landscape page of its own (the products'
 # table has 12): on A4 portrait its right columns would be cut off.
@@ -21,6 +21,10 @@ SECTIONS = (
     "triage-outcomes",
     "outcomes-by-referrer",
     "referral-shares",
+    "basis-helped",
+    "waiting-time",
+    "end-results",
+    "satisfaction",
     "contact",
     "end-evaluations",
     "out-of-sight",
@@ -33,7 +37,7 @@ def council_context(period: Period, today: datetime.date) -> dict:
     filters = Filters(period, None, today)
     tables = {
         table.slug: table
-        for build in (client_flows, matched_care, deadlines, transition)
+        for build in (client_flows, matched_care, basis_help, deadlines, transition)
         for table in build(filters)
     }
 
@@ -46,6 +50,17 @@ def council_context(period: Period, today: datetime.date) -> dict:
         (_("Triages"), total("triage-outcomes", 4)),
         (_("Share helped at WIJ"), total("triage-outcomes", 5)),
         (_("Share referred to specialist care"), total("referral-shares", 2)),
+        (_("Children helped by Basis jeugdhulp"), total("basis-helped", 0)),
+        (_("Families helped by Basis jeugdhulp"), total("basis-helped", 1)),
+        (_("Median waiting time to the start of the help (days)"), total("waiting-time", 1)),
+        (_("90th percentile of the waiting time (days)"), total("waiting-time", 2)),
+        (
+            _("Still waiting for the help to start at the end of the quarter"),
+            total("waiting-time", 3),
+        ),
+        (_("Trajectories ended"), total("end-results", 0)),
+        (_("Share ended as planned"), total("end-results", 4)),
+        (_("Share with goals fully or partly reached"), total("end-results", 9)),
         (_("Contact within 5 working days"), total("contact", 3)),
         (_("Median working days to contact"), total("contact", 4)),
         (_("End-evaluations on time"), total("end-evaluations", 4)),

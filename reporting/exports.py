@@ -41,11 +41,21 @@ SHEET_NAMES = {
     "running": _("Running per product"),
     "providers": _("Running per provider"),
     "flagged-ended": _("Flagged and ended"),
+    "after-trajectory": _("After the help at WIJ"),
+    "basis-helped": _("Children and families helped"),
+    "waiting-time": _("Waiting time"),
+    "trajectory-duration": _("Duration of the help"),
+    "scaling": _("Scaling up and down"),
+    "end-results": _("End results"),
+    "end-reasons": _("End reasons"),
+    "satisfaction": _("Client satisfaction"),
+    "combined-help": _("Combined help"),
 }
 
 # The first part of an export's file name, per report (Dutch, as the officials say it).
 FILE_NAMES = {
     "instroom": "clientstromen",
+    "basis-jeugdhulp": "basis-jeugdhulp",
     "matched-care": "matched-care",
     "prognose": "prognose",
     "termijnen": "termijnen",

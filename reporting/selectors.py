@@ -11,7 +11,17 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+)
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,11 +32,20 @@ from indications.models import Indication
 from intake.models import SupportRequest, Team
 from openhouse.models import EndEvaluation, Provider
 from referrals.models import Product, ReferrerType
+from samen.codelists import EARLY_END_REASONS, EndReason
 from samen.workdays import working_days_between
-from triage.models import Triage
+from trajectories.models import (
+    INTENSITY_ORDER,
+    TRAJECTORY_END_REASONS,
+    IntensityChange,
+    Trajectory,
+    TrajectoryChild,
+)
+from trajectories.selectors import after_six_months
+from triage.models import ChildOutcome, Triage
 
 from .periods import MONTH, QUARTER, Bucket, Period, month_start
-from .tables import Chart, Row, Share, Table, counts, median
+from .tables import Chart, Median, Row, Share, Table, counts, median
 from .tables import Count as Cell
 
 Outcome = Triage.Outcome
@@ -148,6 +167,20 @@ def _team_triages(filters: Filters):
     return triages.filter(support_request__team=filters.team) if filters.team else triages
 
 
+def _team_child_outcomes(filters: Filters):
+    outcomes = ChildOutcome.objects.filter(
+        triage__held_on__range=(filters.period.start, filters.period.end)
+    )
+    if filters.team:
+        return outcomes.filter(triage__support_request__team=filters.team)
+    return outcomes
+
+
+def _team_trajectories(filters: Filters):
+    trajectories = Trajectory.objects.all()
+    return trajectories.filter(team=filters.team) if filters.team else trajectories
+
+
 def _team_indications(filters: Filters):
     indications = Indication.objects.all()
     return indications.filter(client__team=filters.team) if filters.team else indications
@@ -260,9 +293,12 @@ def matched_care(filters: Filters) -> list[Table]:
     period = filters.period
     triages = _team_triages(filters)
 
-    pairs = _by_group(_per_outcome(triages, "intensity"))
+    # Per child: ChildOutcome carries the need assessed for every outcome, so a light need
+    # that was referred on shows. Rows carried over by the data migration (legacy) have no
+    # intensity for a referral: "not recorded".
+    pairs = _by_group(_per_outcome(_team_child_outcomes(filters), "intensity"))
 
-    intensities = [*Triage.Intensity.choices, ("", _("not recorded"))]
+    intensities = [*Triage.Intensity.choices, ("", _("not recorded (carried over)"))]
     intensity_rows = []
     for code, label in intensities:
         values = [pairs.get((code, key), 0) for key in OUTCOME_GROUPS]
@@ -323,15 +359,21 @@ def matched_care(filters: Filters) -> list[Table]:
     return [
         Table(
             "intensity-outcome",
-            _("Intensity assessed in the triage against the outcome"),
-            [*group_labels, _("Triages")],
+            _("Intensity assessed in the triage against the outcome, per child"),
+            [*group_labels, _("Children")],
             intensity_rows,
             chart=Chart(bars=[0, 1, 2, 3]),
             row_header=_("Intensity"),
+            note=_(
+                "Counted per child of a triage (a triage can have a different outcome per "
+                "child). 'Not recorded': outcomes carried over from before outcomes per child, "
+                "when a referral kept no intensity."
+            ),
         ),
         share_table,
         reindication_table,
         _too_light(filters),
+        _after_trajectory(filters),
         _too_heavy(filters),
     ]
 
@@ -811,6 +853,504 @@ def transition(filters: Filters) -> list[Table]:
     ]
 
 
+# --- the help itself (Basis jeugdhulp at WIJ) -----------------------------------------
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's percentile_cont: the continuous percentile (0.5 is the median) of an
+    expression, computed in the database (a GROUP BY), never over all rows in Python."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        # A constant of ours, formatted into the SQL (never user input).
+        super().__init__(expression, fraction=f"{float(fraction)!r}", **extra)
+
+
+def _days_between(later, earlier) -> Func:
+    """later - earlier in whole days (date minus date is an integer in PostgreSQL)."""
+    return Func(
+        later, earlier, template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField()
+    )
+
+
+def _spread(n: int, middle, high) -> list:
+    """Median and 90th percentile cells, hidden below 5 values (like every median)."""
+    return [Median(middle, n), Median(high, n)]
+
+
+def _running_at_some_moment(start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
+    """Help that ran (started, not yet ended) on at least one day of [start, end]. A pause
+    counts as running: it is a stop within the help, not its end."""
+    return Q(**{f"{prefix}started_on__lte": end}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": start})
+    )
+
+
+def _bucket_ends(period: Period) -> dict:
+    """The last day of each bucket, within the period."""
+    return {bucket.start: min(bucket.end, period.end) for bucket in period.buckets}
+
+
+def basis_help(filters: Filters) -> list[Table]:
+    return [
+        _helped(filters),
+        _waiting_time(filters),
+        _duration(filters),
+        _scaling(filters),
+        _end_results(filters),
+        _end_reasons(filters),
+        _satisfaction(filters),
+        _combined_help(filters),
+    ]
+
+
+def _helped(filters: Filters) -> Table:
+    """Children (and their households) in a trajectory whose help ran at some moment of the
+    bucket: the council's "how many were helped". Distinct per bucket, and distinct over the
+    whole period in the total row (a child helped in three months counts once there)."""
+    period = filters.period
+    links = TrajectoryChild.objects.filter(trajectory__in=_team_trajectories(filters))
+    # (label, first day, last day): each bucket within the period, then the whole period.
+    spans = [
+        (bucket.label, max(bucket.start, period.start), min(bucket.end, period.end))
+        for bucket in period.buckets
+    ]
+    spans.append((_("Total (each child once)"), period.start, period.end))
+    figures = {}
+    for i, (_label, start, end) in enumerate(spans):
+        running = _running_at_some_moment(start, end, "trajectory__")
+        started = Q(trajectory__started_on__range=(start, end))
+        figures[f"c{i}"] = Count("client_id", distinct=True, filter=running)
+        figures[f"h{i}"] = Count("trajectory__household_id", distinct=True, filter=running)
+        figures[f"n{i}"] = Count("client_id", distinct=True, filter=started)
+    tally = links.aggregate(**figures)  # one query, however many trajectories
+    rows = [
+        Row(label, counts([tally[f"c{i}"], tally[f"h{i}"], tally[f"n{i}"]]))
+        for i, (label, _start, _end) in enumerate(spans)
+    ]
+    rows[-1].total = True
+    return Table(
+        "basis-helped",
+        _("Children and families helped by Basis jeugdhulp at WIJ"),
+        [_("Children helped"), _("Families helped"), _("Children whose help started")],
+        rows,
+        chart=Chart(bars=[0, 1], stacked=False),
+        note=_(
+            "A child in a trajectory whose help had started and not yet ended on at least one "
+            "day of the period (a pause counts as help); a family is its household. The total "
+            "counts each child and family once, so it is less than the sum of the periods."
+        ),
+    )
+
+
+def _waiting_time(filters: Filters) -> Table:
+    """Days from registration (the request's received_at) to the start of the help, by the
+    month the help started; and the trajectories still waiting on the last day."""
+    period = filters.period
+    trajectories = _team_trajectories(filters)
+    days = _days_between(F("started_on"), TruncDate("triage__support_request__received_at"))
+    started = trajectories.filter(
+        started_on__range=(period.start, period.end), triage__isnull=False
+    )
+    spread = {
+        "n": Count("id"),
+        "middle": Percentile(days, 0.5),
+        "high": Percentile(days, 0.9),
+    }
+    per_bucket = {
+        row["bucket"]: row
+        for row in started.annotate(bucket=_trunc("started_on", period))
+        .values("bucket")
+        .annotate(**spread)
+        .order_by()
+    }
+    overall = started.aggregate(**spread)
+    ends = _bucket_ends(period)
+
+    def waiting_on(day):
+        return (
+            Q(triage__held_on__lte=day)
+            & (Q(started_on__isnull=True) | Q(started_on__gt=day))
+            & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        )
+
+    waiting = trajectories.aggregate(
+        **{f"w{i}": Count("id", filter=waiting_on(day)) for i, day in enumerate(ends.values())}
+    )
+    empty = {"n": 0, "middle": None, "high": None}
+
+    rows = []
+    for i, bucket in enumerate(period.buckets):
+        row = per_bucket.get(bucket.start, empty)
+        rows.append(
+            Row(
+                bucket.label,
+                [
+                    Cell(row["n"]),
+                    *_spread(row["n"], row["middle"], row["high"]),
+                    Cell(waiting[f"w{i}"]),
+                ],
+            )
+        )
+    last = waiting[f"w{len(ends) - 1}"] if ends else 0
+    rows.append(
+        Row(
+            _("Total"),
+            [
+                Cell(overall["n"]),
+                *_spread(overall["n"], overall["middle"], overall["high"]),
+                Cell(last),
+            ],
+            total=True,
+        )
+    )
+    return Table(
+        "waiting-time",
+        _("Waiting time from registration to the start of the help"),
+        [
+            _("Help started"),
+            _("Median days waited"),
+            _("90th percentile days waited"),
+            _("Still waiting at the end"),
+        ],
+        rows,
+        chart=Chart(lines=[1, 2]),
+        note=_(
+            "Calendar days from the registration of the request to the start of the help, for "
+            "trajectories whose help started in the period. 'Still waiting': triaged, help not "
+            "started on the last day of the period (in the total row: of the whole period)."
+        ),
+    )
+
+
+def _duration(filters: Filters) -> Table:
+    """Start to end of the help, of trajectories ended in the period."""
+    period = filters.period
+    ended = _team_trajectories(filters).filter(
+        status=Trajectory.Status.ENDED, ended_on__range=(period.start, period.end)
+    )
+    days = _days_between(F("ended_on"), F("started_on"))
+    spread = {
+        "n": Count("id", filter=Q(started_on__isnull=False)),
+        "unstarted": Count("id", filter=Q(started_on__isnull=True)),
+        "middle": Percentile(days, 0.5, filter=Q(started_on__isnull=False)),
+        "high": Percentile(days, 0.9, filter=Q(started_on__isnull=False)),
+    }
+    per_bucket = {
+        row["bucket"]: row
+        for row in ended.annotate(bucket=_trunc("ended_on", period))
+        .values("bucket")
+        .annotate(**spread)
+        .order_by()
+    }
+    overall = ended.aggregate(**spread)
+    empty = {"n": 0, "unstarted": 0, "middle": None, "high": None}
+
+    def cells(row):
+        return [
+            Cell(row["n"]),
+            *_spread(row["n"], row["middle"], row["high"]),
+            Cell(row["unstarted"]),
+        ]
+
+    rows = [Row(b.label, cells(per_bucket.get(b.start, empty))) for b in period.buckets]
+    rows.append(Row(_("Total"), cells(overall), total=True))
+    return Table(
+        "trajectory-duration",
+        _("Duration of the help (trajectories ended)"),
+        [
+            _("Ended after the help started"),
+            _("Median days of help"),
+            _("90th percentile days of help"),
+            _("Ended before the help started"),
+        ],
+        rows,
+        chart=Chart(lines=[1, 2]),
+        note=_("Calendar days from the start of the help to its end, by the month it ended."),
+    )
+
+
+def _is_up() -> Q:
+    """A change to a heavier level (light → basic → specialist)."""
+    up = Q(pk__in=[])
+    for lower, rank in INTENSITY_ORDER.items():
+        heavier = [level for level, other in INTENSITY_ORDER.items() if other > rank]
+        up |= Q(from_intensity=lower, to_intensity__in=heavier)
+    return up
+
+
+def _scaling(filters: Filters) -> Table:
+    period = filters.period
+    changes = IntensityChange.objects.filter(changed_on__range=(period.start, period.end))
+    if filters.team:
+        changes = changes.filter(trajectory__team=filters.team)
+    tally = {
+        row["bucket"]: row
+        for row in changes.annotate(bucket=_trunc("changed_on", period))
+        .values("bucket")
+        .annotate(up=Count("id", filter=_is_up()), total=Count("id"))
+        .order_by()
+    }
+    empty = {"up": 0, "total": 0}
+
+    def cells(bucket: Bucket):
+        row = tally.get(bucket.start, empty)
+        return counts([row["up"], row["total"] - row["up"], row["total"]])
+
+    return _bucket_table(
+        "scaling",
+        _("Scaling up and down"),
+        period,
+        [_("Scaled up"), _("Scaled down"), _("Changes of intensity")],
+        cells,
+        chart=Chart(bars=[0, 1], stacked=False),
+        note=_("Changes of intensity recorded in the period (one click, no approval)."),
+    )
+
+
+def _ended(filters: Filters):
+    period = filters.period
+    return _team_trajectories(filters).filter(
+        status=Trajectory.Status.ENDED, ended_on__range=(period.start, period.end)
+    )
+
+
+GOALS = Trajectory.GoalsReached
+SATISFACTION = Trajectory.Satisfaction
+
+
+def _end_results(filters: Filters) -> Table:
+    """CBS Beleidsinformatie Jeugd for help a municipality gives itself: ended as planned
+    (JZ588 31) or early (32-35), and whether the goals were reached."""
+    period = filters.period
+    early = [reason.value for reason in EARLY_END_REASONS]
+    figures = {
+        "ended": Count("id"),
+        "planned": Count("id", filter=Q(end_reason=EndReason.AS_PLANNED)),
+        "early": Count("id", filter=Q(end_reason__in=early)),
+        **{goal: Count("id", filter=Q(goals_reached=goal)) for goal in GOALS.values},
+    }
+    tally = {
+        row["bucket"]: row
+        for row in _ended(filters)
+        .annotate(bucket=_trunc("ended_on", period))
+        .values("bucket")
+        .annotate(**figures)
+        .order_by()
+    }
+    empty = Counter()
+
+    def cells(bucket: Bucket):
+        t = tally.get(bucket.start, empty)
+        other = t["ended"] - t["planned"] - t["early"]
+        return [
+            *counts([t["ended"], t["planned"], t["early"], other]),
+            Share(t["planned"], t["ended"]),
+            *counts([t[goal] for goal in GOALS.values]),
+            Share(t[GOALS.FULLY] + t[GOALS.PARTLY], t["ended"]),
+        ]
+
+    table = _bucket_table(
+        "end-results",
+        _("Ended trajectories: as planned or early, goals reached"),
+        period,
+        [
+            _("Ended"),
+            _("As planned (31)"),
+            _("Early (32-35)"),
+            _("Other reason"),
+            _("Share as planned"),
+            *(_("Goals reached: %(answer)s") % {"answer": label} for label in GOALS.labels),
+            _("Share goals fully or partly reached"),
+        ],
+        cells,
+        chart=Chart(bars=[1, 2, 3]),
+        note=_(
+            "By the month the help ended; reasons on the national list JZ588, so that they "
+            "count alike with the providers' stop messages. 'Other reason': death, a move to "
+            "another provider or outflow to another domain."
+        ),
+    )
+    total = table.rows[-1].cells
+    table.rows[-1].cells[4] = Share(total[1].n, total[0].n)
+    table.rows[-1].cells[9] = Share(total[5].n + total[6].n, total[0].n)
+    return table
+
+
+def _end_reasons(filters: Filters) -> Table:
+    tally = dict(_ended(filters).values_list("end_reason").annotate(n=Count("id")).order_by())
+    ended = sum(tally.values())
+    rows = [
+        Row(f"{code} {label}", [Cell(tally.get(code, 0)), Share(tally.get(code, 0), ended)])
+        for code, label in TRAJECTORY_END_REASONS
+    ]
+    rows.append(Row(_("Total"), [Cell(ended), Share(ended, ended)], total=True))
+    return Table(
+        "end-reasons",
+        _("Ended trajectories by reason for ending (JZ588)"),
+        [_("Ended"), _("Share")],
+        rows,
+        # No chart: the JZ588 labels are too long for an axis; the table says it all.
+        row_header=_("Reason for ending"),
+    )
+
+
+def _satisfaction(filters: Filters) -> Table:
+    period = filters.period
+    figures = {
+        "ended": Count("id"),
+        "asked": Count("id", filter=Q(satisfaction_asked=True)),
+        **{answer: Count("id", filter=Q(satisfaction=answer)) for answer in SATISFACTION.values},
+    }
+    tally = {
+        row["bucket"]: row
+        for row in _ended(filters)
+        .annotate(bucket=_trunc("ended_on", period))
+        .values("bucket")
+        .annotate(**figures)
+        .order_by()
+    }
+    empty = Counter()
+
+    def cells(bucket: Bucket):
+        t = tally.get(bucket.start, empty)
+        answered = sum(t[answer] for answer in SATISFACTION.values)
+        return [
+            *counts([t["ended"], t["asked"]]),
+            Share(t["asked"], t["ended"]),
+            *counts([t[answer] for answer in SATISFACTION.values]),
+            Share(t[SATISFACTION.SATISFIED], answered),
+        ]
+
+    table = _bucket_table(
+        "satisfaction",
+        _("Client satisfaction at the end"),
+        period,
+        [
+            _("Ended"),
+            _("Satisfaction asked"),
+            _("Share asked"),
+            *(str(label).capitalize() for label in SATISFACTION.labels),
+            _("Share satisfied"),
+        ],
+        cells,
+        chart=Chart(bars=[3, 4, 5]),
+        note=_("'Share satisfied': of those who gave an answer."),
+    )
+    total = table.rows[-1].cells
+    table.rows[-1].cells[2] = Share(total[1].n, total[0].n)
+    table.rows[-1].cells[6] = Share(total[3].n, total[3].n + total[4].n + total[5].n)
+    return table
+
+
+def _combined_help(filters: Filters) -> Table:
+    """Among the children to whom WIJ keeps a role after triage, those with specialist help
+    added (a provider): help added, not handed over (seed 001 §3.7)."""
+    period = filters.period
+    Role = ChildOutcome.WijRole
+    tally = {
+        row["bucket"]: row
+        for row in _team_child_outcomes(filters)
+        .exclude(wij_role="")
+        .annotate(bucket=_trunc("triage__held_on", period))
+        .values("bucket")
+        .annotate(
+            basis=Count("id", filter=Q(wij_role=Role.BASIS)),
+            coordination=Count("id", filter=Q(wij_role=Role.COORDINATION)),
+            total=Count("id"),
+            combined=Count("id", filter=Q(provider__isnull=False)),
+        )
+        .order_by()
+    }
+    empty = Counter()
+
+    def cells(bucket: Bucket):
+        t = tally.get(bucket.start, empty)
+        return [
+            *counts([t["basis"], t["coordination"], t["total"], t["combined"]]),
+            Share(t["combined"], t["total"]),
+        ]
+
+    table = _bucket_table(
+        "combined-help",
+        _("Combined help: specialist help added beside WIJ"),
+        period,
+        [
+            _("Basis jeugdhulp by WIJ"),
+            _("WIJ coordinates"),
+            _("Children with a role for WIJ"),
+            _("Of which specialist help added"),
+            _("Share combined"),
+        ],
+        cells,
+        chart=Chart(lines=[4], percent=True),
+        note=_(
+            "Per child of a triage held in the period whose outcome gives WIJ a role; "
+            "'specialist help added': a provider was named beside it."
+        ),
+    )
+    _fill_total_shares(table, [(4, 3, 2)])
+    return table
+
+
+def _after_trajectory(filters: Filters) -> Table:
+    """Matched care after the help: trajectories ended in the period, and whether within 6
+    months the family was back at WIJ or went to specialist care (computed from the data,
+    trajectories.selectors.after_six_months)."""
+    period = filters.period
+    ended = after_six_months(_ended(filters), filters.today)
+    tally = {
+        row["bucket"]: row
+        for row in ended.annotate(bucket=_trunc("ended_on", period))
+        .values("bucket")
+        .annotate(
+            ended=Count("id"),
+            back=Count("id", filter=Q(back_at_wij=True)),
+            specialist=Count("id", filter=Q(to_specialist=True)),
+            open=Count("id", filter=Q(six_months_passed=False)),
+        )
+        .order_by()
+    }
+    empty = Counter()
+
+    def cells(bucket: Bucket):
+        t = tally.get(bucket.start, empty)
+        return [
+            Cell(t["ended"]),
+            Cell(t["back"]),
+            Share(t["back"], t["ended"]),
+            Cell(t["specialist"]),
+            Share(t["specialist"], t["ended"]),
+            Cell(t["open"]),
+        ]
+
+    table = _bucket_table(
+        "after-trajectory",
+        _("After the help at WIJ: back at WIJ or to specialist care within 6 months"),
+        period,
+        [
+            _("Trajectories ended"),
+            _("Back at WIJ within 6 months"),
+            _("Share back"),
+            _("To specialist care within 6 months"),
+            _("Share to specialist care"),
+            _("6 months not yet passed"),
+        ],
+        cells,
+        chart=Chart(lines=[2, 4], percent=True),
+        note=_(
+            "By the month the trajectory ended: a new support request about one of its "
+            "children, or a specialist triage outcome, Open House exception or indication "
+            "that started, within 6 months after the end."
+        ),
+    )
+    _fill_total_shares(table, [(2, 1, 0), (4, 3, 0)])
+    return table
+
+
 # --- the register ------------------------------------------------------------------
 
 
@@ -841,6 +1381,14 @@ REPORTS = {
                 "Intensity against outcome, referral shares, re-indications, and signals of help too light or too heavy."
             ),
             matched_care,
+        ),
+        Report(
+            "basis-jeugdhulp",
+            gettext_lazy("Basis jeugdhulp: the help itself"),
+            gettext_lazy(
+                "Children and families helped, waiting time, duration, scaling up and down, end reasons and results, combined help."
+            ),
+            basis_help,
         ),
         Report(
             "prognose",

@@ -20,6 +20,7 @@ from tests.factories import (
     ReferrerOrganisationFactory,
     SupportRequestFactory,
     UserFactory,
+    make_trajectory,
 )
 from triage.models import Triage
 
@@ -241,9 +242,18 @@ def test_a_provider_uploads_an_end_evaluation_and_posts_a_handover_note(
 
 def test_an_official_downloads_the_quarterly_report(visitor, official, beijum):
     SupportRequestFactory(team=beijum, contacted=True)
+    for _ in range(6):  # the help itself has rows to show
+        make_trajectory(
+            support_request__team=beijum,
+            support_request__received_at=datetime.datetime(2026, 9, 1, 9, tzinfo=datetime.UTC),
+            held_on=datetime.date(2026, 9, 10),
+            status="active",
+            started_on=datetime.date(2026, 10, 1),
+        )
     anouk = visitor(official)
     page = anouk.visit("/rapportages/")
-    for slug in ("instroom", "matched-care", "prognose", "termijnen", "transitie"):
+    slugs = ("instroom", "basis-jeugdhulp", "matched-care", "prognose", "termijnen", "transitie")
+    for slug in slugs:
         anouk.visit(f"/rapportages/{slug}/")
     page = anouk.visit("/rapportages/")
     page.select_option("#id_quarter", "2026-Q3")

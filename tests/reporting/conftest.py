@@ -63,6 +63,24 @@ def selwerd(db):
     return TeamFactory(name="WIJ Selwerd")
 
 
+def carry_over(triage):
+    """The per-child outcomes the data migration gives an existing triage (legacy rows):
+    the triage's outcome and intensity for each child (no intensity for a referral)."""
+    from triage.models import ChildOutcome
+
+    for child in triage.support_request.clients.all():
+        ChildOutcome.objects.create(
+            triage=triage,
+            client=child,
+            outcome=triage.outcome,
+            intensity=triage.intensity,
+            wij_role="basis" if triage.outcome in ChildOutcome.WIJ_OUTCOMES else "",
+            other_route=triage.other_route,
+            legacy=True,
+        )
+    return triage
+
+
 def _requests(n, *, team, received, contacted=None, status=None, **kwargs):
     return [
         SupportRequestFactory(
@@ -118,22 +136,22 @@ def q3(today, beijum, selwerd):
     _requests(1, team=b, received="2026-10-05", contacted="2026-10-06", referrer_type="02")
 
     for request in gp_july[:5]:
-        TriageFactory(
+        carry_over_triage(
             support_request=request,
             held_on=day("2026-07-10"),
             intensity="light",
             products=["45A51"],
         )
-    TriageFactory(support_request=gp_july[5], held_on=day("2026-08-12"), outcome="other_route")
+    carry_over_triage(support_request=gp_july[5], held_on=day("2026-08-12"), outcome="other_route")
     for request in gi_august:
-        TriageFactory(support_request=request, held_on=day("2026-08-20"), outcome="specialist")
+        carry_over_triage(support_request=request, held_on=day("2026-08-20"), outcome="specialist")
     for i, request in enumerate(gp_september[:6]):
-        TriageFactory(
+        carry_over_triage(
             support_request=request,
             held_on=day("2026-09-15"),
             products=["45A51" if i < 3 else "45A04"],
         )
-    TriageFactory(
+    carry_over_triage(
         support_request=gp_september[6], held_on=day("2026-09-16"), outcome="open_house_exception"
     )
 
@@ -163,6 +181,11 @@ def q3(today, beijum, selwerd):
             handled_on=day("2026-09-01") if i < 5 else None,
         )
     return {"a": a, "b": b, "one": one, "two": two}
+
+
+def carry_over_triage(**kwargs):
+    """A triage as it was before outcomes per child, carried over like the data migration."""
+    return carry_over(TriageFactory(**kwargs))
 
 
 def _product(code):

@@ -12,7 +12,7 @@ from tests.factories import (
     TriageFactory,
 )
 
-from .conftest import TODAY, at, day
+from .conftest import TODAY, at, carry_over_triage, day
 
 Q3 = Period(day("2026-07-01"), day("2026-09-30"), MONTH)
 
@@ -110,7 +110,7 @@ def test_matched_care(q3):
         "light": ["5", "0", "0", "0", "5"],
         "basic": ["6", "0", "0", "0", "6"],
         "specialist": ["0", "0", "0", "0", "0"],
-        "not recorded": ["0", "<5", "5", "<5", "7"],
+        "not recorded (carried over)": ["0", "<5", "5", "<5", "7"],
     }
     # Triages, specialist, share, Open House, share.
     assert shown(tables, "referral-shares") == {
@@ -124,7 +124,7 @@ def test_matched_care(q3):
 
 def test_reindications(today, beijum):
     for outcome in ["reindication_wij"] * 5 + ["reindication_extend"] * 2 + ["basis_wij"] * 3:
-        TriageFactory(
+        carry_over_triage(
             support_request__team=beijum,
             held_on=day("2026-08-05"),
             outcome=outcome,
@@ -136,7 +136,7 @@ def test_reindications(today, beijum):
     # Basis jeugdhulp and re-indication at WIJ are one group: added up, never overwritten.
     intensity = shown(tables, "intensity-outcome")
     assert intensity["basic"] == ["8", "0", "0", "0", "8"]
-    assert intensity["not recorded"] == ["0", "0", "0", "<5", "<5"]
+    assert intensity["not recorded (carried over)"] == ["0", "0", "0", "<5", "<5"]
     by_referrer = shown(client_flows(Filters(Q3, None, TODAY)), "outcomes-by-referrer")
     assert by_referrer["Self-referral / no referrer"] == ["8", "0", "0", "<5", "10", "80.0%"]
 
