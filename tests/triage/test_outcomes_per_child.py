@@ -323,7 +323,10 @@ def test_a_child_with_a_running_trajectory_is_refused_by_name(client, intake_wor
         ({"outcome": "specialist", "provider": "99999999999999999999"}, "Kies een aanbieder"),
         ({"client": "99999999999999999999"}, "Dit kind hoort niet bij deze aanmelding."),
         ({"client": "1\x00"}, "Null-tekens zijn niet toegestaan."),
-        ({"outcome": "basis_wij", "provider_contacted_on": "9999-12-31"}, "Vul een datum in tussen"),
+        (
+            {"outcome": "basis_wij", "provider_contacted_on": "9999-12-31"},
+            "Vul een datum in tussen",
+        ),
     ],
 )
 def test_bad_input_is_a_message_and_nothing_is_lost(client, intake_worker, beijum, child, message):
