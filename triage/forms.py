@@ -136,8 +136,8 @@ class ChildOutcomeForm(StyledFormMixin, forms.Form):
     intensity = forms.ChoiceField(
         label=_("Intensity of the need"),
         choices=[BLANK_CHOICE, *Triage.Intensity.choices],
-        required=False,
         help_text=_("For every outcome, also when the child is referred on (matched care)."),
+        error_messages={"required": _("Choose the intensity of the need (also when referred on).")},
     )
     other_route = forms.ChoiceField(
         label=_("Other route"), choices=[BLANK_CHOICE, *Triage.OtherRoute.choices], required=False
