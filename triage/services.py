@@ -248,6 +248,11 @@ def triage_plan(
     )
     if existing is not None:
         plan.existing_trajectories = list(Trajectory.objects.filter(triage=existing).order_by("pk"))
+    # A revision that names no role for WIJ any more leaves a trajectory it started
+    # running (nothing that started is changed): the help still continues at WIJ.
+    if any(t.is_running for t in plan.existing_trajectories) and not with_role:
+        plan.close_reason = SupportRequest.CloseReason.TO_TRAJECTORY
+        return plan
     if with_role:
         plan.request_status = SupportRequest.Status.CLOSED
         plan.close_reason = SupportRequest.CloseReason.TO_TRAJECTORY
