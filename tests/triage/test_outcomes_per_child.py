@@ -380,3 +380,56 @@ def test_a_child_left_out_is_refused(client, intake_worker, beijum):
     )
     assert not Triage.objects.exists()
     assert SupportRequest.objects.get(pk=request.pk).status == "contacted"
+
+
+def test_an_exception_with_wij_coordinating_closes_as_a_trajectory_and_stays_so(
+    client, intake_worker, official, beijum
+):
+    request = SupportRequestFactory(team=beijum, contacted=True)
+    client.force_login(intake_worker)
+    data = triage_data(
+        request,
+        intake_worker,
+        held_on=DAY.isoformat(),
+        outcome="open_house_exception",
+        intensity="specialist",
+        provider=ProviderFactory().pk,
+        wij_role="coordination",
+        exception_product=Product.objects.get(code="45A56").pk,
+        reasons="Hulp die WIJ niet kan bieden.",
+        confirm=False,
+    )
+    html = client.post(url(request), data).content.decode()
+    assert "overgegaan in traject bij WIJ" in html
+    assert "Verzoek om een beschikking vastleggen" in html
+    assert client.post(url(request), {**data, "confirm": "1"}).status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.close_reason) == ("closed", "to_trajectory")
+    exception = Triage.objects.get().exception
+    assert exception.approval == "pending"  # after the closing date: the municipality weighs
+    client.force_login(official)
+    client.post(f"/uitzonderingen/{exception.pk}/", {"approve": "1", "reasons": "Akkoord."})
+    request.refresh_from_db()
+    assert request.close_reason == "to_trajectory"
+
+
+def test_without_a_role_for_wij_an_exception_waits_in_triage(client, intake_worker, beijum):
+    request = SupportRequestFactory(team=beijum, contacted=True)
+    client.force_login(intake_worker)
+    data = triage_data(
+        request,
+        intake_worker,
+        held_on=DAY.isoformat(),
+        outcome="open_house_exception",
+        intensity="specialist",
+        provider=ProviderFactory().pk,
+        exception_product=Product.objects.get(code="45A56").pk,
+        reasons="Hulp die WIJ niet kan bieden.",
+        confirm=False,
+    )
+    html = client.post(url(request), data).content.decode()
+    assert "wacht op goedkeuring van de gemeente" in html
+    assert "Er start geen traject bij WIJ" in html
+    client.post(url(request), {**data, "confirm": "1"})
+    request.refresh_from_db()
+    assert request.status == "in_triage" and not Trajectory.objects.exists()
