@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intake.forms import DateInput, wij_workers
+from intake.models import Client
+from openhouse.models import Provider
 from referrals.models import Product
 from referrals.phasing import product_status
 from samen.dates import validate_date_in_range
@@ -60,42 +62,18 @@ class TriageForm(StyledFormMixin, forms.Form):
         max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    outcome = forms.ChoiceField(
-        label=_("Outcome"),
-        choices=Triage.Outcome.choices,
-        widget=forms.RadioSelect,
-        help_text=_(
-            "Basis jeugdhulp by WIJ: WIJ helps, with one of the 11 products. Other route: "
-            "own network, social base, school or another general provision. Specialist "
-            "youth care: WIJ refers and contacts the provider at once. Open House exception: "
-            "WIJ cannot provide this help (after the closing date only with the municipality's "
-            "approval). Re-indication: after an ending indication."
-        ),
-    )
     products = ProductChoiceField(
         label=_("Products (Basis jeugdhulp)"),
         queryset=Product.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-    )
-    intensity = forms.ChoiceField(
-        label=_("Intensity"), choices=[BLANK_CHOICE, *Triage.Intensity.choices], required=False
-    )
-    other_route = forms.ChoiceField(
-        label=_("Other route"), choices=[BLANK_CHOICE, *Triage.OtherRoute.choices], required=False
+        help_text=_("For the children helped at WIJ."),
     )
     exception_product = forms.ModelChoiceField(
         label=_("Open House product (exception)"),
         queryset=Product.objects.all(),
         required=False,
         empty_label=_("Choose a product…"),
-    )
-    provider_name = forms.CharField(label=_("Provider"), required=False, max_length=200)
-    provider_contacted_on = forms.DateField(
-        label=_("Provider contacted on"),
-        required=False,
-        widget=DateInput,
-        validators=[validate_date_in_range],
     )
     reasons = forms.CharField(
         label=_("Reasons"),
@@ -123,6 +101,144 @@ class TriageForm(StyledFormMixin, forms.Form):
                 )
             )
         return text
+
+
+class ProviderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ChildOutcomeForm(StyledFormMixin, forms.Form):
+    """What follows the triage for one child: the outcome, the intensity of the need (for
+    every outcome: matched care), and beside it specialist help added (a provider, contacted
+    at once) or WIJ keeping the coordination beside a referral."""
+
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _("This child is not part of this request."),
+            "required": _("This child is not part of this request."),
+        },
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=Triage.Outcome.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Basis jeugdhulp by WIJ: WIJ helps, with one of the 11 products. Other route: "
+            "own network, social base, school or another general provision. Specialist "
+            "youth care: WIJ refers and contacts the provider at once. Open House exception: "
+            "WIJ cannot provide this help (after the closing date only with the municipality's "
+            "approval). Re-indication: after an ending indication."
+        ),
+    )
+    intensity = forms.ChoiceField(
+        label=_("Intensity of the need"),
+        choices=[BLANK_CHOICE, *Triage.Intensity.choices],
+        help_text=_("For every outcome, also when the child is referred on (matched care)."),
+        error_messages={"required": _("Choose the intensity of the need (also when referred on).")},
+    )
+    other_route = forms.ChoiceField(
+        label=_("Other route"), choices=[BLANK_CHOICE, *Triage.OtherRoute.choices], required=False
+    )
+    provider = ProviderChoiceField(
+        label=_("Provider"),
+        queryset=Provider.objects.exclude(status=Provider.Status.STOPPED).order_by("name"),
+        required=False,
+        help_text=_(
+            "For a referral: the specialist or Open House provider. Beside Basis jeugdhulp: "
+            "the specialist help that is added (WIJ stays involved)."
+        ),
+        error_messages={"invalid_choice": _("Choose a provider from the list.")},
+    )
+    provider_contacted_on = forms.DateField(
+        label=_("Provider contacted on"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_date_in_range],
+        help_text=_("WIJ contacts the provider at once."),
+    )
+    wij_role = forms.ChoiceField(
+        label=_("WIJ's role beside the referral"),
+        choices=[
+            ("", _("no further role for WIJ")),
+            ("coordination", _("WIJ keeps the coordination (regie)")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "With specialist help or an Open House exception: does WIJ stay involved? "
+            "Then a trajectory starts at WIJ."
+        ),
+    )
+
+    def __init__(self, *args, clients=None, child=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child = child
+        self.fields["client"].queryset = clients if clients is not None else Client.objects.none()
+        if child is not None:
+            # One set of radio buttons per child: its name in the legend.
+            self.fields["outcome"].label = _("Outcome for %(child)s") % {"child": child.full_name}
+
+    def clean(self):
+        data = super().clean()
+        if self.errors.get("client") or "outcome" not in data:
+            return data
+        from .services import ChildOutcomeData, child_outcome_errors
+
+        item = ChildOutcomeData(
+            client=data["client"],
+            outcome=data["outcome"],
+            intensity=data.get("intensity", ""),
+            wij_role=data.get("wij_role", ""),
+            other_route=data.get("other_route", ""),
+            provider=data.get("provider"),
+            provider_contacted_on=data.get("provider_contacted_on"),
+        )
+        for name, message in child_outcome_errors(item).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        self.item = item
+        return data
+
+
+class BaseChildOutcomeFormSet(forms.BaseFormSet):
+    """One form per child of the request, each child once."""
+
+    def __init__(self, *args, children=(), **kwargs):
+        self.children = list(children)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        ids = [child.pk for child in self.children]
+        kwargs["clients"] = Client.objects.filter(pk__in=ids)
+        kwargs["child"] = self.children[index] if index is not None and index < len(ids) else None
+        return kwargs
+
+    def clean(self):
+        if any(self.errors):
+            return
+        chosen = [form.cleaned_data["client"].pk for form in self.forms if form.cleaned_data]
+        if sorted(chosen) != sorted(child.pk for child in self.children):
+            raise ValidationError(_("Record an outcome for every child of the request, once."))
+
+    @property
+    def items(self):
+        return [form.item for form in self.forms]
+
+
+ChildOutcomeFormSet = forms.formset_factory(
+    ChildOutcomeForm,
+    formset=BaseChildOutcomeFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=50,
+    validate_max=True,
+    absolute_max=50,
+)
 
 
 BSN_SHAPED = re.compile(r"(?<!\d)\d{8,9}(?!\d)")

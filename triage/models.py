@@ -173,6 +173,12 @@ class Triage(models.Model):
     def helped_at_wij(self) -> bool:
         return self.outcome in (self.Outcome.BASIS_WIJ, self.Outcome.REINDICATION_WIJ)
 
+    @property
+    def beschikking_prompt(self) -> bool:
+        """A child's outcome is an individual provision: the family may want a beschikking
+        to be able to object (seed 004 q7)."""
+        return any(row.individual_provision for row in self.child_outcomes.all())
+
     def clean(self):
         """The rules of the checks in Meta, each on its field (triage.services.outcome_errors
         asks more of each outcome; these are the ones the database holds too)."""
@@ -488,6 +494,11 @@ class ChildOutcome(models.Model):
 
     def __str__(self):
         return f"{self.triage_id}/{self.client_id}: {self.get_outcome_display()}"
+
+    @property
+    def individual_provision(self) -> bool:
+        """Specialist care, an Open House exception or a re-indication with a provider."""
+        return self.outcome in self.PROVIDER_OUTCOMES
 
     @property
     def starts_trajectory(self) -> bool:

@@ -1,65 +1,309 @@
 """Triage steps that change state. The rules of each outcome live here."""
 
 import datetime
+from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake import services as intake_services
-from intake.models import SupportRequest
+from intake.models import Client, SupportRequest
+from openhouse.models import Provider
+from referrals.models import Product
 from referrals.phasing import product_status
+from trajectories import services as trajectory_services
+from trajectories.models import Trajectory
+from trajectories.services import running_trajectory_of
 
-from .models import Beschikking, ConversationReport, CorrectionRequest, OpenHouseException, Triage
+from .models import (
+    Beschikking,
+    ChildOutcome,
+    ConversationReport,
+    CorrectionRequest,
+    OpenHouseException,
+    Triage,
+)
 
 Outcome = Triage.Outcome
+WIJ_OUTCOMES = {Outcome.BASIS_WIJ, Outcome.REINDICATION_WIJ}
 NEEDS_PROVIDER = {
     Outcome.SPECIALIST,
     Outcome.OPEN_HOUSE_EXCEPTION,
     Outcome.REINDICATION_EXTEND,
     Outcome.REINDICATION_SPECIALIST,
 }
+# The outcomes whose provider WIJ contacts at once (the Open House ones wait for a product).
+CONTACT_AT_ONCE = {Outcome.SPECIALIST, Outcome.REINDICATION_SPECIALIST}
+# An individual provision (individuele voorziening): the family may want a beschikking to
+# be able to object (seed 004 q7).
+INDIVIDUAL_PROVISION = NEEDS_PROVIDER
+# The triage's single outcome when its children's outcomes differ: the first of these.
+SUMMARY_ORDER = (
+    Outcome.BASIS_WIJ,
+    Outcome.REINDICATION_WIJ,
+    Outcome.SPECIALIST,
+    Outcome.REINDICATION_SPECIALIST,
+    Outcome.OPEN_HOUSE_EXCEPTION,
+    Outcome.REINDICATION_EXTEND,
+    Outcome.OTHER_ROUTE,
+)
+INTENSITY_ORDER = {
+    Triage.Intensity.LIGHT: 0,
+    Triage.Intensity.BASIC: 1,
+    Triage.Intensity.SPECIALIST: 2,
+}
+PROVIDER_NAME_MAX = Triage._meta.get_field("provider_name").max_length
 
 
-def outcome_errors(
-    *,
-    outcome,
-    held_on,
-    products,
-    intensity,
-    other_route,
-    provider_name,
-    provider_contacted_on,
-    reasons,
-    exception_product,
-) -> dict:
-    """Every rule of the outcomes, as {field: message}; empty when all is well."""
+@dataclass
+class ChildOutcomeData:
+    """What the form says follows for one child (uitkomst per kind)."""
+
+    client: Client
+    outcome: str
+    intensity: str = ""
+    wij_role: str = ""
+    other_route: str = ""
+    provider: Provider | None = None
+    provider_contacted_on: datetime.date | None = None
+
+    def normalized(self) -> "ChildOutcomeData":
+        """Only what belongs to the outcome: WIJ's role is Basis jeugdhulp for a WIJ
+        outcome, none for another route, none or the coordination beside a referral."""
+        wij = self.outcome in WIJ_OUTCOMES
+        referral = self.outcome in NEEDS_PROVIDER
+        provider = self.provider if (wij or referral) else None
+        if wij:
+            role = ChildOutcome.WijRole.BASIS
+        elif referral and self.wij_role == ChildOutcome.WijRole.COORDINATION:
+            role = ChildOutcome.WijRole.COORDINATION
+        else:
+            role = ChildOutcome.WijRole.NONE
+        return ChildOutcomeData(
+            client=self.client,
+            outcome=self.outcome,
+            intensity=self.intensity,
+            wij_role=role,
+            other_route=self.other_route if self.outcome == Outcome.OTHER_ROUTE else "",
+            provider=provider,
+            provider_contacted_on=self.provider_contacted_on if provider else None,
+        )
+
+    @property
+    def individual_provision(self) -> bool:
+        return self.outcome in INDIVIDUAL_PROVISION
+
+    # Labels for the confirmation page.
+    def get_outcome_display(self):
+        return Outcome(self.outcome).label
+
+    def get_intensity_display(self):
+        return Triage.Intensity(self.intensity).label if self.intensity else ""
+
+    def get_other_route_display(self):
+        return Triage.OtherRoute(self.other_route).label if self.other_route else ""
+
+    def get_wij_role_display(self):
+        return ChildOutcome.WijRole(self.wij_role).label if self.wij_role else ""
+
+
+def child_outcome_errors(item: ChildOutcomeData) -> dict:
+    """The rules of one child's outcome, as {field: message}; empty when all is well."""
+    item = item.normalized()
     errors = {}
-    if outcome in (Outcome.BASIS_WIJ, Outcome.REINDICATION_WIJ):
+    if not item.intensity:
+        errors["intensity"] = _("Choose the intensity of the need (also when referred on).")
+    if item.outcome == Outcome.OTHER_ROUTE and not item.other_route:
+        errors["other_route"] = _("Say which route the family takes.")
+    if item.outcome in NEEDS_PROVIDER and item.provider is None:
+        errors["provider"] = _("Choose the provider.")
+    if (
+        item.provider is not None
+        and item.provider_contacted_on is None
+        and (item.outcome in CONTACT_AT_ONCE or item.outcome in WIJ_OUTCOMES)
+    ):
+        errors["provider_contacted_on"] = _("WIJ contacts the provider at once: record when.")
+    if item.provider_contacted_on and item.provider_contacted_on > timezone.localdate():
+        errors["provider_contacted_on"] = _("This date cannot be in the future.")
+    return errors
+
+
+def triage_summary(children) -> dict:
+    """The triage-level fields as a summary of its children's outcomes, so that the reports
+    and pages that read the single outcome keep working:
+    - outcome: the children's outcome when they agree, else the first in SUMMARY_ORDER;
+    - intensity: the highest among the WIJ outcomes ("" without one);
+    - other_route: the first named, when the summary outcome is another route;
+    - provider_name: the providers' names (each once, in the children's order);
+    - provider_contacted_on: the earliest contact."""
+    children = [child.normalized() for child in children]
+    outcomes = [child.outcome for child in children]
+    if not outcomes:
+        raise ValueError("A triage summary needs at least one child.")
+    outcome = outcomes[0] if len(set(outcomes)) == 1 else min(outcomes, key=SUMMARY_ORDER.index)
+    wij = [
+        child.intensity for child in children if child.outcome in WIJ_OUTCOMES and child.intensity
+    ]
+    names = []
+    for child in children:
+        if child.provider is not None and child.provider.name not in names:
+            names.append(child.provider.name)
+    contacted = [c.provider_contacted_on for c in children if c.provider_contacted_on]
+    return {
+        "outcome": outcome,
+        "intensity": max(wij, key=INTENSITY_ORDER.__getitem__) if wij else "",
+        "other_route": next((c.other_route for c in children if c.other_route), "")
+        if outcome == Outcome.OTHER_ROUTE
+        else "",
+        "provider_name": ", ".join(names)[:PROVIDER_NAME_MAX],
+        "provider_contacted_on": min(contacted) if contacted else None,
+    }
+
+
+def outcome_errors(*, children, held_on, products, reasons, exception_product) -> dict:
+    """The triage-level rules of the children's outcomes, as {field: message}."""
+    errors = {}
+    outcomes = {child.outcome for child in children}
+    if outcomes & WIJ_OUTCOMES:
         if not products:
             errors["products"] = _("Choose the product(s) whose help this fits.")
         for product in products:
             status = product_status(product, held_on)
             if not status.in_basis_jeugdhulp:
                 errors["products"] = status.basis_message
-        if not intensity:
-            errors["intensity"] = _("Choose the intensity (for the matched-care indicator).")
-    if outcome == Outcome.OTHER_ROUTE and not other_route:
-        errors["other_route"] = _("Say which route the family takes.")
-    if outcome in NEEDS_PROVIDER:
-        if not provider_name.strip():
-            errors["provider_name"] = _("Name the provider.")
-        if not reasons.strip():
-            errors["reasons"] = _("Give the reasons.")
-    if (
-        outcome in (Outcome.SPECIALIST, Outcome.REINDICATION_SPECIALIST)
-        and not provider_contacted_on
-    ):
-        errors["provider_contacted_on"] = _("WIJ contacts the provider at once: record when.")
-    if outcome == Outcome.OPEN_HOUSE_EXCEPTION and exception_product is None:
+    if outcomes & NEEDS_PROVIDER and not reasons.strip():
+        errors["reasons"] = _("Give the reasons.")
+    if Outcome.OPEN_HOUSE_EXCEPTION in outcomes and exception_product is None:
         errors["exception_product"] = _("Choose the Open House product.")
     return errors
+
+
+@dataclass
+class TriagePlan:
+    """What confirming the triage will do (shown before it is saved)."""
+
+    children: list
+    summary: dict
+    request_status: str
+    close_reason: str
+    waits_for_exception: bool
+    trajectory_clients: list = field(default_factory=list)
+    trajectory_role: str = ""
+    trajectory_coach: object = None
+    trajectory_product: Product | None = None
+    trajectory_intensity: str = ""
+    trajectory_begins_on: datetime.date | None = None
+    existing_trajectories: list = field(default_factory=list)
+    conflicts: dict = field(default_factory=dict)
+
+    @property
+    def starts_trajectory(self) -> bool:
+        return bool(self.trajectory_clients)
+
+    @property
+    def beschikking_prompt(self) -> bool:
+        return any(child.individual_provision for child in self.children)
+
+    def get_trajectory_role_display(self):
+        return Trajectory.Role(self.trajectory_role).label if self.trajectory_role else ""
+
+    def get_trajectory_intensity_display(self):
+        return (
+            Triage.Intensity(self.trajectory_intensity).label if self.trajectory_intensity else ""
+        )
+
+    @property
+    def trajectory_children_names(self) -> str:
+        return ", ".join(client.full_name for client in self.trajectory_clients)
+
+    def get_close_reason_display(self):
+        return SupportRequest.CloseReason(self.close_reason).label if self.close_reason else ""
+
+
+def triage_plan(
+    *,
+    support_request: SupportRequest,
+    user,
+    held_on: datetime.date,
+    safety_concerns: bool,
+    children,
+    products=(),
+    exception_product=None,
+) -> TriagePlan:
+    """What the triage will do: per child what follows, the trajectory it starts (for the
+    children with a role for WIJ, one for the household), how the request closes. A child
+    with a running trajectory of another triage is a conflict (`conflicts`: {client id:
+    trajectory}); a revised triage that already started a trajectory starts none."""
+    children = [child.normalized() for child in children]
+    existing = Triage.objects.filter(support_request=support_request).first()
+    with_role = [child for child in children if child.wij_role]
+    plan = TriagePlan(
+        children=children,
+        summary=triage_summary(children),
+        request_status=SupportRequest.Status.CLOSED,
+        close_reason=SupportRequest.CloseReason.TRIAGE_DONE,
+        waits_for_exception=False,
+    )
+    if existing is not None:
+        plan.existing_trajectories = list(Trajectory.objects.filter(triage=existing).order_by("pk"))
+    # A revision that names no role for WIJ any more leaves a trajectory it started
+    # running (nothing that started is changed): the help still continues at WIJ.
+    if any(t.is_running for t in plan.existing_trajectories) and not with_role:
+        plan.close_reason = SupportRequest.CloseReason.TO_TRAJECTORY
+        return plan
+    if with_role:
+        plan.request_status = SupportRequest.Status.CLOSED
+        plan.close_reason = SupportRequest.CloseReason.TO_TRAJECTORY
+        if not plan.existing_trajectories:
+            running = running_trajectory_of(child.client.pk for child in with_role)
+            plan.conflicts = {
+                client_id: trajectory
+                for client_id, trajectory in running.items()
+                if existing is None or trajectory.triage_id != existing.pk
+            }
+            plan.trajectory_clients = [child.client for child in with_role]
+            plan.trajectory_role = (
+                Trajectory.Role.BASIS
+                if any(child.wij_role == ChildOutcome.WijRole.BASIS for child in with_role)
+                else Trajectory.Role.COORDINATION
+            )
+            plan.trajectory_coach = support_request.assigned_worker or user
+            products = list(products)
+            plan.trajectory_product = products[0] if len(products) == 1 else None
+            plan.trajectory_intensity = max(
+                (child.intensity for child in with_role), key=INTENSITY_ORDER.__getitem__
+            )
+            if safety_concerns:
+                registered = timezone.localdate(support_request.received_at)
+                plan.trajectory_begins_on = max(held_on, registered)
+    elif (
+        any(child.outcome == Outcome.OPEN_HOUSE_EXCEPTION for child in children)
+        and exception_product is not None
+    ):
+        # As OpenHouseException is kept or made in triage_record: the same product keeps
+        # its approval; a new one waits for the municipality after the closing date.
+        previous = getattr(existing, "exception", None) if existing else None
+        if previous is not None and previous.product_id == exception_product.pk:
+            waits = previous.approval in (
+                OpenHouseException.Approval.PENDING,
+                OpenHouseException.Approval.REFUSED,
+            )
+        else:
+            waits = not product_status(exception_product, held_on).open_house_open
+        if waits:
+            plan.waits_for_exception = True
+            plan.request_status = SupportRequest.Status.IN_TRIAGE
+            plan.close_reason = ""
+    return plan
+
+
+def conflict_message(client: Client, trajectory: Trajectory) -> str:
+    return _("%(child)s already has a running trajectory: trajectory %(number)s.") % {
+        "child": client.full_name,
+        "number": trajectory.pk,
+    }
 
 
 @transaction.atomic
@@ -75,38 +319,58 @@ def triage_record(
     child_not_heard_reason: str,
     safety_concerns: bool,
     safety_actions: str,
-    outcome: str,
+    children,
     products=(),
-    intensity: str = "",
-    other_route: str = "",
-    provider_name: str = "",
-    provider_contacted_on=None,
     reasons: str = "",
     exception_product=None,
 ) -> Triage:
-    """Record (or revise) the triage of a request and move the request on.
+    """Record (or revise) the triage of a request, its outcome per child, and move on:
+    the children with a role for WIJ get one trajectory (status waiting, or active at once
+    with safety concerns) and the request closes as "continued as a trajectory"; otherwise
+    it closes as "triage done", or waits in triage for the municipality's approval of an
+    Open House exception after the product's closing date.
 
-    A Basis jeugdhulp product must be in Basis jeugdhulp on the triage date; an Open House
-    exception after the product's closing date waits for a municipality official."""
+    A Basis jeugdhulp product must be in Basis jeugdhulp on the triage date."""
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("The triage date cannot be in the future.")})
+    children = [child.normalized() for child in children]
+    products = list(products)
+    if not children:
+        raise ValidationError(_("Record an outcome for every child of the request."))
     errors = outcome_errors(
-        outcome=outcome,
+        children=children,
         held_on=held_on,
-        products=list(products),
-        intensity=intensity,
-        other_route=other_route,
-        provider_name=provider_name,
-        provider_contacted_on=provider_contacted_on,
+        products=products,
         reasons=reasons,
         exception_product=exception_product,
     )
+    for child in children:
+        for message in child_outcome_errors(child).values():
+            errors.setdefault(NON_FIELD_ERRORS, []).append(f"{child.client.full_name}: {message}")
     if errors:
         raise ValidationError(errors)
 
     request = intake_services.support_request_lock(support_request_id, expected_version)
     if request.status == SupportRequest.Status.CLOSED and not hasattr(request, "triage"):
         raise ValidationError(_("This request is closed."))
+    request_client_ids = set(request.clients.values_list("pk", flat=True))
+    if {child.client.pk for child in children} != request_client_ids or len(children) != len(
+        request_client_ids
+    ):
+        raise ValidationError(_("Record an outcome for every child of the request, once."))
+    plan = triage_plan(
+        support_request=request,
+        user=user,
+        held_on=held_on,
+        safety_concerns=safety_concerns,
+        children=children,
+        products=products,
+        exception_product=exception_product,
+    )
+    if plan.conflicts:
+        client = next(c.client for c in children if c.client.pk in plan.conflicts)
+        raise ValidationError(conflict_message(client, plan.conflicts[client.pk]))
+
     triage = Triage.objects.filter(support_request=request).first() or Triage(
         support_request=request
     )
@@ -117,30 +381,25 @@ def triage_record(
         "child_not_heard_reason": "" if child_heard else child_not_heard_reason,
         "safety_concerns": safety_concerns,
         "safety_actions": safety_actions if safety_concerns else "",
-        "outcome": outcome,
-        "intensity": intensity if outcome in (Outcome.BASIS_WIJ, Outcome.REINDICATION_WIJ) else "",
-        "other_route": other_route if outcome == Outcome.OTHER_ROUTE else "",
-        "provider_name": provider_name if outcome in NEEDS_PROVIDER else "",
-        "provider_contacted_on": provider_contacted_on if outcome in NEEDS_PROVIDER else None,
+        **plan.summary,
         "reasons": reasons,
     }
-    for field, value in fields.items():
-        setattr(triage, field, value)
+    for name, value in fields.items():
+        setattr(triage, name, value)
     triage._history_user = user
     triage.full_clean(exclude=["support_request"])
     triage.save()
     triage.workers.set(workers)
-    triage.products.set(
-        products if outcome in (Outcome.BASIS_WIJ, Outcome.REINDICATION_WIJ) else []
-    )
+    outcomes = {child.outcome for child in children}
+    triage.products.set(products if outcomes & WIJ_OUTCOMES else [])
+    _child_outcomes_write(triage, children, user)
 
-    waiting = False
     OpenHouseException.objects.filter(triage=triage).exclude(
-        product=exception_product if outcome == Outcome.OPEN_HOUSE_EXCEPTION else None
+        product=exception_product if Outcome.OPEN_HOUSE_EXCEPTION in outcomes else None
     ).delete()
-    if outcome == Outcome.OPEN_HOUSE_EXCEPTION:
+    if Outcome.OPEN_HOUSE_EXCEPTION in outcomes:
         open_house = product_status(exception_product, held_on).open_house_open
-        exception, _created = OpenHouseException.objects.get_or_create(
+        OpenHouseException.objects.get_or_create(
             triage=triage,
             product=exception_product,
             defaults={
@@ -149,19 +408,53 @@ def triage_record(
                 else OpenHouseException.Approval.PENDING
             },
         )
-        waiting = exception.approval in (
-            OpenHouseException.Approval.PENDING,
-            OpenHouseException.Approval.REFUSED,
-        )
 
-    if waiting:
-        request.status = SupportRequest.Status.IN_TRIAGE
-        request.close_reason = ""
-    else:
-        request.status = SupportRequest.Status.CLOSED
-        request.close_reason = SupportRequest.CloseReason.TRIAGE_DONE
+    if plan.starts_trajectory:
+        trajectory = trajectory_services.trajectory_start(
+            triage=triage,
+            clients=plan.trajectory_clients,
+            coach=plan.trajectory_coach,
+            intensity=plan.trajectory_intensity,
+            user=user,
+            role=plan.trajectory_role,
+            product=plan.trajectory_product,
+        )
+        if plan.trajectory_begins_on is not None:
+            # Safety first (seed 001 §3.2): with safety concerns the help starts at once.
+            trajectory_services.trajectory_begin(
+                trajectory_id=trajectory.pk,
+                expected_version=trajectory.version,
+                started_on=plan.trajectory_begins_on,
+                user=user,
+            )
+
+    request.status = plan.request_status
+    request.close_reason = plan.close_reason
     intake_services.support_request_save(request, user)
     return triage
+
+
+def _child_outcomes_write(triage: Triage, children, user) -> None:
+    """Replace the triage's outcomes per child: a child's row is changed in place (its
+    history shows the revision), rows of children no longer named are deleted (history
+    keeps them)."""
+    rows = {row.client_id: row for row in ChildOutcome.objects.filter(triage=triage)}
+    for client_id, row in rows.items():
+        if client_id not in {child.client.pk for child in children}:
+            row._history_user = user
+            row.delete()
+    for child in children:
+        row = rows.get(child.client.pk) or ChildOutcome(triage=triage, client=child.client)
+        row.outcome = child.outcome
+        row.intensity = child.intensity
+        row.wij_role = child.wij_role
+        row.other_route = child.other_route
+        row.provider = child.provider
+        row.provider_contacted_on = child.provider_contacted_on
+        row.legacy = False
+        row._history_user = user
+        row.full_clean()
+        row.save()
 
 
 @transaction.atomic
@@ -183,10 +476,9 @@ def exception_decide(*, exception_id: int, user, approve: bool, reasons: str) ->
     exception._history_user = user
     exception.full_clean()
     exception.save()
-    if approve:
-        request = SupportRequest.objects.select_for_update().get(
-            pk=exception.triage.support_request_id
-        )
+    request = SupportRequest.objects.select_for_update().get(pk=exception.triage.support_request_id)
+    # A request whose help continues at WIJ closed as "continued as a trajectory" already.
+    if approve and request.status != SupportRequest.Status.CLOSED:
         request.status = SupportRequest.Status.CLOSED
         request.close_reason = SupportRequest.CloseReason.TRIAGE_DONE
         intake_services.support_request_save(request, user)

@@ -23,6 +23,7 @@ from . import services
 from .forms import (
     BeschikkingIssueForm,
     BeschikkingRequestForm,
+    ChildOutcomeFormSet,
     CorrectionAnswerForm,
     CorrectionForm,
     ExceptionDecisionForm,
@@ -54,64 +55,130 @@ def _clients(support_request):
     return support_request.clients.all()
 
 
-@staff_only
-def triage(request, pk):
-    """Record or revise the triage of a request."""
-    support_request = _request(request, pk)
-    existing = Triage.objects.filter(support_request=support_request).first()
-    log_read(request, "triage", _clients(support_request), pk)
+TRIAGE_FIELDS = (
+    "held_on",
+    "life_domains",
+    "child_heard",
+    "child_not_heard_reason",
+    "safety_concerns",
+    "safety_actions",
+    "reasons",
+)
+# What the confirmation step carries back and forth besides the form's own fields.
+STEP_KEYS = {"csrfmiddlewaretoken", "confirm", "back"}
+
+
+def _triage_forms(request, support_request, existing):
+    """The triage form and the outcome per child (one form per child of the request)."""
+    children = list(support_request.clients.order_by("date_of_birth", "pk"))
     initial = {"version": support_request.version, "workers": [request.user.pk]}
+    child_initial = [{"client": child.pk} for child in children]
     if existing:
-        initial.update(
-            {
-                f: getattr(existing, f)
-                for f in (
-                    "held_on",
-                    "life_domains",
-                    "child_heard",
-                    "child_not_heard_reason",
-                    "safety_concerns",
-                    "safety_actions",
-                    "outcome",
-                    "intensity",
-                    "other_route",
-                    "provider_name",
-                    "provider_contacted_on",
-                    "reasons",
-                )
-            }
-        )
+        initial.update({f: getattr(existing, f) for f in TRIAGE_FIELDS})
         initial["workers"] = list(existing.workers.values_list("pk", flat=True))
         initial["products"] = list(existing.products.values_list("pk", flat=True))
         if hasattr(existing, "exception"):
             initial["exception_product"] = existing.exception.product_id
-    form = TriageForm(
-        request.POST or None, initial=initial, persons=list(support_request.clients.all())
+        rows = {row.client_id: row for row in existing.child_outcomes.all()}
+        for item in child_initial:
+            row = rows.get(item["client"])
+            if row is not None:
+                item.update(
+                    outcome=row.outcome,
+                    intensity=row.intensity,
+                    other_route=row.other_route,
+                    provider=row.provider_id,
+                    provider_contacted_on=row.provider_contacted_on,
+                    wij_role=row.wij_role if row.wij_role == "coordination" else "",
+                )
+    data = request.POST if request.method == "POST" else None
+    form = TriageForm(data, initial=initial, persons=children)
+    formset = ChildOutcomeFormSet(data, initial=child_initial, prefix="children", children=children)
+    return form, formset
+
+
+def _triage_plan(request, support_request, form, formset):
+    """Validate both forms and the rules across them; the plan of what will happen, or
+    None with the errors on the forms."""
+    form_valid = form.is_valid()
+    if not (formset.is_valid() and form_valid):
+        return None
+    data = form.cleaned_data
+    form.fields["products"].on_date = data["held_on"]
+    items = formset.items
+    errors = services.outcome_errors(
+        children=items,
+        held_on=data["held_on"],
+        products=list(data["products"]),
+        reasons=data["reasons"],
+        exception_product=data["exception_product"],
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        form.fields["products"].on_date = data["held_on"]
-        try:
-            services.triage_record(
-                support_request_id=support_request.pk,
-                expected_version=data["version"],
-                user=request.user,
-                **{k: v for k, v in data.items() if k != "version"},
+    for name, message in errors.items():
+        form.add_error(name, message)
+    if errors:
+        return None
+    plan = services.triage_plan(
+        support_request=support_request,
+        user=request.user,
+        held_on=data["held_on"],
+        safety_concerns=data["safety_concerns"],
+        children=items,
+        products=list(data["products"]),
+        exception_product=data["exception_product"],
+    )
+    for child_form in formset.forms:
+        client = child_form.cleaned_data["client"]
+        if client.pk in plan.conflicts:
+            child_form.add_error(
+                "outcome", services.conflict_message(client, plan.conflicts[client.pk])
             )
-        except ConflictError:
-            messages.error(request, CONFLICT_MESSAGE)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            _log(request, Event.CHANGE if existing else Event.CREATE, "triage", support_request)
-            messages.success(request, _("Triage recorded."))
-            return redirect("intake:detail", pk=pk)
-    return render(
-        request,
-        "triage/triage_form.html",
-        {"form": form, "req": support_request, "triage": existing},
-        status=400 if form.is_bound else 200,
-    )
+    return None if plan.conflicts else plan
+
+
+@staff_only
+def triage(request, pk):
+    """Record or revise the triage of a request: the form, then a confirmation that shows
+    what will happen (per child, the trajectory, how the request closes), then the save."""
+    support_request = _request(request, pk)
+    existing = Triage.objects.filter(support_request=support_request).first()
+    log_read(request, "triage", _clients(support_request), pk)
+    form, formset = _triage_forms(request, support_request, existing)
+    context = {"form": form, "formset": formset, "req": support_request, "triage": existing}
+    if request.method != "POST" or request.POST.get("back"):
+        return render(request, "triage/triage_form.html", context)
+    plan = _triage_plan(request, support_request, form, formset)
+    if plan is None:
+        return render(request, "triage/triage_form.html", context, status=400)
+    if request.POST.get("confirm") != "1":
+        carried = [
+            (key, value)
+            for key, values in request.POST.lists()
+            if key not in STEP_KEYS
+            for value in values
+        ]
+        return render(
+            request,
+            "triage/triage_confirm.html",
+            {**context, "plan": plan, "carried": carried, "data": form.cleaned_data},
+        )
+    data = form.cleaned_data
+    try:
+        services.triage_record(
+            support_request_id=support_request.pk,
+            expected_version=data["version"],
+            user=request.user,
+            children=formset.items,
+            **{k: v for k, v in data.items() if k != "version"},
+        )
+    except ConflictError:
+        messages.error(request, CONFLICT_MESSAGE)
+    except ValidationError as exc:
+        add_validation_errors(form, exc)
+    else:
+        _log(request, Event.CHANGE if existing else Event.CREATE, "triage", support_request)
+        messages.success(request, _("Triage recorded."))
+        return redirect("intake:detail", pk=pk)
+    return render(request, "triage/triage_form.html", context, status=400)
 
 
 @role_required(OFFICIAL)

@@ -67,14 +67,20 @@ def test_a_worker_registers_a_gp_referral_contacts_and_triages(visitor, intake_w
 
     page = ilse.visit(f"/aanmeldingen/{request.pk}/lichte-toets/")
     fill_triage(page, intake_worker)
-    page.get_by_role("button", name="Triage vastleggen").click()
+    page.get_by_role("button", name="Volgende: controleer wat er gebeurt").click()
+    page.wait_for_load_state("load")
+    ilse.check("triage confirmation")
+    assert "Er start één traject bij WIJ" in page.content()
+    assert not Triage.objects.exists()  # nothing saved before the confirmation
+    page.get_by_role("button", name="Bevestigen en triage vastleggen").click()
     page.wait_for_url(re.compile(rf"/aanmeldingen/{request.pk}/$"))
     ilse.check("request triaged")
     triage = Triage.objects.get()
     assert triage.outcome == "basis_wij"
     assert [p.code for p in triage.products.all()] == ["45A51"]
+    assert triage.trajectories.get().status == "waiting"
     request.refresh_from_db()
-    assert (request.status, request.close_reason) == ("closed", "triage_done")
+    assert (request.status, request.close_reason) == ("closed", "to_trajectory")
 
 
 def fill_gp_referral(page, **fields):
@@ -90,8 +96,8 @@ def fill_triage(page, intake_worker):
     page.check(f"input[name=workers][value='{intake_worker.pk}']")
     page.check("input[name=life_domains][value=upbringing]")
     page.check("input[name=life_domains][value=school]")
-    page.check("input[name=outcome][value=basis_wij]")
-    page.select_option("#id_intensity", "basic")
+    page.check("input[name='children-0-outcome'][value=basis_wij]")
+    page.select_option("#id_children-0-intensity", "basic")
     page.check(f"input[name=products][value='{Product.objects.get(code='45A51').pk}']")
 
 

@@ -44,7 +44,7 @@ def test_a_summary_link_leads_to_the_first_box_of_a_group(visitor, intake_worker
     request = SupportRequestFactory(team=beijum, status="contacted")
     ilse = visitor(intake_worker)
     page = ilse.visit(f"/aanmeldingen/{request.pk}/lichte-toets/")
-    page.get_by_role("button", name="Triage vastleggen").click()
+    page.get_by_role("button", name="Volgende: controleer wat er gebeurt").click()
     page.wait_for_load_state("load")
     ilse.check("triage with errors")
     page.locator("[data-error-summary] a[href='#id_life_domains_0']").click()

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.forms import BaseForm
+from django.forms import BaseForm, BaseFormSet
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -54,6 +54,7 @@ from tests.factories import (
 )
 from tests.intake.test_access_and_api import referral
 from tests.intake.test_register import new_child
+from tests.triage.helpers import triage_data
 from triage.forms import CorrectionAnswerForm, CorrectionForm, ExceptionDecisionForm, ReportForm
 from triage.models import (
     Beschikking,
@@ -364,24 +365,16 @@ def _reopen(data):
 
 
 def _triage_data(request, worker, **changes) -> dict:
-    data = {
-        "version": request.version,
-        "held_on": "2026-11-20",
-        "workers": [worker.pk],
-        "life_domains": ["upbringing"],
-        "child_heard": "on",
-        "outcome": "basis_wij",
-        "products": [Product.objects.get(code="45A51").pk],
-        "intensity": "basic",
-        **changes,
-    }
-    return {k: v for k, v in data.items() if v is not None}
+    """The triage form with one outcome per child (tests/triage/helpers.py), confirmed."""
+    changes = {"products": [Product.objects.get(code="45A51").pk], **changes}
+    return triage_data(request, worker, held_on="2026-11-20", **changes)
 
 
 def _triage(**changes):
     def setup(ctx):
         request = _request(ctx, contacted=True)
-        data = _triage_data(request, ctx.worker, **changes)
+        values = {k: v() if callable(v) else v for k, v in changes.items()}
+        data = _triage_data(request, ctx.worker, **values)
         return f"/aanmeldingen/{request.pk}/lichte-toets/", data
 
     return setup
@@ -575,11 +568,32 @@ WIJ_CASES = {
         "worker",
         _triage(
             outcome="specialist",
-            provider_name="",
+            provider="",
             provider_contacted_on="2026-11-20",
             reasons="Zwaardere hulp nodig.",
         ),
-        "provider_name",
+        "provider",
+    ),
+    # The outcome per child in the triage form.
+    "triage.ChildOutcome:child_outcome_has_intensity": (
+        "worker",
+        _triage(outcome="other_route", other_route="school", intensity=""),
+        "intensity",
+    ),
+    "triage.ChildOutcome:child_outcome_other_route_is_named": (
+        "worker",
+        _triage(outcome="other_route", other_route=""),
+        "other_route",
+    ),
+    "triage.ChildOutcome:child_outcome_referral_has_provider": (
+        "worker",
+        _triage(outcome="reindication_extend", provider="", reasons="Verlengen."),
+        "provider",
+    ),
+    "triage.ChildOutcome:child_outcome_provider_contacted": (
+        "worker",
+        _triage(outcome="basis_wij", provider=lambda: ProviderFactory().pk),
+        "provider_contacted_on",
     ),
     "triage.Triage:triage_reasons_max_length": (
         "worker",
@@ -685,6 +699,8 @@ def _forms_in(response):
         for value in context.flatten().values():
             if isinstance(value, BaseForm):
                 yield value
+            if isinstance(value, BaseFormSet):  # the triage's outcome per child
+                yield from value.forms
 
 
 @pytest.fixture
@@ -754,6 +770,7 @@ def test_triage_twice_revises_the_one_triage_and_its_one_exception(client, wij):
     request = _request(wij, contacted=True)
     client.force_login(wij.worker)
     url = f"/aanmeldingen/{request.pk}/lichte-toets/"
+    provider = ProviderFactory(name="Zorg BV")
     for code in ("45A56", "45A51"):
         request.refresh_from_db()
         data = _triage_data(
@@ -761,9 +778,9 @@ def test_triage_twice_revises_the_one_triage_and_its_one_exception(client, wij):
             wij.worker,
             outcome="open_house_exception",
             exception_product=Product.objects.get(code=code).pk,
-            provider_name="Zorg BV",
+            provider=provider.pk,
             reasons="Hulp die WIJ niet kan bieden.",
-            intensity="",
+            intensity="specialist",
             products=None,
         )
         response = client.post(url, data)
@@ -1007,6 +1024,8 @@ PROVOKED_HERE = {
 # Rules no form, admin page or API call of a user can break, or that their own entry
 # point's tests provoke. Reason for each; a new constraint must be added here or above.
 PLACED = {
+    "triage.ChildOutcome:child_outcome_wij_is_basis": "the form sets WIJ's role Basis jeugdhulp for a WIJ outcome (triage.services.ChildOutcomeData.normalized); the role is no field for it",
+    "triage.ChildOutcome:child_outcome_once": "one form per child of the request; the formset refuses a child twice or left out (tests/triage/test_outcomes_per_child.py)",
     "indications.ExtensionRequest:extension_extend_has_new_end": "the decision form requires the new end date (tests/indications/test_backoffice.py)",
     "referrals.RoutePhase:routephase_referrer_type_known": "one row per route; adding is closed, the type is read-only",
     "referrals.RoutePhase.referrer_type:unique": "adding is closed once every route has its row (403, tested above)",

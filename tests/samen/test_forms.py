@@ -83,7 +83,8 @@ def test_every_form_of_the_project_has_a_dutch_empty_choice():
     assert english == {}
     assert found["intake.forms.RegistrationForm.team"] == "Kies een team…"
     assert found["intake.forms.AssignForm.worker"] == "Kies een medewerker…"
-    assert found["triage.forms.TriageForm.intensity"] == "Kies…"
+    assert found["triage.forms.ChildOutcomeForm.intensity"] == "Kies…"
+    assert found["triage.forms.ChildOutcomeForm.provider"] == "Kies…"
 
 
 def test_every_admin_form_has_a_dutch_empty_choice():

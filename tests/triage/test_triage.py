@@ -9,7 +9,8 @@ from django.utils.html import escape
 
 from intake.models import SupportRequest
 from referrals.models import Product
-from tests.factories import SupportRequestFactory
+from tests.factories import ProviderFactory, SupportRequestFactory
+from tests.triage.helpers import triage_data
 from triage.models import OpenHouseException, Triage
 
 pytestmark = pytest.mark.django_db
@@ -22,17 +23,7 @@ def at(day):
 
 
 def triage_form(request, worker, **changes):
-    data = {
-        "version": request.version,
-        "held_on": changes.pop("held_on"),
-        "workers": [worker.pk],
-        "life_domains": ["upbringing", "school"],
-        "child_heard": "on",
-        "outcome": "basis_wij",
-        "intensity": "basic",
-    }
-    data.update(changes)
-    return data
+    return triage_data(request, worker, **changes)
 
 
 @pytest.mark.parametrize(
@@ -59,7 +50,8 @@ def test_a_basis_product_must_be_in_basis_jeugdhulp_on_the_triage_date(
         assert response.status_code == 302
         triage = Triage.objects.get()
         assert list(triage.products.all()) == [product]
-        assert (request.status, request.close_reason) == ("closed", "triage_done")
+        assert (request.status, request.close_reason) == ("closed", "to_trajectory")
+        assert triage.trajectories.get().status == "waiting"
     else:
         assert response.status_code == 400
         assert (
@@ -89,27 +81,28 @@ def test_the_form_shows_each_products_phasing_status(client, intake_worker, beij
         ({"outcome": "other_route"}, "other_route", "welke route"),
         (
             {"outcome": "specialist", "reasons": "Ernstige angst"},
-            "provider_name",
-            "Noem de aanbieder",
+            "provider",
+            "Kies de aanbieder",
         ),
         (
-            {"outcome": "specialist", "provider_name": "Accare", "reasons": "Angst"},
+            {"outcome": "specialist", "provider": "PROVIDER", "reasons": "Angst"},
             "provider_contacted_on",
             "neemt direct contact op",
         ),
         (
-            {
-                "outcome": "open_house_exception",
-                "provider_name": "Zorg BV",
-                "reasons": "Wachtlijst",
-            },
+            {"outcome": "open_house_exception", "provider": "PROVIDER", "reasons": "Wachtlijst"},
             "exception_product",
             "Kies het Open House-product",
         ),
         (
-            {"outcome": "reindication_extend", "provider_name": "Zorg BV"},
+            {"outcome": "reindication_extend", "provider": "PROVIDER"},
             "reasons",
             "Geef de redenen",
+        ),
+        (
+            {"outcome": "other_route", "other_route": "school", "intensity": ""},
+            "intensity",
+            "intensiteit",
         ),
         (
             {"outcome": "other_route", "other_route": "school", "safety_concerns": "on"},
@@ -126,6 +119,8 @@ def test_the_form_shows_each_products_phasing_status(client, intake_worker, beij
 def test_each_outcome_needs_what_it_needs(client, intake_worker, beijum, changes, field, message):
     request = SupportRequestFactory(team=beijum, contacted=True)
     client.force_login(intake_worker)
+    if changes.get("provider") == "PROVIDER":
+        changes = {**changes, "provider": ProviderFactory().pk}
     data = triage_form(request, intake_worker, held_on=datetime.date.today().isoformat(), **changes)
     if changes.get("child_heard") == "":
         del data["child_heard"]
@@ -146,16 +141,19 @@ def test_other_route_and_specialist_referral(client, intake_worker, beijum):
             intake_worker,
             held_on=today,
             outcome="specialist",
-            provider_name="Accare",
+            provider=ProviderFactory(name="Accare").pk,
             reasons="Ernstige angststoornis",
             provider_contacted_on=today,
-            intensity="",
+            intensity="specialist",
         ),
     )
     assert response.status_code == 302
     triage = Triage.objects.get()
     assert triage.outcome == "specialist" and triage.provider_name == "Accare"
     assert not triage.helped_at_wij
+    request.refresh_from_db()
+    assert request.close_reason == "triage_done"
+    assert not triage.trajectories.exists()
 
 
 @pytest.mark.parametrize(
@@ -180,9 +178,9 @@ def test_an_open_house_exception_before_and_after_the_closing_date(
                 held_on=day.isoformat(),
                 outcome="open_house_exception",
                 exception_product=Product.objects.get(code="45A56").pk,
-                provider_name="Zorg BV",
+                provider=ProviderFactory(name="Zorg BV").pk,
                 reasons="Specialistische gezinsbegeleiding die WIJ niet kan bieden.",
-                intensity="",
+                intensity="specialist",
             ),
         )
     assert response.status_code == 302
@@ -203,9 +201,9 @@ def _pending_exception(client, worker, beijum):
                 held_on="2025-09-01",
                 outcome="open_house_exception",
                 exception_product=Product.objects.get(code="45A56").pk,
-                provider_name="Zorg BV",
+                provider=ProviderFactory(name="Zorg BV").pk,
                 reasons="Zeer specifieke hulp.",
-                intensity="",
+                intensity="specialist",
             ),
         )
     return request, OpenHouseException.objects.get()
@@ -314,9 +312,9 @@ def test_exception_reasons_that_officials_read_hold_no_family_data(
                 held_on="2025-09-01",
                 outcome="open_house_exception",
                 exception_product=Product.objects.get(code="45A56").pk,
-                provider_name="Zorg BV",
+                provider=ProviderFactory(name="Zorg BV").pk,
                 reasons=text,
-                intensity="",
+                intensity="specialist",
             ),
         )
     assert response.status_code == 400
