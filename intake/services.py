@@ -1,6 +1,7 @@
 """Intake steps that change state. Views, the API and the admin call these."""
 
 import datetime
+import dataclasses
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -594,6 +595,10 @@ class HouseholdChange:
     duplicates: list  # memberships dropped: the child is already in the kept household
     requests: list  # SupportRequest rows that move
     staying_requests: list  # requests that stay (they also concern children who stay)
+    trajectories: list = dataclasses.field(default_factory=list)  # trajectories that move
+    staying_trajectories: list = dataclasses.field(
+        default_factory=list
+    )  # they have children who stay
 
 
 def household_merge_plan(*, keep: Household, other: Household) -> HouseholdChange:
@@ -606,6 +611,7 @@ def household_merge_plan(*, keep: Household, other: Household) -> HouseholdChang
         duplicates=[m for m in members if m.client_id is not None and m.client_id in in_keep],
         requests=list(other.support_requests.order_by("received_at", "id")),
         staying_requests=[],
+        trajectories=list(other.trajectories.order_by("created_at", "id")),
     )
 
 
@@ -629,7 +635,20 @@ def household_split_plan(*, household: Household, member_ids: list[int]) -> Hous
     for support_request in requests:
         children = {client.pk for client in support_request.clients.all()}
         (moves if children and children <= moving_children else stays).append(support_request)
-    return HouseholdChange(members=moving, duplicates=[], requests=moves, staying_requests=stays)
+    trajectory_moves, trajectory_stays = [], []
+    for trajectory in household.trajectories.prefetch_related("children").order_by("id"):
+        children = {link.client_id for link in trajectory.children.all()}
+        (trajectory_moves if children and children <= moving_children else trajectory_stays).append(
+            trajectory
+        )
+    return HouseholdChange(
+        members=moving,
+        duplicates=[],
+        requests=moves,
+        staying_requests=stays,
+        trajectories=trajectory_moves,
+        staying_trajectories=trajectory_stays,
+    )
 
 
 def _lock_households(*ids: int) -> dict[int, Household]:
@@ -660,7 +679,8 @@ def _require_every_child_visible(households, user) -> None:
 
 
 def _move(change: HouseholdChange, target: Household, user) -> None:
-    """Move the planned members and requests to `target`, each saved with history."""
+    """Move the planned members, requests and trajectories to `target`, each saved with
+    history."""
     for member in change.duplicates:
         member._history_user = user
         member.delete()
@@ -673,6 +693,11 @@ def _move(change: HouseholdChange, target: Household, user) -> None:
         current = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
         current.household = target
         support_request_save(current, user)
+    for trajectory in change.trajectories:
+        current = type(trajectory).objects.select_for_update().get(pk=trajectory.pk)
+        current.household = target
+        current._history_user = user
+        current.save(update_fields=["household"])
 
 
 @transaction.atomic

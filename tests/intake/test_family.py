@@ -343,14 +343,44 @@ def test_merge_handles_everything_that_points_at_a_household():
     relations = {
         f"{rel.related_model._meta.label}.{rel.field.name}"
         for rel in Household._meta.related_objects
-        if not rel.related_model._meta.label.startswith("intake.Historical")
+        if not rel.related_model.__name__.startswith("Historical")
     }
     assert relations == {
         "intake.HouseholdMember.household",
         "intake.SupportRequest.household",
         "intake.Household.merged_into",
         "intake.Household.split_from",
+        "trajectories.Trajectory.household",
     }
+
+
+@time_machine.travel(NOW, tick=False)
+def test_trajectories_go_with_the_household_in_a_merge_and_with_their_children_in_a_split(
+    team_lead, beijum
+):
+    from tests.factories import make_trajectory
+
+    keep, _kids = make_family(beijum, children=1)
+    other, (sibling, brother) = make_family(
+        beijum, children=2, household=HouseholdFactory(name="Gezin Z.")
+    )
+    triage = other.support_requests.get(clients=sibling).triage
+    trajectory = make_trajectory(triage=triage)
+    services.household_merge(keep_id=keep.pk, other_id=other.pk, user=team_lead)
+    trajectory.refresh_from_db()
+    assert trajectory.household == keep
+    assert trajectory.history.latest().history_user == team_lead
+    # A split: the trajectory goes along only when all its children move.
+    moving = keep.members.get(client=sibling)
+    staying = keep.members.get(client=brother)
+    assert services.household_split_plan(household=keep, member_ids=[staying.pk]).trajectories == []
+    plan = services.household_split_plan(household=keep, member_ids=[moving.pk])
+    assert plan.trajectories == [trajectory] and plan.staying_trajectories == []
+    new = services.household_split(
+        household_id=keep.pk, member_ids=[moving.pk], name="Gezin S.", user=team_lead
+    )
+    trajectory.refresh_from_db()
+    assert trajectory.household == new
 
 
 @time_machine.travel(NOW, tick=False)

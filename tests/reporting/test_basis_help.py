@@ -49,6 +49,7 @@ from reporting.council import council_context, council_pdf
 from reporting.periods import MONTH, Period, parse_quarter
 from reporting.selectors import Filters, basis_help, matched_care
 from reporting.tables import Median, Share
+from samen.codelists import EARLY_END_REASONS
 from tests.factories import (
     ChildOutcomeFactory,
     ClientFactory,
@@ -102,6 +103,7 @@ def _end(trajectory, ended, reason, goals, asked=None, answer=""):
         expected_version=trajectory.version,
         ended_on=day(ended),
         end_reason=reason,
+        end_note="Gezin stopte zelf." if reason in EARLY_END_REASONS else "",
         goals_reached=goals,
         satisfaction_asked=asked,
         satisfaction=answer,
