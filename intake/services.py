@@ -1,7 +1,7 @@
 """Intake steps that change state. Views, the API and the admin call these."""
 
-import datetime
 import dataclasses
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
