@@ -471,9 +471,20 @@ def reopened_status(support_request: SupportRequest) -> str:
     return SupportRequest.Status.REGISTERED
 
 
+def continues_in_trajectory(support_request: SupportRequest) -> bool:
+    """Does the help of this request go on in a running trajectory (started by its triage)?
+    Then that trajectory is where it changes, not the request: it cannot be reopened."""
+    from trajectories.models import Trajectory
+
+    return Trajectory.objects.running().filter(triage__support_request=support_request).exists()
+
+
 def may_reopen(user, support_request: SupportRequest) -> bool:
     """Who may reopen a closed request: the assigned worker, and a team lead of the
-    request's team (docs/permissions.md). Other colleagues ask one of them."""
+    request's team (docs/permissions.md). Other colleagues ask one of them. Not while the
+    help goes on in a trajectory of the request."""
+    if continues_in_trajectory(support_request):
+        return False
     if support_request.assigned_worker_id == user.pk:
         return True
     return roles.user_has_role(user, roles.TEAM_LEAD) and support_request.team_id in set(
@@ -489,6 +500,10 @@ def support_request_reopen(
     current = support_request_lock(support_request_id, expected_version)
     if current.status != SupportRequest.Status.CLOSED:
         raise ValidationError(_("Only a closed request can be reopened."))
+    if continues_in_trajectory(current):
+        raise ValidationError(
+            _("The help goes on in a trajectory: change it there, or end the trajectory first.")
+        )
     if not may_reopen(user, current):
         raise PermissionDenied
     reopening = RequestReopening(

@@ -459,6 +459,8 @@ def detail(request, pk, forms=None):
         "report_form": ReportForm(),
         "decision_form": forms.get("decision") or WorkerChangeDecisionForm(),
         "may_reopen": services.may_reopen(request.user, support_request),
+        "continues_in_trajectory": support_request.status == SupportRequest.Status.CLOSED
+        and services.continues_in_trajectory(support_request),
         **_siblings(request, support_request),
         "other_open": _other_open_requests(request, support_request),
     }

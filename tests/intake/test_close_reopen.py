@@ -245,3 +245,28 @@ def test_a_reopened_request_counts_as_open_in_the_reports(intake_worker, beijum)
         )
     assert overdue() == 5
     assert SupportRequest.objects.open().count() == 5
+
+
+def test_a_request_whose_help_goes_on_in_a_trajectory_is_not_reopened(client, team_lead, beijum):
+    from tests.factories import TriageFactory, make_trajectory
+    from trajectories import services as trajectory_services
+
+    support_request = SupportRequestFactory(team=beijum, closed=True)
+    trajectory = make_trajectory(triage=TriageFactory(support_request=support_request))
+    client.force_login(team_lead)
+    detail = client.get(f"/aanmeldingen/{support_request.pk}/").content.decode()
+    assert "De hulp loopt door in een traject" in detail
+    url = f"/aanmeldingen/{support_request.pk}/heropenen/"
+    assert client.post(url, {"version": 1, "reason": "Per ongeluk."}).status_code == 403
+    support_request.refresh_from_db()
+    assert support_request.status == "closed"
+    # Once the trajectory has ended, the request can be reopened again.
+    trajectory_services.trajectory_end(
+        trajectory_id=trajectory.pk,
+        expected_version=trajectory.version,
+        ended_on=trajectory.triage.held_on,
+        end_reason="31",
+        goals_reached="fully",
+        user=team_lead,
+    )
+    assert client.post(url, {"version": 1, "reason": "Vraag speelt weer."}).status_code == 302
