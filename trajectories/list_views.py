@@ -32,9 +32,10 @@ from .selectors import (
 PAGE_SIZE = 50
 
 
-def _page(request, rows_queryset, size: int = PAGE_SIZE) -> dict:
+def _page(request, rows_queryset) -> dict:
     """One page of rows, fetched with one extra row to know whether a next page exists
     (no count query): {"rows", "page_number", "has_next", "has_previous"}."""
+    size = PAGE_SIZE
     number = page_number(request.GET.get("page", "1"))
     offset = (number - 1) * size
     rows = list(rows_queryset[offset : offset + size + 1])
