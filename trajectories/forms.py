@@ -24,6 +24,14 @@ class TeamFilterForm(StyledFormMixin, forms.Form):
         ]
 
 
+def _not_before(day, earliest, message):
+    if day and day > timezone.localdate():
+        raise forms.ValidationError(_("This date cannot lie in the future."))
+    if day and earliest and day < earliest:
+        raise forms.ValidationError(message)
+    return day
+
+
 class ReassessmentAskForm(StyledFormMixin, forms.Form):
     """The family says the help does not (or no longer) fit."""
 
@@ -40,9 +48,14 @@ class ReassessmentAskForm(StyledFormMixin, forms.Form):
         help_text=_("In the family's own words: what does not fit (any more)?"),
     )
 
+    def clean_asked_on(self):
+        return _not_before(self.cleaned_data["asked_on"], None, "")
+
 
 class ReassessmentRecordForm(StyledFormMixin, forms.Form):
-    """The investigation by a worker with access tasks, and its outcome."""
+    """The investigation by a worker with access tasks, and its outcome. The dates are
+    checked here already, so that the look before recording shows no date the service
+    would refuse (services.reassessment_record checks them again)."""
 
     investigated_on = forms.DateField(
         label=_("Investigated on"),
@@ -60,6 +73,17 @@ class ReassessmentRecordForm(StyledFormMixin, forms.Form):
         choices=[BLANK_CHOICE, *Reassessment.Outcome.choices],
     )
 
+    def __init__(self, *args, reassessment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reassessment = reassessment
+
+    def clean_investigated_on(self):
+        return _not_before(
+            self.cleaned_data["investigated_on"],
+            self.reassessment and self.reassessment.asked_on,
+            _("The investigation cannot lie before the family asked."),
+        )
+
 
 class ReassessmentShareForm(StyledFormMixin, forms.Form):
     AGREES = [("yes", _("yes, the family agrees")), ("no", _("no, the family disagrees"))]
@@ -73,6 +97,17 @@ class ReassessmentShareForm(StyledFormMixin, forms.Form):
     family_agrees = forms.ChoiceField(
         label=_("Does the family agree?"), choices=AGREES, widget=forms.RadioSelect
     )
+
+    def __init__(self, *args, reassessment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reassessment = reassessment
+
+    def clean_shared_on(self):
+        return _not_before(
+            self.cleaned_data["shared_on"],
+            self.reassessment and self.reassessment.investigated_on,
+            _("The outcome cannot be shared before the investigation."),
+        )
 
     def clean_family_agrees(self) -> bool:
         return self.cleaned_data["family_agrees"] == "yes"

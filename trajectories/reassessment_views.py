@@ -108,6 +108,21 @@ def _detail(request, reassessment, *, record_form=None, share_form=None, link_fo
         else []
     )
     bound = any(form is not None and form.errors for form in (record_form, share_form, link_form))
+    # A refused step whose form the page no longer shows (done meanwhile, in another tab):
+    # its errors go to the top of the page.
+    shown = {
+        "record": may_assess and not reassessment.outcome,
+        "share": may_assess and bool(reassessment.outcome) and not reassessment.shared_on,
+        "link": may_assess and bool(beschikkingen),
+    }
+    error_form = next(
+        (
+            form
+            for key, form in (("record", record_form), ("share", share_form), ("link", link_form))
+            if form is not None and form.errors and not shown[key]
+        ),
+        None,
+    )
     return render(
         request,
         "trajectories/reassessment/detail.html",
@@ -116,10 +131,11 @@ def _detail(request, reassessment, *, record_form=None, share_form=None, link_fo
             "trajectory": reassessment.trajectory,
             "request_id": reassessment.trajectory.triage.support_request_id,
             "may_assess": may_assess,
-            "record_form": record_form or ReassessmentRecordForm(),
-            "share_form": share_form or ReassessmentShareForm(),
+            "record_form": record_form or ReassessmentRecordForm(reassessment=reassessment),
+            "share_form": share_form or ReassessmentShareForm(reassessment=reassessment),
             "link_form": link_form or ReassessmentLinkForm(beschikkingen=beschikkingen),
             "beschikkingen": beschikkingen,
+            "error_form": error_form,
         },
         status=400 if bound else 200,
     )
@@ -141,9 +157,11 @@ def record(request, pk):
     if not services.may_assess(request.user):
         raise PermissionDenied
     step = request.POST.get("step", "preview")
-    form = ReassessmentRecordForm(request.POST)
+    form = ReassessmentRecordForm(request.POST, reassessment=reassessment)
     if step == "edit":
-        form = ReassessmentRecordForm(initial={f: request.POST.get(f, "") for f in form.fields})
+        form = ReassessmentRecordForm(
+            initial={f: request.POST.get(f, "") for f in form.fields}, reassessment=reassessment
+        )
         return _detail(request, reassessment, record_form=form)
     if not form.is_valid():
         return _detail(request, reassessment, record_form=form)
@@ -179,7 +197,7 @@ def share(request, pk):
     reassessment = _reassessment(request, pk)
     if not services.may_assess(request.user):
         raise PermissionDenied
-    form = ReassessmentShareForm(request.POST)
+    form = ReassessmentShareForm(request.POST, reassessment=reassessment)
     if form.is_valid():
         try:
             done = services.reassessment_share(
