@@ -81,7 +81,7 @@ class ReassessmentRecordForm(StyledFormMixin, forms.Form):
         return _not_before(
             self.cleaned_data["investigated_on"],
             self.reassessment and self.reassessment.asked_on,
-            _("The investigation cannot lie before the family asked."),
+            _("The investigation cannot lie before the family's question."),
         )
 
 

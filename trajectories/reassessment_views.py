@@ -78,7 +78,15 @@ def new(request, pk):
     trajectory = _trajectory(request, pk)
     log_read(request, "trajectory", _children(trajectory.pk), trajectory.pk)
     form = ReassessmentAskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if not trajectory.is_running:
+        # The help has ended: a new question of the family is a new support request.
+        ended = _("This help has ended: register the family's question as a new request.")
+        if form.is_bound:
+            form.is_valid()
+            form.add_error(None, ended)
+        else:
+            messages.warning(request, ended)
+    elif request.method == "POST" and form.is_valid():
         try:
             reassessment = services.reassessment_ask(
                 trajectory_id=trajectory.pk, user=request.user, **form.cleaned_data

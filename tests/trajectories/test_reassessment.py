@@ -285,6 +285,10 @@ def test_one_open_question_at_a_time_and_none_on_an_ended_trajectory(
     )
     refused = ask(client, ended)
     assert refused.status_code == 400
+    assert "Deze hulp is beëindigd" in refused.content.decode()
+    shown = client.get(f"/trajecten/{ended.pk}/herbeoordeling/")
+    assert shown.status_code == 200
+    assert "Deze hulp is beëindigd" in shown.content.decode()
     assert Reassessment.objects.count() == 1
 
 
