@@ -173,6 +173,10 @@ def record(request, pk):
         return _detail(request, reassessment, record_form=form)
     if not form.is_valid():
         return _detail(request, reassessment, record_form=form)
+    if reassessment.outcome:
+        # Recorded meanwhile (another tab): no look at an outcome that cannot be recorded.
+        form.add_error(None, _("The outcome of this re-assessment has already been recorded."))
+        return _detail(request, reassessment, record_form=form)
     if step != "confirm":
         outcome = Reassessment.Outcome(form.cleaned_data["outcome"])
         return render(

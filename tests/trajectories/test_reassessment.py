@@ -143,9 +143,10 @@ def test_the_outcome_is_recorded_only_after_a_look(client, assessor, trajectory)
     assert reassessment.investigated_by == assessor
     assert reassessment.investigated_on == datetime.date(2026, 11, 15)
     # Recorded once: a second tab is refused, the outcome stays.
-    again = record(client, reassessment, "confirm", outcome="basis_again")
-    assert again.status_code == 400
-    assert "al vastgelegd" in again.content.decode()
+    for step in ("preview", "confirm"):
+        again = record(client, reassessment, step, outcome="basis_again")
+        assert again.status_code == 400
+        assert "al vastgelegd" in again.content.decode()
     reassessment.refresh_from_db()
     assert reassessment.outcome == "individual_provision"
 
