@@ -129,7 +129,7 @@ def seed_workers(beijum: Team) -> list:
             user.save()
             user.groups.add(staff)
         workers.append(user)
-    for username in ("medewerker", "teamleider", *[w[0] for w in DEMO_WORKERS]):
+    for username in ("medewerker", "teamleider", "toegang", *[w[0] for w in DEMO_WORKERS]):
         user = User.objects.filter(username=username).first()
         if user and not TeamMember.objects.filter(user=user).exists():
             TeamMember.objects.create(user=user, team=beijum)

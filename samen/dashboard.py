@@ -17,6 +17,7 @@ def _wij_worker(user, today: datetime.date) -> dict:
     from indications.selectors import open_tasks, task_counts
     from intake.models import SupportRequest
     from intake.selectors import request_counts, week_end, worklist
+    from trajectories.selectors import mine_count
     from triage.selectors import corrections_pending
 
     visible = SupportRequest.objects.visible_to(user)
@@ -28,6 +29,7 @@ def _wij_worker(user, today: datetime.date) -> dict:
         "task_counts": task_counts(tasks, today=today, until=week_end(today)),
         "tasks": open_tasks(tasks, until=week_end(today), limit=SHOWN),
         "corrections": corrections_pending(visible, user),
+        "my_trajectories": mine_count(user),
     }
 
 
@@ -37,6 +39,7 @@ def _team_lead(user, today: datetime.date) -> dict:
     from intake.models import SupportRequest, user_team_ids
     from intake.selectors import request_counts, week_end, worker_changes_pending
     from intake.selectors import workload_per_worker as workload
+    from trajectories.selectors import waiting_count
     from triage.selectors import exceptions_pending
 
     team = SupportRequest.objects.visible_to(user).filter(team_id__in=user_team_ids(user))
@@ -45,6 +48,7 @@ def _team_lead(user, today: datetime.date) -> dict:
         "worker_changes": worker_changes_pending(team),
         "exceptions": exceptions_pending(team),
         "workload": workload(team, today),
+        "trajectories_waiting": waiting_count(user),
         "task_counts": task_counts(
             Task.objects.visible_to(user), today=today, until=week_end(today)
         ),

@@ -25,6 +25,18 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("intake:my_work", _("My work"), STAFF, _("Your open requests, overdue first.")),
     NavItem("intake:team_work", _("My team"), (TEAM_LEAD,), _("Every open request of your team.")),
     NavItem(
+        "trajectories:mine",
+        _("My trajectories"),
+        STAFF,
+        _("The running trajectories you coach: status, intensity, days, plan."),
+    ),
+    NavItem(
+        "trajectories:waiting",
+        _("Waiting list"),
+        (TEAM_LEAD,),
+        _("Your teams' families whose help has not started; the caseload per coach."),
+    ),
+    NavItem(
         "intake:register",
         _("New request"),
         STAFF,

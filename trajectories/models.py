@@ -457,6 +457,33 @@ class Reassessment(models.Model):
                 | Q(investigated_on__gte=models.F("asked_on")),
                 name="reassessment_investigated_after_asked",
             ),
+            models.CheckConstraint(
+                condition=Q(shared_on__isnull=True)
+                | (~Q(outcome="") & Q(shared_on__gte=models.F("investigated_on"))),
+                name="reassessment_shared_after_outcome",
+                violation_error_message=_(
+                    "The outcome is shared with the family after it was investigated."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(shared_on__isnull=False) | Q(family_agrees__isnull=True),
+                name="reassessment_agreement_when_shared",
+            ),
+            # One question of the family under investigation at a time per trajectory.
+            models.UniqueConstraint(
+                fields=["trajectory"],
+                condition=Q(outcome=""),
+                name="one_open_reassessment_per_trajectory",
+                violation_error_message=_(
+                    "The family's earlier question is still being investigated."
+                ),
+            ),
+            # A beschikking follows from one re-assessment.
+            models.UniqueConstraint(
+                fields=["beschikking"],
+                condition=Q(beschikking__isnull=False),
+                name="reassessment_beschikking_once",
+            ),
             *text_length_checks(
                 "reassessment", family_concern=REASON_TEXT, investigation=REASON_TEXT
             ),
@@ -481,5 +508,12 @@ class Reassessment(models.Model):
                 errors["investigated_on"] = _("Give the date of the investigation.")
         if self.investigated_on and self.asked_on and self.investigated_on < self.asked_on:
             errors["investigated_on"] = _("The investigation cannot lie before the family asked.")
+        if self.shared_on:
+            if not self.outcome:
+                errors["shared_on"] = _("Record the outcome first.")
+            elif self.investigated_on and self.shared_on < self.investigated_on:
+                errors["shared_on"] = _("The outcome cannot be shared before the investigation.")
+        if self.family_agrees is not None and not self.shared_on:
+            errors["family_agrees"] = _("Whether the family agrees follows the sharing.")
         if errors:
             raise ValidationError(errors)

@@ -130,3 +130,171 @@ def worker_changes_of(trajectory: Trajectory) -> QuerySet:
     return WorkerChangeRequest.objects.filter(
         support_request_id=trajectory.triage.support_request_id
     ).order_by("-requested_on", "-id")
+
+
+# Lists: Mijn trajecten, the team's waiting list and the caseload per coach.
+
+# Running trajectories in this order on the lists: not started, running, paused.
+STATUS_ORDER = {
+    Trajectory.Status.WAITING: 0,
+    Trajectory.Status.ACTIVE: 1,
+    Trajectory.Status.PAUSED: 2,
+}
+
+
+def plan_status_for(trajectories) -> dict[int, tuple[str, datetime.date | None]]:
+    """{trajectory id: (plan status text, next evaluation date or None)} for the lists.
+
+    The support plan (ondersteuningsplan) is built in the `plans` app: until it plugs in
+    here, every trajectory has no plan status and no evaluation date. One query at most,
+    however many trajectories (the lists assert their number of queries)."""
+    return {trajectory.pk: ("", None) for trajectory in trajectories}
+
+
+def _current_coach_rows():
+    from .models import TrajectoryCoach
+
+    return TrajectoryCoach.objects.filter(until_on__isnull=True).select_related("coach")
+
+
+def with_list_data(trajectories: QuerySet) -> QuerySet:
+    """What a list row shows, fetched with the page: household, registration and triage
+    dates, the children (first names) and the current coaches. Four queries per page."""
+    from django.db.models import Prefetch
+
+    return trajectories.select_related(
+        "household", "team", "triage__support_request"
+    ).prefetch_related(
+        Prefetch(
+            "children",
+            queryset=TrajectoryChild.objects.filter(current=True)
+            .select_related("client")
+            .order_by("client__date_of_birth", "client_id"),
+            to_attr="current_children",
+        ),
+        Prefetch("coaches", queryset=_current_coach_rows(), to_attr="current_coaches"),
+    )
+
+
+def _status_order():
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(
+        *[When(status=status, then=Value(rank)) for status, rank in STATUS_ORDER.items()],
+        default=Value(9),
+        output_field=IntegerField(),
+    )
+
+
+def _since():
+    """The date the waiting or running is counted from: the start of the help when it
+    started, else the registration of the request."""
+    from django.db.models.functions import Coalesce, TruncDate
+
+    return Coalesce(
+        "started_on",
+        TruncDate("triage__support_request__received_at"),
+        output_field=DateField(),
+    )
+
+
+def coached_by(trajectories: QuerySet, coach_id: int) -> QuerySet:
+    """Those of `trajectories` that `coach_id` coaches now (a current coach row)."""
+    from .models import TrajectoryCoach
+
+    current = TrajectoryCoach.objects.filter(coach_id=coach_id, until_on__isnull=True)
+    return trajectories.filter(pk__in=current.values("trajectory_id"))
+
+
+def running_list(trajectories: QuerySet) -> QuerySet:
+    """Running trajectories for Mijn trajecten and a coach's list: by status (waiting,
+    active, paused), then the longest waiting or running first."""
+    return with_list_data(
+        trajectories.running()
+        .annotate(status_rank=_status_order(), since=_since())
+        .order_by("status_rank", "since", "pk")
+    )
+
+
+def waiting_list(trajectories: QuerySet) -> QuerySet:
+    """Triaged, help not started: the oldest registration first."""
+    return with_list_data(
+        trajectories.filter(status=Trajectory.Status.WAITING)
+        .annotate(since=_since())
+        .order_by("triage__support_request__received_at", "pk")
+    )
+
+
+def add_days(rows, today: datetime.date) -> None:
+    """Days waiting (since registration and since triage) or running, on each row."""
+    from django.utils import timezone
+
+    for row in rows:
+        registered = timezone.localdate(row.triage.support_request.received_at)
+        row.days_since_registration = (today - registered).days
+        row.days_since_triage = (today - row.triage.held_on).days
+        row.days_running = (today - row.started_on).days if row.started_on else None
+        row.coordinator = next((c.coach for c in row.current_coaches if c.coordinator), None)
+
+
+def caseload_per_coach(trajectories: QuerySet, coach_ids) -> dict[int, dict]:
+    """{coach id: running trajectories by status and by intensity, and the children in
+    them} for the current coaches among `coach_ids`. One grouped query."""
+    from django.db.models import Count
+
+    from .models import Intensity, TrajectoryCoach
+
+    def count(**condition):
+        return Count("trajectory_id", distinct=True, filter=Q(**condition))
+
+    rows = (
+        TrajectoryCoach.objects.filter(
+            until_on__isnull=True,
+            coach_id__in=list(coach_ids),
+            trajectory__in=trajectories.running(),
+        )
+        .values("coach_id")
+        .annotate(
+            total=Count("trajectory_id", distinct=True),
+            coordinating=count(coordinator=True),
+            **{f"status_{s}": count(trajectory__status=s) for s in STATUS_ORDER},
+            **{f"intensity_{i}": count(trajectory__intensity=i) for i in Intensity.values},
+            children=Count(
+                "trajectory__children__client_id",
+                distinct=True,
+                filter=Q(trajectory__children__current=True),
+            ),
+        )
+        .order_by()
+    )
+    return {row["coach_id"]: row for row in rows}
+
+
+def linkable_beschikkingen(reassessment) -> list:
+    """The beschikkingen of the trajectory's support request that no re-assessment holds
+    yet, the newest first: what the link step offers."""
+    from triage.models import Beschikking
+
+    return list(
+        Beschikking.objects.filter(
+            support_request_id=reassessment.trajectory.triage.support_request_id,
+            reassessments__isnull=True,
+        ).order_by("-requested_on", "-pk")
+    )
+
+
+def mine_count(user) -> int:
+    """For the start page: the running trajectories the user coaches now (one query)."""
+    return coached_by(Trajectory.objects.visible_to(user), user.pk).running().count()
+
+
+def waiting_count(user) -> int:
+    """For the team lead's start page: the teams' trajectories waiting for the help to
+    start (one query)."""
+    from intake.models import user_team_ids
+
+    return (
+        Trajectory.objects.visible_to(user)
+        .filter(team_id__in=user_team_ids(user), status=Trajectory.Status.WAITING)
+        .count()
+    )

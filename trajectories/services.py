@@ -356,3 +356,151 @@ def coach_end(*, trajectory_id: int, expected_version: int, coach_row_id: int, u
     row.save(update_fields=["until_on"])
     _save(trajectory, user)
     return row
+
+
+# Re-assessment (herbeoordeling, seed 004 q7): the family says the help no longer fits.
+
+ASSESS_PERMISSION = "trajectories.assess_access"
+
+
+def may_assess(user) -> bool:
+    """A WIJ worker with access tasks: the permission is given per user in the admin."""
+    from samen import roles
+
+    return roles.user_has_role(user, *roles.WIJ_ROLES) and user.has_perm(ASSESS_PERMISSION)
+
+
+def _reassessment_lock(reassessment_id: int):
+    from .models import Reassessment
+
+    # Two workers (or two tabs) recording the same step: the second waits, then sees the
+    # step done and is refused instead of overwriting it.
+    return (
+        Reassessment.objects.select_for_update()
+        .select_related("trajectory")
+        .get(pk=reassessment_id)
+    )
+
+
+def _refuse_unless_assessor(user) -> None:
+    if not may_assess(user):
+        raise ValidationError(
+            _("Only a WIJ worker with access tasks may record the investigation.")
+        )
+
+
+@transaction.atomic
+def reassessment_ask(*, trajectory_id: int, asked_on: datetime.date, family_concern: str, user):
+    """The family says the help does not (or no longer) fit: any WIJ worker who sees the
+    trajectory records it. One open question at a time per trajectory."""
+    from .models import Reassessment
+
+    trajectory = trajectory_lock(trajectory_id)
+    if not trajectory.is_running:
+        raise ValidationError(_("This trajectory has ended."))
+    _check_date(asked_on, "asked_on")
+    if asked_on < trajectory.triage.held_on:
+        raise ValidationError(
+            {"asked_on": _("The family cannot have asked before the triage of the trajectory.")}
+        )
+    if not family_concern.strip():
+        raise ValidationError({"family_concern": _("Write down what the family says.")})
+    open_one = trajectory.reassessments.filter(outcome="").first()
+    if open_one is not None:
+        raise ValidationError(
+            _("The family's question of %(day)s is still being investigated.")
+            % {"day": open_one.asked_on.strftime("%d-%m-%Y")}
+        )
+    reassessment = Reassessment(
+        trajectory=trajectory, asked_on=asked_on, family_concern=family_concern.strip()
+    )
+    reassessment._history_user = user
+    reassessment.full_clean()
+    reassessment.save()
+    return reassessment
+
+
+@transaction.atomic
+def reassessment_record(
+    *,
+    reassessment_id: int,
+    investigated_on: datetime.date,
+    investigation: str,
+    outcome: str,
+    user,
+):
+    """The investigation and its outcome, by a worker with access tasks (recorded once:
+    the outcome is what the family is told and what a beschikking may follow from)."""
+    from .models import Reassessment
+
+    _refuse_unless_assessor(user)
+    reassessment = _reassessment_lock(reassessment_id)
+    if reassessment.outcome:
+        raise ValidationError(_("The outcome of this re-assessment has already been recorded."))
+    if outcome not in Reassessment.Outcome.values:
+        raise ValidationError({"outcome": _("Choose an outcome.")})
+    _check_date(investigated_on, "investigated_on")
+    reassessment.investigated_by = user
+    reassessment.investigated_on = investigated_on
+    reassessment.investigation = investigation.strip()
+    reassessment.outcome = outcome
+    reassessment._history_user = user
+    reassessment.full_clean()
+    reassessment.save()
+    return reassessment
+
+
+@transaction.atomic
+def reassessment_share(
+    *, reassessment_id: int, shared_on: datetime.date, family_agrees: bool, user
+):
+    """The outcome was shared with the family on a date; do they agree? When the outcome
+    is an individual provision, or Basis jeugdhulp again and the family disagrees, a
+    beschikking follows (`needs_beschikking`)."""
+    _refuse_unless_assessor(user)
+    reassessment = _reassessment_lock(reassessment_id)
+    if not reassessment.outcome:
+        raise ValidationError(_("Record the outcome first."))
+    if reassessment.shared_on:
+        raise ValidationError(_("The outcome has already been shared with the family."))
+    _check_date(shared_on, "shared_on")
+    if shared_on < reassessment.investigated_on:
+        raise ValidationError(
+            {"shared_on": _("The outcome cannot be shared before the investigation.")}
+        )
+    reassessment.shared_on = shared_on
+    reassessment.family_agrees = family_agrees
+    reassessment._history_user = user
+    reassessment.full_clean()
+    reassessment.save()
+    return reassessment
+
+
+@transaction.atomic
+def reassessment_link_beschikking(*, reassessment_id: int, beschikking_id: int, user):
+    """The beschikking that followed (requested on the trajectory's support request),
+    linked to the re-assessment."""
+    from triage.models import Beschikking
+
+    _refuse_unless_assessor(user)
+    reassessment = _reassessment_lock(reassessment_id)
+    if not reassessment.needs_beschikking:
+        raise ValidationError(_("This outcome needs no beschikking."))
+    if reassessment.beschikking_id:
+        raise ValidationError(_("A beschikking is already linked to this re-assessment."))
+    request_id = reassessment.trajectory.triage.support_request_id
+    beschikking = Beschikking.objects.filter(
+        pk=beschikking_id, support_request_id=request_id
+    ).first()
+    if beschikking is None:
+        raise ValidationError(
+            {"beschikking": _("Choose a beschikking of this trajectory's support request.")}
+        )
+    if beschikking.reassessments.exists():
+        raise ValidationError(
+            {"beschikking": _("That beschikking belongs to another re-assessment.")}
+        )
+    reassessment.beschikking = beschikking
+    reassessment._history_user = user
+    reassessment.save(update_fields=["beschikking"])
+    return reassessment

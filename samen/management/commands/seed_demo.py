@@ -6,7 +6,7 @@ place and creates nothing twice.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -33,7 +33,11 @@ DEMO_USERS = [
     ),
     ("privacy", "demo-privacy", "Joost", "Hoekstra", roles.PRIVACY, False),
     ("aanbieder", "demo-aanbieder", "Ruben", "Smit", roles.PROVIDER, False),
+    # A WIJ worker with access tasks: may investigate a re-assessment (herbeoordeling).
+    ("toegang", "demo-toegang", "Noor", "Visser", roles.WIJ_STAFF, False),
 ]
+# Permissions given per user (in the admin, by a superuser), not through a role.
+DEMO_USER_PERMISSIONS = {"toegang": [("trajectories", "assess_access")]}
 
 
 class Command(BaseCommand):
@@ -85,6 +89,12 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
             user.groups.set([Group.objects.get(name=role)])
+            user.user_permissions.set(
+                [
+                    Permission.objects.get(content_type__app_label=app, codename=codename)
+                    for app, codename in DEMO_USER_PERMISSIONS.get(username, [])
+                ]
+            )
             # The second factor is set up, so the demo can be tried at once: the login page of
             # the demo (SAMEN_ENV=development only) shows the current code of the app.
             TOTPDevice.objects.get_or_create(
