@@ -30,8 +30,21 @@ def migrate(targets):
     return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
+# The one table whose definition changed with outcomes per child: it counts children's
+# intensities for every outcome (issue 17), where it counted triages of WIJ outcomes.
+PER_CHILD = "intensity-outcome"
+
+
 def figures():
-    return [t.as_lists() for t in (*client_flows(PERIOD), *matched_care(PERIOD))]
+    """Every table of the client-flow and matched-care reports but the per-child one."""
+    tables = (*client_flows(PERIOD), *matched_care(PERIOD))
+    return [t.as_lists() for t in tables if t.slug != PER_CHILD]
+
+
+def per_child_counts():
+    """The per-child table's raw counts: {row label: [count per column]} (no suppression)."""
+    table = next(t for t in matched_care(PERIOD) if t.slug == PER_CHILD)
+    return {str(row.label): [getattr(cell, "n", cell) for cell in row.cells] for row in table.rows}
 
 
 def test_every_triage_gets_an_outcome_per_child_with_its_meaning_kept(beijum):
@@ -101,6 +114,13 @@ def test_every_triage_gets_an_outcome_per_child_with_its_meaning_kept(beijum):
     # and no trajectory is invented.
     assert figures() == before
     assert not Trajectory.objects.exists()
+    # The per-child table, counted by hand: the two siblings (light) and the re-indication
+    # (basic) helped at WIJ; the specialist referral and the other route carried over
+    # without an intensity, shown as "not recorded".
+    counts = per_child_counts()
+    assert counts["licht"][0] == 2 and counts["basis"][0] == 1
+    not_recorded = next(v for k, v in counts.items() if "niet vastgelegd" in k)
+    assert not_recorded[1:3] == [1, 1]
 
     # Back: the carried-over rows go, a row recorded since stays.
     ChildOutcome.objects.filter(triage_id=basis, client_id=siblings[0].pk).update(legacy=False)
