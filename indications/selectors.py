@@ -80,14 +80,21 @@ def task_counts(tasks, *, today: datetime.date, until: datetime.date) -> dict:
 
 
 def open_tasks(tasks, *, until: datetime.date | None = None, limit: int = 100) -> list:
-    """Open tasks, earliest due first, with what the worklist shows (one query)."""
+    """Open tasks, earliest due first, with what the worklist shows (two queries: the
+    children of trajectory tasks, for the access log, come in a second)."""
     tasks = tasks.open()
     if until is not None:
         tasks = tasks.filter(due_on__lte=until)
     return list(
         tasks.select_related(
-            "indication__product", "indication__provider", "indication__client"
-        ).order_by("due_on", "id")[:limit]
+            "indication__product",
+            "indication__provider",
+            "indication__client",
+            "trajectory__household",
+            "assigned_to",
+        )
+        .prefetch_related("trajectory__children")
+        .order_by("due_on", "id")[:limit]
     )
 
 
