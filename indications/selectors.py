@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
-from .models import FLAG_MONTHS, ExtensionRequest, Indication
+from .models import FLAG_MONTHS, ExtensionRequest, Indication, Task
 
 
 def ending_per_month(*, today: datetime.date, months: int = 6) -> dict:
@@ -70,12 +70,15 @@ def timeline(indications, *, today: datetime.date) -> dict:
 
 
 def task_counts(tasks, *, today: datetime.date, until: datetime.date) -> dict:
-    """Open tasks counted: total, due by `until` (this week, overdue included) and overdue.
+    """Open tasks counted: total, due by `until` (this week, overdue included), overdue, and
+    support plans without safety agreements.
     One query; `tasks` is what the user may see (Task.objects.visible_to)."""
     return tasks.open().aggregate(
         total=Count("id"),
         due=Count("id", filter=Q(due_on__lte=until)),
         overdue=Count("id", filter=Q(due_on__lt=today)),
+        # Safety first: a support plan without safety agreements is counted on its own.
+        plan_no_safety=Count("id", filter=Q(kind=Task.Kind.PLAN_NO_SAFETY)),
     )
 
 

@@ -100,15 +100,20 @@ class AgreementForm(StyledFormMixin, forms.Form):
 
 
 class BaseRowFormSet(forms.BaseFormSet):
-    """Rows left empty are skipped; a row with an id that is not removed must be valid."""
+    """Rows left empty are skipped; a row ticked "Delete" removes the row it shows (a new
+    row ticked is just skipped, whatever it holds)."""
 
     def items(self) -> list[Item]:
-        return [
-            form.item()
-            for form in self.forms
-            if form.has_changed() or form.cleaned_data.get("id")
-            if form.cleaned_data
-        ]
+        result = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if self._should_delete_form(form):
+                if data.get("id"):
+                    result.append(Item(pk=data["id"], values={}, delete=True))
+                continue
+            if data and (form.has_changed() or data.get("id")):
+                result.append(form.item())
+        return result
 
 
 GoalFormSet = forms.formset_factory(

@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,7 +167,14 @@ def plan_save(
         plan.trajectory = trajectory
     plan._history_user = user
     plan.full_clean()
-    plan.save()
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:
+        # Another worker made this family's plan at the same moment.
+        raise ValidationError(
+            _("Someone else changed this plan meanwhile. Look at it again and retry.")
+        ) from None
     goal_changes = {"added": [], "changed": [], "removed": []}
     agreement_changes = {"added": [], "changed": [], "removed": []}
     _apply(Goal, plan, goals, GOAL_FIELDS, _goal_label, goal_changes)

@@ -322,7 +322,8 @@ def test_safety_concerns_put_a_task_on_the_worklist_until_the_plan_has_a_safety_
     client.force_login(team_lead)
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert response.context["task_counts"]["total"] == 1
+    assert response.context["task_counts"]["plan_no_safety"] == 1
+    assert "veiligheidsafspraken" in response.content.decode()
     # A plan without a safety agreement leaves it open; one with closes it.
     services.plan_save(
         household=trajectory.household,
@@ -458,3 +459,54 @@ def test_odd_input_gives_no_error_page(client):
     outsider = UserFactory(role=roles.WIJ_STAFF)
     client.force_login(outsider)
     assert client.get(reverse("plans:detail", args=[household])).status_code in (302, 403)
+
+
+@time_machine.travel(NOW)
+def test_the_edit_page_changes_and_removes_rows_and_skips_a_new_row_ticked_delete(client):
+    trajectory, coach = _active()
+    services.plan_save(
+        household=trajectory.household,
+        goals=[_goal("Rust in huis"), _goal("Naar school", domain="school")],
+        agreements=[_agreement("WIJ belt wekelijks")],
+        user=coach,
+        expected_version=None,
+    )
+    plan = SupportPlan.objects.get()
+    rest, school = plan.goals.order_by("id")
+    call = plan.agreements.get()
+    client.force_login(coach)
+    url = reverse("plans:edit", args=[trajectory.household_id])
+    form = client.get(url)
+    assert form.status_code == 200 and "Rust in huis" in form.content.decode()
+    data = {
+        "version": plan.version,
+        "goal-TOTAL_FORMS": "3",
+        "goal-INITIAL_FORMS": "2",
+        "goal-0-id": rest.pk,
+        "goal-0-domain": "upbringing",
+        "goal-0-text": "Rust in huis",
+        "goal-1-id": school.pk,
+        "goal-1-domain": "school",
+        "goal-1-text": "Naar school",
+        "goal-1-DELETE": "on",
+        "goal-2-domain": "",
+        "goal-2-text": "half getypt",
+        "goal-2-DELETE": "on",
+        "agreement-TOTAL_FORMS": "1",
+        "agreement-INITIAL_FORMS": "1",
+        "agreement-0-id": call.pk,
+        "agreement-0-party": "wij",
+        "agreement-0-text": "WIJ belt om de week",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    version = plan.versions.get(number=2)
+    assert "Doel verwijderd" in version.changes and "Naar school" in version.changes
+    assert "Afspraak gewijzigd" in version.changes and "om de week" in version.changes
+    assert "half getypt" not in version.changes
+    assert list(plan.goals.values_list("text", flat=True)) == ["Rust in huis"]
+    # The same form again (a stale version) is refused with a message, nothing changes.
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Iemand anders" in response.content.decode()
+    assert plan.versions.count() == 2
