@@ -510,3 +510,23 @@ def test_the_edit_page_changes_and_removes_rows_and_skips_a_new_row_ticked_delet
     assert response.status_code == 400
     assert "Iemand anders" in response.content.decode()
     assert plan.versions.count() == 2
+
+
+@time_machine.travel(NOW)
+def test_a_version_prints_as_a_pdf_letter_and_the_family_file_links_to_the_plan(client):
+    trajectory, coach = _active()
+    services.plan_save(
+        household=trajectory.household,
+        goals=[_goal("Rust in huis")],
+        agreements=[],
+        user=coach,
+        expected_version=None,
+    )
+    client.force_login(coach)
+    response = client.get(reverse("plans:pdf", args=[trajectory.household_id, 1]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(part="support plan (PDF)").exists()
+    family = client.get(reverse("intake:household", args=[trajectory.household_id]))
+    assert reverse("plans:detail", args=[trajectory.household_id]) in family.content.decode()
