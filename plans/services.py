@@ -202,6 +202,26 @@ def plan_save(
     return version
 
 
+def plan_follow_merge(*, keep, other, user) -> None:
+    """A household merged into another: its support plan moves to the household kept.
+    When both have a plan the merge is refused (one family, one plan: bring the goals and
+    agreements together in one plan first); nothing of either is lost. A split leaves the
+    plan with the household it was made for."""
+    plans = list(SupportPlan.objects.select_for_update().filter(household__in=[keep, other]))
+    if len(plans) == 2:
+        raise ValidationError(
+            _(
+                "Both households have a support plan: bring them together in one plan "
+                "first, then merge."
+            )
+        )
+    for plan in plans:
+        if plan.household_id == other.pk:
+            plan.household = keep
+            plan._history_user = user
+            plan.save(update_fields=["household"])
+
+
 def _check_day(day: datetime.date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("This date cannot be in the future.")})

@@ -350,6 +350,7 @@ def test_merge_handles_everything_that_points_at_a_household():
         "intake.SupportRequest.household",
         "intake.Household.merged_into",
         "intake.Household.split_from",
+        "plans.SupportPlan.household",  # plans.services.plan_follow_merge
     }
 
 

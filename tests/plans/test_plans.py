@@ -530,3 +530,22 @@ def test_a_version_prints_as_a_pdf_letter_and_the_family_file_links_to_the_plan(
     assert AccessLogEntry.objects.filter(part="support plan (PDF)").exists()
     family = client.get(reverse("intake:household", args=[trajectory.household_id]))
     assert reverse("plans:detail", args=[trajectory.household_id]) in family.content.decode()
+
+
+@time_machine.travel(NOW)
+def test_a_merged_households_plan_moves_to_the_household_kept(team_lead, beijum):
+    from intake.services import household_merge
+    from tests.factories import HouseholdFactory
+
+    trajectory, coach = _active(support_request__team=beijum)
+    services.plan_save(
+        household=trajectory.household,
+        goals=[_goal()],
+        agreements=[],
+        user=coach,
+        expected_version=None,
+    )
+    keep = HouseholdFactory()
+    keep.members.create(role="child", client=trajectory.children.get().client)
+    household_merge(keep_id=keep.pk, other_id=trajectory.household_id, user=team_lead)
+    assert SupportPlan.objects.get().household == keep
