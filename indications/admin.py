@@ -82,7 +82,7 @@ class TaskAdmin(ReadOnlyAdminMixin, OfficialAdmin):
     autocomplete_fields = ("team",)
     date_hierarchy = "due_on"
     list_select_related = ("team",)
-    fields = ("kind", "indication", "team", "due_on", "done_on", "done_how")
+    fields = ("kind", "indication", "trajectory", "team", "due_on", "done_on", "done_how")
     readonly_fields = fields
 
 

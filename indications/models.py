@@ -252,14 +252,20 @@ class ExtensionRequest(models.Model):
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user):
         """WIJ staff and team leads: the tasks of their teams about a child they may see
-        (Client.visible_to); nobody else works on tasks (officials count them in the admin)."""
+        (Client.visible_to), and the tasks about a trajectory they may see
+        (Trajectory.visible_to: of their teams, coached by them, or about a child they may
+        see); nobody else works on tasks (officials count them in the admin)."""
         if roles.user_role(user) not in roles.WIJ_ROLES:
             return self.none()
         from intake.models import user_team_ids
+        from trajectories.models import Trajectory
 
         return self.filter(
-            team_id__in=user_team_ids(user),
-            indication__client__in=Client.objects.visible_to(user),
+            Q(
+                team_id__in=user_team_ids(user),
+                indication__client__in=Client.objects.visible_to(user),
+            )
+            | Q(trajectory__in=Trajectory.objects.visible_to(user))
         )
 
     def open(self):
@@ -267,33 +273,67 @@ class TaskQuerySet(models.QuerySet):
 
 
 class Task(models.Model):
-    """A task in a WIJ team's worklist, made by the jobs (one per indication and kind).
+    """A task in a WIJ team's worklist, made by the jobs: about an indication (one per
+    indication and kind) or about a trajectory (its support plan: one per trajectory, kind
+    and due date), never both.
 
     Done once: by a worker with a note (ticked off), or by the job's own condition, and
     only that one: a follow-up registered closes "plan the triage", an end-evaluation
-    received closes "end-evaluation overdue". Who and when are always kept."""
+    received closes "end-evaluation overdue", a safety agreement in the plan closes "plan
+    without safety agreements", an evaluation of the plan closes "evaluation of the
+    support plan due". Who and when are always kept."""
 
     class Kind(models.TextChoices):
         PLAN_TRIAGE = "plan_triage", _("plan the triage with the family before the end")
         PROVIDER_STOPS = "provider_stops", _("provider stops: pick up the family")
         EVALUATION_OVERDUE = "evaluation_overdue", _("end-evaluation overdue: ask the provider")
+        PLAN_NO_SAFETY = "plan_no_safety", _("support plan without safety agreements")
+        PLAN_EVALUATION_DUE = "plan_evaluation_due", _("evaluation of the support plan due")
 
     class DoneHow(models.TextChoices):
         BY_HAND = "by_hand", _("ticked off by a worker")
         FOLLOW_UP = "follow_up", _("follow-up registered at WIJ")
         EVALUATION = "evaluation", _("end-evaluation received")
+        SAFETY_AGREEMENT = "safety_agreement", _("safety agreement in the plan")
+        PLAN_EVALUATED = "plan_evaluated", _("support plan evaluated")
 
-    # The one condition that closes a task of each kind by itself (services.py).
+    # The one condition that closes a task of each kind by itself (services.py; the plan's
+    # kinds in plans/services.py).
     CLOSED_BY = {
         Kind.PLAN_TRIAGE: DoneHow.FOLLOW_UP,
         Kind.EVALUATION_OVERDUE: DoneHow.EVALUATION,
+        Kind.PLAN_NO_SAFETY: DoneHow.SAFETY_AGREEMENT,
+        Kind.PLAN_EVALUATION_DUE: DoneHow.PLAN_EVALUATED,
     }
+    TRAJECTORY_KINDS = (Kind.PLAN_NO_SAFETY, Kind.PLAN_EVALUATION_DUE)
 
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("WIJ team")
     )
     indication = models.ForeignKey(
-        Indication, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("indication")
+        Indication,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("indication"),
+    )
+    trajectory = models.ForeignKey(
+        "trajectories.Trajectory",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("trajectory"),
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tasks",
+        verbose_name=_("assigned to"),
+        help_text=_("The coordinator of the trajectory, for a task about a support plan."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     due_on = models.DateField(_("due on"))
@@ -321,7 +361,20 @@ class Task(models.Model):
         verbose_name_plural = _("worklist tasks")
         ordering = ["due_on", "id"]
         constraints = [
+            # NULLs are distinct: this holds for indication tasks only, and stays a plain
+            # (not partial) constraint so the jobs' ON CONFLICT (indication_id, kind) finds it.
             models.UniqueConstraint(fields=["indication", "kind"], name="task_once_per_indication"),
+            models.UniqueConstraint(
+                fields=["trajectory", "kind", "due_on"],
+                condition=Q(trajectory__isnull=False),
+                name="task_once_per_trajectory_kind_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(indication__isnull=False, trajectory__isnull=True)
+                | Q(indication__isnull=True, trajectory__isnull=False),
+                name="task_about_indication_or_trajectory",
+                violation_error_message=_("A task is about an indication or a trajectory."),
+            ),
             # Open: nothing of the closing filled in; done: who, when and how, always.
             models.CheckConstraint(
                 condition=Q(done_on__isnull=True, done_by__isnull=True, done_how="")
@@ -340,9 +393,18 @@ class Task(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.indication}"
+        return f"{self.get_kind_display()}: {self.indication or self.trajectory}"
+
+    def client_ids(self) -> list[int]:
+        """The children this task is about (for the access log); for a trajectory task,
+        prefetch `trajectory__children`."""
+        if self.indication_id:
+            return [self.indication.client_id]
+        return [child.client_id for child in self.trajectory.children.all()]
 
     def clean(self):
+        if (self.indication_id is None) == (self.trajectory_id is None):
+            raise ValidationError(_("A task is about an indication or a trajectory."))
         done = (self.done_on is not None, self.done_by_id is not None, bool(self.done_how))
         if any(done) and not all(done):
             errors = {}

@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
-from .models import FLAG_MONTHS, ExtensionRequest, Indication
+from .models import FLAG_MONTHS, ExtensionRequest, Indication, Task
 
 
 def ending_per_month(*, today: datetime.date, months: int = 6) -> dict:
@@ -70,24 +70,34 @@ def timeline(indications, *, today: datetime.date) -> dict:
 
 
 def task_counts(tasks, *, today: datetime.date, until: datetime.date) -> dict:
-    """Open tasks counted: total, due by `until` (this week, overdue included) and overdue.
+    """Open tasks counted: total, due by `until` (this week, overdue included), overdue, and
+    support plans without safety agreements.
     One query; `tasks` is what the user may see (Task.objects.visible_to)."""
     return tasks.open().aggregate(
         total=Count("id"),
         due=Count("id", filter=Q(due_on__lte=until)),
         overdue=Count("id", filter=Q(due_on__lt=today)),
+        # Safety first: a support plan without safety agreements is counted on its own.
+        plan_no_safety=Count("id", filter=Q(kind=Task.Kind.PLAN_NO_SAFETY)),
     )
 
 
 def open_tasks(tasks, *, until: datetime.date | None = None, limit: int = 100) -> list:
-    """Open tasks, earliest due first, with what the worklist shows (one query)."""
+    """Open tasks, earliest due first, with what the worklist shows (two queries: the
+    children of trajectory tasks, for the access log, come in a second)."""
     tasks = tasks.open()
     if until is not None:
         tasks = tasks.filter(due_on__lte=until)
     return list(
         tasks.select_related(
-            "indication__product", "indication__provider", "indication__client"
-        ).order_by("due_on", "id")[:limit]
+            "indication__product",
+            "indication__provider",
+            "indication__client",
+            "trajectory__household",
+            "assigned_to",
+        )
+        .prefetch_related("trajectory__children")
+        .order_by("due_on", "id")[:limit]
     )
 
 

@@ -129,14 +129,21 @@ def task_complete(request, pk):
     """Tick a task off with a note: the note, then a look at what will be recorded (it
     cannot be undone), then done. Only tasks of the user's teams about a child they see."""
     task = get_object_or_404(
-        Task.objects.visible_to(request.user).select_related(
-            "indication__client", "indication__product", "indication__provider", "done_by"
-        ),
+        Task.objects.visible_to(request.user)
+        .select_related(
+            "indication__client",
+            "indication__product",
+            "indication__provider",
+            "trajectory__household",
+            "assigned_to",
+            "done_by",
+        )
+        .prefetch_related("trajectory__children"),
         pk=pk,
     )
     back = request.GET.get("terug", "")
     back_url = reverse(TASK_RETURN.get(back, "intake:my_work"))
-    log_read(request, "task", [task.indication.client_id], task.pk)
+    log_read(request, "task", task.client_ids(), task.pk)
     form = TaskCompleteForm(request.POST or None)
     confirming = False
     if request.method == "POST" and task.done_on is None and form.is_valid():
@@ -152,7 +159,7 @@ def task_complete(request, pk):
                 request=request,
                 event=Event.CHANGE,
                 part="task",
-                clients=[task.indication.client_id],
+                clients=task.client_ids(),
                 object_id=task.pk,
             )
             messages.success(request, _("Task done."))

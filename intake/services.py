@@ -724,6 +724,11 @@ def household_merge(*, keep_id: int, other_id: int, user) -> Household:
     locked = _lock_households(keep_id, other_id)
     keep, other = locked[keep_id], locked[other_id]
     _require_every_child_visible([keep, other], user)
+    # One family, one plan: the other household's support plan comes along (refused when
+    # both have one).
+    from plans.services import plan_follow_merge
+
+    plan_follow_merge(keep=keep, other=other, user=user)
     _move(household_merge_plan(keep=keep, other=other), keep, user)
     # Households merged into `other` before now point at `keep` directly.
     for earlier in Household.objects.select_for_update().filter(merged_into=other):

@@ -88,7 +88,7 @@ def my_work(request):
 
 def _log_worklist(request, requests, work) -> None:
     shown = _clients_of(requests)
-    shown += [task.indication.client_id for task in work.get("tasks", [])]
+    shown += [cid for task in work.get("tasks", []) for cid in task.client_ids()]
     shown += [indication.client_id for indication in work.get("out_of_sight", [])]
     if shown:
         log_read(request, "worklist", shown)

@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "intake",
     "triage",
     "trajectories",
+    "plans",
     "indications",
     "openhouse",
     "reporting",
@@ -259,6 +260,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "check-end-evaluations": {
         "task": "indications.check_evaluations",
         "schedule": crontab(hour=6, minute=0),
+    },
+    "plan-evaluations-due": {
+        "task": "plans.evaluations_due",
+        "schedule": crontab(hour=6, minute=15),
     },
     "clear-sessions": {"task": "accounts.clear_sessions", "schedule": crontab(hour=3, minute=0)},
     # Frequent, not recorded as job runs (samen.health.FREQUENT_TASKS): the outbox's
@@ -432,6 +437,13 @@ for _day in STATUTORY_EXTRA_DAYS_OFF:
         raise ImproperlyConfigured(
             f"STATUTORY_EXTRA_DAYS_OFF: {_day!r} is not an ISO date (2027-05-07)."
         ) from None
+
+# PLAN_SAFETY_TASK_WORKING_DAYS: after a trajectory starts from a triage with safety
+# concerns, the coordinator has this many working days to put safety agreements in the
+# family's support plan (the worklist task "plan without safety agreements").
+PLAN_SAFETY_TASK_WORKING_DAYS = env.int("PLAN_SAFETY_TASK_WORKING_DAYS", default=5)
+if PLAN_SAFETY_TASK_WORKING_DAYS < 1:
+    raise ImproperlyConfigured("PLAN_SAFETY_TASK_WORKING_DAYS must be at least 1.")
 USE_I18N = True
 USE_TZ = True
 

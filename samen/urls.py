@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("intake.urls")),
     path("", include("triage.urls")),
     path("", include("trajectories.urls")),
+    path("", include("plans.urls")),
     path("", include("indications.urls")),
     path("", include("openhouse.urls")),
     path("", include("reporting.urls")),

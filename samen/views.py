@@ -29,7 +29,7 @@ def home(request):
         return redirect("openhouse:dashboard")
     context = dashboard_for(request.user, role)
     shown = [c.pk for req in context.get("my_requests", []) for c in req.clients.all()]
-    shown += [task.indication.client_id for task in context.get("tasks", [])]
+    shown += [cid for task in context.get("tasks", []) for cid in task.client_ids()]
     if shown:
         log_read(request, "start page", shown)
     return render(request, "samen/home.html", context)

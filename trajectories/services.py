@@ -98,6 +98,11 @@ def trajectory_start(
     )
     coach_row._history_user = user
     coach_row.save()
+    # Safety first: a triage with safety concerns puts "plan without safety agreements"
+    # on the coordinator's worklist until the plan has one.
+    from plans.services import safety_task_ensure
+
+    safety_task_ensure(trajectory=trajectory)
     return trajectory
 
 

@@ -18,10 +18,15 @@ def letter_context(beschikking, *, concept: bool = False) -> dict:
     }
 
 
-def beschikking_pdf(beschikking) -> bytes:
+def letter_pdf(template: str, context: dict) -> bytes:
+    """A letter template (which includes triage/partials/letter_style.html) as a PDF; the
+    beschikking and the support plan (plans/pdf.py) are made this one way."""
     # Imported here, not at the top: WeasyPrint loads Pango and friends (system libraries)
     # when imported, and the URLconf imports this module. Only making a PDF needs them.
     from weasyprint import HTML
 
-    html = render_to_string("triage/beschikking_letter.html", letter_context(beschikking))
-    return HTML(string=html).write_pdf()
+    return HTML(string=render_to_string(template, context)).write_pdf()
+
+
+def beschikking_pdf(beschikking) -> bytes:
+    return letter_pdf("triage/beschikking_letter.html", letter_context(beschikking))

@@ -351,6 +351,7 @@ def test_merge_handles_everything_that_points_at_a_household():
         "intake.Household.merged_into",
         "intake.Household.split_from",
         "trajectories.Trajectory.household",
+        "plans.SupportPlan.household",  # plans.services.plan_follow_merge
     }
 
 

@@ -1035,6 +1035,8 @@ PLACED = {
     "indications.Task:task_once_per_indication": "written by the jobs only, ON CONFLICT DO NOTHING",
     "indications.Task:task_done_has_who_and_when": "set by indications.services only (task_complete, tasks_close_by_condition); the database refusing a done task without who is tested in tests/indications/test_tasks.py, clean() above",
     "indications.Task:task_done_note_max_length": "the tick-off form (tests/indications/test_tasks.py)",
+    "indications.Task:task_once_per_trajectory_kind_date": "written by plans.services only (the evaluation-due job, ON CONFLICT DO NOTHING; safety_task_ensure looks first): tests/plans/test_plans.py",
+    "indications.Task:task_about_indication_or_trajectory": "written by the jobs and plans.services only, each with one of the two; Task.clean holds it",
     "indications.ProviderNotice:notice_once_per_indication": "written by the jobs only, ON CONFLICT DO NOTHING",
     "openhouse.EndEvaluation:endevaluation_version_once": "numbered by the upload service under a row lock",
     "samen.JobRun:jobrun_finished_after_started": "written by the jobs only",

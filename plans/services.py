@@ -1,0 +1,398 @@
+"""Support plan steps that change state: saving the goals and agreements (each save a
+numbered version with what changed in words), recording that the family saw and agreed a
+version, an evaluation, and the worklist tasks that watch the plan (safety agreements
+missing, evaluation due)."""
+
+import dataclasses
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indications.models import Task
+from samen.workdays import add_working_days
+from trajectories.models import Trajectory
+
+from .models import Agreement, Evaluation, Goal, GoalProgress, PlanVersion, SupportPlan
+
+GOAL_FIELDS = ("domain", "text", "child_id", "child_view")
+AGREEMENT_FIELDS = ("party", "provider_id", "text", "is_safety", "shared_with_provider")
+
+
+@dataclasses.dataclass
+class Item:
+    """One goal or agreement as a form gives it: `pk` None for a new one, `delete` to
+    remove an existing one; `values` holds GOAL_FIELDS or AGREEMENT_FIELDS."""
+
+    pk: int | None
+    values: dict
+    delete: bool = False
+
+
+def running_trajectory_of_household(household_id: int) -> Trajectory | None:
+    return (
+        Trajectory.objects.running()
+        .filter(household_id=household_id)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _goal_label(goal: Goal) -> str:
+    return f"{goal.get_domain_display()}: “{goal.text}”"
+
+
+def _agreement_label(agreement: Agreement) -> str:
+    who = agreement.get_party_display()
+    if agreement.provider_id:
+        who = f"{who} ({agreement.provider.name})"
+    safety = _(" (safety agreement)") if agreement.is_safety else ""
+    return f"{who}: “{agreement.text}”{safety}"
+
+
+def snapshot_of(plan: SupportPlan) -> dict:
+    """The plan's goals and agreements as they are, in words (what a version keeps)."""
+    goals = plan.goals.select_related("child").order_by("domain", "id")
+    agreements = plan.agreements.select_related("provider").order_by("id")
+    return {
+        "goals": [
+            {
+                "id": g.pk,
+                "domain": g.get_domain_display(),
+                "text": g.text,
+                "child": g.child.full_name if g.child_id else "",
+                "child_view": g.child_view,
+            }
+            for g in goals
+        ],
+        "agreements": [
+            {
+                "id": a.pk,
+                "party": a.get_party_display(),
+                "provider": a.provider.name if a.provider_id else "",
+                "text": a.text,
+                "is_safety": a.is_safety,
+                "shared_with_provider": a.shared_with_provider,
+            }
+            for a in agreements
+        ],
+    }
+
+
+def _apply(model, plan, items: list[Item], fields, label, changes: dict) -> None:
+    """Add, change and remove the rows of `model` of `plan` as `items` say; each change in
+    words in `changes` ("added", "changed", "removed")."""
+    existing = {row.pk: row for row in model.objects.filter(plan=plan)}
+    for item in items:
+        if item.pk is not None and item.pk not in existing:
+            raise ValidationError(_("A row of the plan was removed meanwhile. Look again."))
+        row = existing.get(item.pk) if item.pk is not None else None
+        if item.delete:
+            if row is not None:
+                changes["removed"].append(label(row))
+                row.delete()
+            continue
+        if row is None:
+            row = model(plan=plan, **item.values)
+            row.full_clean()
+            row.save()
+            changes["added"].append(label(row))
+            continue
+        before = label(row)
+        if any(getattr(row, name) != item.values.get(name) for name in fields):
+            for name in fields:
+                setattr(row, name, item.values.get(name))
+            row.full_clean()
+            row.save()
+            after = label(row)
+            changes["changed"].append(f"{before} → {after}" if after != before else after)
+
+
+def changes_text(goal_changes: dict, agreement_changes: dict) -> str:
+    """What changed, in words: one line per goal or agreement added, changed or removed."""
+    headings = {
+        ("goal", "added"): _("Goal added"),
+        ("goal", "changed"): _("Goal changed"),
+        ("goal", "removed"): _("Goal removed"),
+        ("agreement", "added"): _("Agreement added"),
+        ("agreement", "changed"): _("Agreement changed"),
+        ("agreement", "removed"): _("Agreement removed"),
+    }
+    lines = []
+    for kind, changes in (("goal", goal_changes), ("agreement", agreement_changes)):
+        for how in ("added", "changed", "removed"):
+            lines += [f"{headings[(kind, how)]}: {text}" for text in changes[how]]
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    household,
+    goals: list[Item],
+    agreements: list[Item],
+    user,
+    expected_version: int | None,
+) -> PlanVersion:
+    """Save the family's plan: its goals and agreements as the form gives them; makes the
+    plan on the first save. Every save that changes something is a new numbered version
+    with what changed in words. A plan without goals is refused; so is a save over
+    someone else's (optimistic locking on the plan's version)."""
+    # Locked: two workers saving the same family's plan at once would number two versions
+    # alike; the second waits and is then refused by the version check.
+    plan = SupportPlan.objects.select_for_update().filter(household=household).first()
+    if plan is None:
+        if expected_version is not None:
+            raise ValidationError(_("This plan was removed meanwhile. Look again."))
+        plan = SupportPlan(household=household, created_by=user)
+    elif expected_version != plan.version:
+        raise ValidationError(
+            _("Someone else changed this plan meanwhile. Look at it again and retry.")
+        )
+    remaining = [g for g in goals if not g.delete]
+    if not remaining:
+        raise ValidationError(
+            _("A support plan needs at least one goal, in the family's own words.")
+        )
+    children = set(
+        household.members.filter(client__isnull=False).values_list("client_id", flat=True)
+    )
+    if any(g.values.get("child_id") not in (None, *children) for g in remaining):
+        raise ValidationError(_("A goal's child must be a child of this family."))
+    trajectory = running_trajectory_of_household(household.pk)
+    if trajectory is not None:
+        plan.trajectory = trajectory
+    plan._history_user = user
+    plan.full_clean()
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:
+        # Another worker made this family's plan at the same moment.
+        raise ValidationError(
+            _("Someone else changed this plan meanwhile. Look at it again and retry.")
+        ) from None
+    goal_changes = {"added": [], "changed": [], "removed": []}
+    agreement_changes = {"added": [], "changed": [], "removed": []}
+    _apply(Goal, plan, goals, GOAL_FIELDS, _goal_label, goal_changes)
+    _apply(Agreement, plan, agreements, AGREEMENT_FIELDS, _agreement_label, agreement_changes)
+    text = changes_text(goal_changes, agreement_changes)
+    last = plan.versions.order_by("-number").first()
+    if last is not None and not text:
+        raise ValidationError(_("Nothing changed: no new version was made."))
+    version = PlanVersion(
+        plan=plan,
+        number=(last.number + 1) if last else 1,
+        changes=text,
+        snapshot=snapshot_of(plan),
+        made_by=user,
+    )
+    version.full_clean()
+    version.save()
+    if plan.trajectory_id:
+        if plan.agreements.filter(is_safety=True).exists():
+            tasks_close_by_condition(
+                trajectory_id=plan.trajectory_id, how=Task.DoneHow.SAFETY_AGREEMENT, user=user
+            )
+        else:
+            safety_task_ensure(trajectory=plan.trajectory)
+    return version
+
+
+def plan_follow_merge(*, keep, other, user) -> None:
+    """A household merged into another: its support plan moves to the household kept.
+    When both have a plan the merge is refused (one family, one plan: bring the goals and
+    agreements together in one plan first); nothing of either is lost. A split leaves the
+    plan with the household it was made for."""
+    plans = list(SupportPlan.objects.select_for_update().filter(household__in=[keep, other]))
+    if len(plans) == 2:
+        raise ValidationError(
+            _(
+                "Both households have a support plan: bring them together in one plan "
+                "first, then merge."
+            )
+        )
+    for plan in plans:
+        if plan.household_id == other.pk:
+            plan.household = keep
+            plan._history_user = user
+            plan.save(update_fields=["household"])
+
+
+def _check_day(day: datetime.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("This date cannot be in the future.")})
+
+
+@transaction.atomic
+def plan_version_agree(
+    *, version_id: int, shown_on: datetime.date, agreed_on: datetime.date, user
+) -> PlanVersion:
+    """Record that the family was shown this version and agreed with it, each on a date;
+    once (the page asks first)."""
+    # Locked: two workers recording the agreement at once; the second is refused.
+    version = PlanVersion.objects.select_for_update().get(pk=version_id)
+    if version.agreed_on is not None:
+        raise ValidationError(_("The family's agreement with this version is already recorded."))
+    _check_day(shown_on, "shown_on")
+    _check_day(agreed_on, "agreed_on")
+    if agreed_on < shown_on:
+        raise ValidationError(
+            {"agreed_on": _("The family agrees on or after the day the plan was shown.")}
+        )
+    if shown_on < timezone.localdate(version.made_at):
+        raise ValidationError({"shown_on": _("A version cannot be shown before it was made.")})
+    version.shown_on = shown_on
+    version.agreed_on = agreed_on
+    version.agreed_recorded_by = user
+    version._history_user = user
+    version.full_clean()
+    version.save(update_fields=["shown_on", "agreed_on", "agreed_recorded_by"])
+    return version
+
+
+@transaction.atomic
+def plan_evaluate(
+    *,
+    plan_id: int,
+    evaluated_on: datetime.date,
+    progress: dict[int, tuple[str, str]],
+    next_evaluation_on: datetime.date | None,
+    user,
+    expected_version: int,
+) -> Evaluation:
+    """An evaluation: per goal the progress on the scale and a note, on a date within the
+    trajectory (not before its start, not after its end, not in the future); sets the
+    plan's next evaluation date and closes the "evaluation due" task."""
+    plan = SupportPlan.objects.select_for_update().get(pk=plan_id)
+    if plan.version != expected_version:
+        raise ValidationError(
+            _("Someone else changed this plan meanwhile. Look at it again and retry.")
+        )
+    trajectory = plan.trajectory
+    if trajectory is None or trajectory.started_on is None:
+        raise ValidationError(
+            _("An evaluation is about help that started: this plan has no started trajectory.")
+        )
+    _check_day(evaluated_on, "evaluated_on")
+    if evaluated_on < trajectory.started_on:
+        raise ValidationError(
+            {"evaluated_on": _("An evaluation cannot lie before the start of the help.")}
+        )
+    if trajectory.ended_on and evaluated_on > trajectory.ended_on:
+        raise ValidationError(
+            {"evaluated_on": _("An evaluation cannot lie after the end of the help.")}
+        )
+    if next_evaluation_on is not None and next_evaluation_on <= evaluated_on:
+        raise ValidationError({"next_evaluation_on": _("The next evaluation lies after this one.")})
+    goals = {goal.pk: goal for goal in plan.goals.all()}
+    if not progress or set(progress) - set(goals):
+        raise ValidationError(_("Give the progress of the plan's goals."))
+    evaluation = Evaluation(
+        plan=plan,
+        evaluated_on=evaluated_on,
+        next_evaluation_on=next_evaluation_on,
+        recorded_by=user,
+    )
+    evaluation._history_user = user
+    evaluation.full_clean()
+    evaluation.save()
+    rows = [
+        GoalProgress(evaluation=evaluation, goal=goals[pk], progress=value, note=note.strip())
+        for pk, (value, note) in progress.items()
+    ]
+    for row in rows:
+        row.full_clean()
+    GoalProgress.objects.bulk_create(rows)
+    plan.next_evaluation_on = next_evaluation_on
+    plan._history_user = user
+    plan.save(update_fields=["next_evaluation_on"])
+    tasks_close_by_condition(
+        trajectory_id=trajectory.pk, how=Task.DoneHow.PLAN_EVALUATED, user=user
+    )
+    return evaluation
+
+
+def _coordinator_id(trajectory: Trajectory) -> int | None:
+    row = trajectory.coaches.filter(coordinator=True, until_on__isnull=True).first()
+    return row.coach_id if row else None
+
+
+def safety_task_ensure(*, trajectory: Trajectory) -> Task | None:
+    """Safety first: when the trajectory's triage recorded safety concerns and the
+    household's plan has no safety agreement, the coordinator gets a task "plan without
+    safety agreements", due in PLAN_SAFETY_TASK_WORKING_DAYS working days; one open at a
+    time. Called at the start of a trajectory and after each save of the plan."""
+    if not trajectory.triage.safety_concerns or not trajectory.is_running:
+        return None
+    has_safety = Agreement.objects.filter(
+        plan__household_id=trajectory.household_id, is_safety=True
+    ).exists()
+    if has_safety:
+        return None
+    open_task = Task.objects.filter(
+        trajectory=trajectory, kind=Task.Kind.PLAN_NO_SAFETY, done_on__isnull=True
+    ).first()
+    if open_task is not None:
+        return open_task
+    today = timezone.localdate()
+    task, _created = Task.objects.get_or_create(
+        trajectory=trajectory,
+        kind=Task.Kind.PLAN_NO_SAFETY,
+        due_on=add_working_days(today, settings.PLAN_SAFETY_TASK_WORKING_DAYS),
+        defaults={"team_id": trajectory.team_id, "assigned_to_id": _coordinator_id(trajectory)},
+    )
+    return task
+
+
+def tasks_close_by_condition(*, trajectory_id: int, how: str, user) -> int:
+    """Close the trajectory's open tasks whose own condition `how` is (Task.CLOSED_BY): a
+    safety agreement closes "plan without safety agreements", an evaluation "evaluation
+    due". Each is saved on its own so its history shows it."""
+    kinds = [kind for kind, closes in Task.CLOSED_BY.items() if closes == how]
+    closed = 0
+    for task in Task.objects.select_for_update().filter(
+        trajectory_id=trajectory_id, kind__in=kinds, done_on__isnull=True
+    ):
+        task.done_on = timezone.localdate()
+        task.done_by = user
+        task.done_how = how
+        task._history_user = user
+        task.full_clean()
+        task.save(update_fields=["done_on", "done_by", "done_how"])
+        closed += 1
+    return closed
+
+
+@transaction.atomic
+def plans_evaluations_due(*, on_date: datetime.date) -> dict:
+    """The daily job: every plan of a running trajectory whose next evaluation date has come
+    gets a task "evaluation of the support plan due" for the coordinator, once per date
+    (the partial unique index on trajectory, kind and due date). One INSERT ... SELECT."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO indications_task
+                (team_id, trajectory_id, assigned_to_id, kind, due_on, created_at)
+            SELECT t.team_id, t.id,
+                (SELECT c.coach_id FROM trajectories_trajectorycoach c
+                 WHERE c.trajectory_id = t.id AND c.coordinator AND c.until_on IS NULL
+                 LIMIT 1),
+                %s, p.next_evaluation_on, %s
+            FROM plans_supportplan p
+            JOIN trajectories_trajectory t ON t.id = p.trajectory_id
+            WHERE p.next_evaluation_on <= %s AND t.status <> %s
+            ON CONFLICT (trajectory_id, kind, due_on) WHERE trajectory_id IS NOT NULL
+            DO NOTHING
+            """,
+            [
+                Task.Kind.PLAN_EVALUATION_DUE,
+                timezone.now(),
+                on_date,
+                Trajectory.Status.ENDED,
+            ],
+        )
+        return {"tasks": cursor.rowcount}
