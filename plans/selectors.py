@@ -12,10 +12,15 @@ from .models import PlanVersion, SupportPlan
 
 def plan_status_for(trajectories) -> dict[int, tuple[str, datetime.date | None]]:
     """{trajectory id: (the plan's status in words, its next evaluation date or None)} for
-    the given trajectories (objects or ids); two queries however many. A trajectory without
+    the given trajectories (objects: one query; ids: two), however many. A trajectory without
     a plan of its household gets "no plan yet"."""
-    ids = [getattr(t, "pk", t) for t in trajectories]
-    households = dict(Trajectory.objects.filter(pk__in=ids).values_list("pk", "household_id"))
+    trajectories = list(trajectories)
+    if all(hasattr(t, "household_id") for t in trajectories):
+        # Trajectory objects know their household: one query fewer.
+        households = {t.pk: t.household_id for t in trajectories}
+    else:
+        ids = [getattr(t, "pk", t) for t in trajectories]
+        households = dict(Trajectory.objects.filter(pk__in=ids).values_list("pk", "household_id"))
     last_agreed = PlanVersion.objects.filter(plan=OuterRef("pk"), agreed_on__isnull=False).order_by(
         "-number"
     )

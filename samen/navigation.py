@@ -80,6 +80,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Your clients' indications ending, end-evaluations due and overdue."),
     ),
     NavItem(
+        "plans:portal_agreements",
+        _("Agreements from support plans"),
+        (PROVIDER,),
+        _("What families agreed to share with you from their support plan."),
+    ),
+    NavItem(
         "referrals:phasing",
         _("Phasing"),
         EVERYONE,

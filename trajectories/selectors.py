@@ -143,12 +143,12 @@ STATUS_ORDER = {
 
 
 def plan_status_for(trajectories) -> dict[int, tuple[str, datetime.date | None]]:
-    """{trajectory id: (plan status text, next evaluation date or None)} for the lists.
+    """{trajectory id: (plan status text, next evaluation date or None)} for the lists: the
+    household's support plan (plans.selectors.plan_status_for), one query."""
+    from plans.selectors import plan_status_for as plans_status
 
-    The support plan (ondersteuningsplan) is built in the `plans` app: until it plugs in
-    here, every trajectory has no plan status and no evaluation date. One query at most,
-    however many trajectories (the lists assert their number of queries)."""
-    return {trajectory.pk: ("", None) for trajectory in trajectories}
+    trajectories = list(trajectories)
+    return plans_status(trajectories) if trajectories else {}
 
 
 def _current_coach_rows():

@@ -1084,14 +1084,32 @@ PLACED = {
     "trajectories.Reassessment:reassessment_investigated_after_asked": "the re-assessment form answers with a message on the date (Reassessment.clean holds it)",
     "trajectories.Reassessment:reassessment_family_concern_max_length": "the re-assessment form's field has the same maximum",
     "trajectories.Reassessment:reassessment_investigation_max_length": "the re-assessment form's field has the same maximum",
-    # Outcomes per child: written by triage.services.triage_record after the triage form's
-    # per-child validation (ChildOutcome.clean holds the same rules).
-    "triage.ChildOutcome:child_outcome_once": "triage_record writes one row per child of the request",
-    "triage.ChildOutcome:child_outcome_wij_is_basis": "triage_record sets the role from the outcome",
-    "triage.ChildOutcome:child_outcome_other_route_is_named": "the triage form requires the route (ChildOutcome.clean)",
-    "triage.ChildOutcome:child_outcome_has_intensity": "the triage form requires the intensity for every child (ChildOutcome.clean)",
-    "triage.ChildOutcome:child_outcome_referral_has_provider": "the triage form requires the provider for a referral (ChildOutcome.clean)",
-    "triage.ChildOutcome:child_outcome_provider_contacted": "the triage form requires the date the provider was contacted (ChildOutcome.clean)",
+    "trajectories.Reassessment:one_open_reassessment_per_trajectory": "the question page answers with a message while one is open (tests/trajectories/test_reassessment.py, test_one_open_question_at_a_time_and_none_on_an_ended_trajectory)",
+    "trajectories.Reassessment:reassessment_shared_after_outcome": "the share step exists only after the outcome and refuses a date before it (tests/trajectories/test_reassessment.py, test_a_bad_sharing_is_refused)",
+    "trajectories.Reassessment:reassessment_agreement_when_shared": "the family's agreement is recorded with the sharing, in one step (reassessment_share)",
+    "trajectories.Reassessment:reassessment_beschikking_once": "the link step offers only beschikkingen no re-assessment holds yet (tests/trajectories/test_reassessment.py)",
+    # The support plan: rows written by plans.services only, after the plan's forms
+    # (tests/plans/test_plans.py); the models' clean() holds the same rules.
+    "plans.SupportPlan:support_plan_once_per_household": "plan_save locks the household's plan first; two first saves at once: the second is a message (IntegrityError caught)",
+    "plans.SupportPlan:support_plan_next_evaluation_on_in_range": "set by the evaluation form, whose date field has the range (validate_date_in_range)",
+    "plans.Goal:goal_has_text": "the goal form requires the text; an empty row is skipped",
+    "plans.Goal:goal_domain_known": "the goal form offers the life domains only",
+    "plans.Goal:goal_text_max_length": "the goal form's field has the same maximum",
+    "plans.Goal:goal_child_view_max_length": "the goal form's field has the same maximum",
+    "plans.Agreement:agreement_has_text": "the agreement form requires the text; an empty row is skipped",
+    "plans.Agreement:agreement_provider_iff_party_provider": "the agreement form answers on the provider field (AgreementForm.clean)",
+    "plans.Agreement:agreement_shared_only_with_provider": "the agreement form answers on the sharing field (AgreementForm.clean)",
+    "plans.Agreement:agreement_text_max_length": "the agreement form's field has the same maximum",
+    "plans.PlanVersion:plan_version_number_once": "numbered by plan_save under the plan's row lock",
+    "plans.PlanVersion:plan_version_agreed_after_shown": "plan_agree refuses an agreement before it was shown, with a message (tests/plans/test_plans.py)",
+    "plans.PlanVersion:plan_version_agreed_on_in_range": "the agreement form's date fields have the range; plan_agree refuses a future date",
+    "plans.PlanVersion:plan_version_shown_on_in_range": "the agreement form's date fields have the range; plan_agree refuses a future date",
+    "plans.Evaluation:plan_evaluation_next_after": "plan_evaluate answers on the next evaluation date (tests/plans/test_plans.py)",
+    "plans.Evaluation:plan_evaluation_evaluated_on_in_range": "plan_evaluate refuses a date outside the trajectory or in the future",
+    "plans.Evaluation:plan_evaluation_next_evaluation_on_in_range": "the evaluation form's date field has the range (validate_date_in_range)",
+    "plans.GoalProgress:goal_progress_known": "the evaluation form offers the scale's values only",
+    "plans.GoalProgress:goal_progress_once": "plan_evaluate writes one row per goal of the plan",
+    "plans.GoalProgress:goal_progress_note_max_length": "the evaluation form's note field has the same maximum",
 }
 
 
