@@ -28,6 +28,7 @@ class ChildFile:
     member: HouseholdMember
     requests: list = field(default_factory=list)
     indications: list = field(default_factory=list)
+    trajectories: list = field(default_factory=list)
 
 
 @dataclass
@@ -53,7 +54,8 @@ def person_short(user) -> str:
 
 def family_file(household: Household, *, user) -> FamilyFile:
     """The household's members and, for each child the user may see, its requests (with
-    triage, beschikkingen, reports) and indications (with end-evaluations, handover notes)."""
+    triage, beschikkingen, reports), trajectories (with coaches and intensity changes) and
+    indications (with end-evaluations, handover notes)."""
     members = list(
         household.members.select_related("client__team").order_by(
             "role", "client__date_of_birth", "id"
@@ -100,6 +102,26 @@ def family_file(household: Household, *, user) -> FamilyFile:
     )
     for indication in indications:
         children[indication.client_id].indications.append(indication)
+    from trajectories.models import Trajectory, TrajectoryChild, TrajectoryCoach
+
+    trajectories = (
+        Trajectory.objects.visible_to(user)
+        .filter(pk__in=TrajectoryChild.objects.filter(client_id__in=visible).values("trajectory"))
+        .select_related("product")
+        .prefetch_related(
+            "children",
+            "intensity_changes",
+            Prefetch(
+                "coaches",
+                queryset=TrajectoryCoach.objects.filter(coordinator=True).select_related("coach"),
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+    for trajectory in trajectories:
+        for link in trajectory.children.all():
+            if link.client_id in children:
+                children[link.client_id].trajectories.append(trajectory)
     return FamilyFile(
         household=household,
         members=[m for m in members if not m.client_id],
@@ -171,6 +193,7 @@ def family_timeline(family: FamilyFile, *, child_id: int | None = None) -> list[
                 )
             )
     events += _history_events(requests, visible)
+    events += _trajectory_events(family, visible)
     for child in family.children:
         client_url = reverse("indications:client", args=[child.client.pk])
         for indication in child.indications:
@@ -212,6 +235,57 @@ def family_timeline(family: FamilyFile, *, child_id: int | None = None) -> list[
     if child_id is not None:
         events = [e for e in events if not e.children or any(c.pk == child_id for c in e.children)]
     events.sort(key=lambda event: event.when, reverse=True)
+    return events
+
+
+def _trajectory_events(family: FamilyFile, visible: set) -> list[Event]:
+    """A trajectory's start of the help, its changes of intensity and its end."""
+    events = []
+    seen = {}
+    for child in family.children:
+        for trajectory in child.trajectories:
+            seen[trajectory.pk] = trajectory
+    for trajectory in seen.values():
+        about = [
+            child.client
+            for child in family.children
+            if any(link.client_id == child.client.pk for link in trajectory.children.all())
+        ]
+        url = reverse("trajectories:detail", args=[trajectory.pk])
+        number = {"number": trajectory.pk}
+        if trajectory.started_on:
+            events.append(
+                _day_event(
+                    trajectory.started_on,
+                    _("Trajectory %(number)s: help started") % number,
+                    about,
+                    url,
+                )
+            )
+        for change in trajectory.intensity_changes.all():
+            events.append(
+                _day_event(
+                    change.changed_on,
+                    _("Trajectory %(number)s: intensity %(from)s → %(to)s")
+                    % {
+                        **number,
+                        "from": change.get_from_intensity_display(),
+                        "to": change.get_to_intensity_display(),
+                    },
+                    about,
+                    url,
+                )
+            )
+        if trajectory.ended_on:
+            events.append(
+                _day_event(
+                    trajectory.ended_on,
+                    _("Trajectory %(number)s ended: %(reason)s")
+                    % {**number, "reason": trajectory.get_end_reason_display()},
+                    about,
+                    url,
+                )
+            )
     return events
 
 

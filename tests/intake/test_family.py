@@ -511,3 +511,40 @@ def test_the_services_refuse_a_lead_who_does_not_see_every_child(team_lead, beij
             user=team_lead,
         )
     assert not other.merged_into_id and other.members.count() == 3
+
+
+@time_machine.travel(NOW)
+def test_the_family_file_shows_each_childs_trajectories_and_their_events(client, vries, beijum):
+    from tests.factories import make_trajectory
+    from trajectories import services as trajectory_services
+
+    household, (first, second) = make_family(beijum, children=2, worker=vries)
+    triage = first.support_requests.get().triage
+    trajectory = make_trajectory(
+        triage=triage, coach=vries, status="active", started_on=triage.held_on
+    )
+    trajectory_services.intensity_change(
+        trajectory_id=trajectory.pk,
+        expected_version=trajectory.version,
+        to_intensity="specialist",
+        reason="Meer nodig.",
+        user=vries,
+    )
+    client.force_login(vries)
+    page = client.get(f"/gezinnen/{household.pk}/").content.decode()
+    assert f'href="/trajecten/{trajectory.pk}/"' in page
+    assert "intensiteit: specialistisch" in page
+    assert f"Traject {trajectory.pk}: hulp gestart" in page
+    assert f"Traject {trajectory.pk}: intensiteit basis → specialistisch" in page
+    # Per child: the second child's view of the timeline has no events of the first's help.
+    only_second = client.get(f"/gezinnen/{household.pk}/?kind={second.pk}").content.decode()
+    assert f"Traject {trajectory.pk}: hulp gestart" not in only_second
+    # Still a fixed number of queries with trajectories on the page.
+    vries = type(vries).objects.get(pk=vries.pk)
+    family_file(household, user=vries)
+    with CaptureQueriesContext(connection) as once:
+        family_timeline(family_file(household, user=vries))
+    make_trajectory(triage=second.support_requests.get().triage, coach=vries)
+    with CaptureQueriesContext(connection) as twice:
+        family_timeline(family_file(household, user=vries))
+    assert len(once.captured_queries) == len(twice.captured_queries)
