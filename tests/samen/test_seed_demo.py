@@ -82,3 +82,10 @@ def test_the_demo_has_trajectories_in_every_state():
     # The demo worker coaches trajectories in more than one state.
     mine = Trajectory.objects.filter(coaches__coach__username="medewerker")
     assert mine.values("status").distinct().count() >= 3
+    # Support plans, agreed and evaluated; one agreement shared with the demo provider.
+    from plans.models import Agreement, Evaluation, SupportPlan
+
+    assert SupportPlan.objects.filter(versions__agreed_on__isnull=False).exists()
+    assert Evaluation.objects.exists()
+    shared = Agreement.objects.filter(shared_with_provider=True).get()
+    assert shared.provider.agb_code == "73990001"

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from indications.demo import seed_indications
 from intake.demo import seed_requests
+from plans.demo import seed_plans
 from referrals.demo import seed_referrers
 from samen import roles
 from trajectories.demo import seed_trajectories
@@ -57,11 +58,13 @@ class Command(BaseCommand):
             triages = seed_triages()
             indications = seed_indications(count=options["families"] // 2)
             trajectories = seed_trajectories()
+            plans = seed_plans()
         self.stdout.write(f"{referrers} referrer organisations (GP practices, GIs, hospitals).")
         self.stdout.write(f"{requests} new families with support requests over the WIJ teams.")
         self.stdout.write(f"{triages} triages with conversation reports.")
         self.stdout.write(f"{indications} running indications at 8 providers (jobs run once).")
         self.stdout.write(f"{trajectories} trajectories of Basis jeugdhulp, in every state.")
+        self.stdout.write(f"{plans} support plans, agreed with the family, most evaluated once.")
         self.stdout.write(
             self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000 with:")
         )
