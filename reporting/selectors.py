@@ -425,23 +425,41 @@ def _too_light(filters: Filters) -> Table:
         if any(held_on < day <= until for day in escalations[household]):
             tally[key]["escalated"] += 1
 
+    return _six_month_table(
+        "too-light",
+        _("Help too light? Back at WIJ or to specialist care within 6 months"),
+        _("Helped at WIJ"),
+        {start: (t["basis"], t["back"], t["escalated"], t["open"]) for start, t in tally.items()},
+        period,
+        note=_(
+            "Counted per Basis jeugdhulp outcome: a new support request of the same family, "
+            "or a triage with a specialist outcome, within 6 months. For recent outcomes the "
+            "6 months have not yet passed: their figures can still grow."
+        ),
+    )
+
+
+def _six_month_table(slug, title, base_label, counts: dict, period, *, note) -> Table:
+    """What followed within 6 months, per bucket: {bucket start: (base, back at WIJ, to
+    specialist care, 6 months not yet passed)}, with the shares of the two signals."""
+
     def cells(bucket: Bucket):
-        t = tally[bucket.start]
+        base, back, onward, still_open = counts.get(bucket.start, (0, 0, 0, 0))
         return [
-            Cell(t["basis"]),
-            Cell(t["back"]),
-            Share(t["back"], t["basis"]),
-            Cell(t["escalated"]),
-            Share(t["escalated"], t["basis"]),
-            Cell(t["open"]),
+            Cell(base),
+            Cell(back),
+            Share(back, base),
+            Cell(onward),
+            Share(onward, base),
+            Cell(still_open),
         ]
 
     table = _bucket_table(
-        "too-light",
-        _("Help too light? Back at WIJ or to specialist care within 6 months"),
+        slug,
+        title,
         period,
         [
-            _("Helped at WIJ"),
+            base_label,
             _("Back at WIJ within 6 months"),
             _("Share back"),
             _("To specialist care within 6 months"),
@@ -450,11 +468,7 @@ def _too_light(filters: Filters) -> Table:
         ],
         cells,
         chart=Chart(lines=[2, 4], percent=True),
-        note=_(
-            "Counted per Basis jeugdhulp outcome: a new support request of the same family, "
-            "or a triage with a specialist outcome, within 6 months. For recent outcomes the "
-            "6 months have not yet passed: their figures can still grow."
-        ),
+        note=note,
     )
     _fill_total_shares(table, [(2, 1, 0), (4, 3, 0)])
     return table
@@ -1314,41 +1328,18 @@ def _after_trajectory(filters: Filters) -> Table:
         )
         .order_by()
     }
-    empty = Counter()
-
-    def cells(bucket: Bucket):
-        t = tally.get(bucket.start, empty)
-        return [
-            Cell(t["ended"]),
-            Cell(t["back"]),
-            Share(t["back"], t["ended"]),
-            Cell(t["specialist"]),
-            Share(t["specialist"], t["ended"]),
-            Cell(t["open"]),
-        ]
-
-    table = _bucket_table(
+    return _six_month_table(
         "after-trajectory",
         _("After the help at WIJ: back at WIJ or to specialist care within 6 months"),
+        _("Trajectories ended"),
+        {start: (t["ended"], t["back"], t["specialist"], t["open"]) for start, t in tally.items()},
         period,
-        [
-            _("Trajectories ended"),
-            _("Back at WIJ within 6 months"),
-            _("Share back"),
-            _("To specialist care within 6 months"),
-            _("Share to specialist care"),
-            _("6 months not yet passed"),
-        ],
-        cells,
-        chart=Chart(lines=[2, 4], percent=True),
         note=_(
             "By the month the trajectory ended: a new support request about one of its "
             "children, or a specialist triage outcome, Open House exception or indication "
             "that started, within 6 months after the end."
         ),
     )
-    _fill_total_shares(table, [(2, 1, 0), (4, 3, 0)])
-    return table
 
 
 # --- the register ------------------------------------------------------------------
