@@ -253,8 +253,8 @@ class TaskQuerySet(models.QuerySet):
     def visible_to(self, user):
         """WIJ staff and team leads: the tasks of their teams about a child they may see
         (Client.visible_to), and the tasks about a trajectory they may see
-        (Trajectory.visible_to: of their teams, coached by them, or about a child they may
-        see); nobody else works on tasks (officials count them in the admin)."""
+        (Trajectory.visible_to) that are of their teams or assigned to them (the coordinator
+        of another team); nobody else works on tasks (officials count them in the admin)."""
         if roles.user_role(user) not in roles.WIJ_ROLES:
             return self.none()
         from intake.models import user_team_ids
@@ -265,7 +265,10 @@ class TaskQuerySet(models.QuerySet):
                 team_id__in=user_team_ids(user),
                 indication__client__in=Client.objects.visible_to(user),
             )
-            | Q(trajectory__in=Trajectory.objects.visible_to(user))
+            | (
+                (Q(team_id__in=user_team_ids(user)) | Q(assigned_to_id=user.pk))
+                & Q(trajectory__in=Trajectory.objects.visible_to(user))
+            )
         )
 
     def open(self):
@@ -289,6 +292,10 @@ class Task(models.Model):
         EVALUATION_OVERDUE = "evaluation_overdue", _("end-evaluation overdue: ask the provider")
         PLAN_NO_SAFETY = "plan_no_safety", _("support plan without safety agreements")
         PLAN_EVALUATION_DUE = "plan_evaluation_due", _("evaluation of the support plan due")
+        EXCEPTION_REFUSED = (
+            "exception_refused",
+            _("Open House exception refused: talk with the family about what now"),
+        )
 
     class DoneHow(models.TextChoices):
         BY_HAND = "by_hand", _("ticked off by a worker")
@@ -305,7 +312,7 @@ class Task(models.Model):
         Kind.PLAN_NO_SAFETY: DoneHow.SAFETY_AGREEMENT,
         Kind.PLAN_EVALUATION_DUE: DoneHow.PLAN_EVALUATED,
     }
-    TRAJECTORY_KINDS = (Kind.PLAN_NO_SAFETY, Kind.PLAN_EVALUATION_DUE)
+    TRAJECTORY_KINDS = (Kind.PLAN_NO_SAFETY, Kind.PLAN_EVALUATION_DUE, Kind.EXCEPTION_REFUSED)
 
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("WIJ team")

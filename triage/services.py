@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake import services as intake_services
-from intake.models import Client, SupportRequest
+from intake.models import CONTACT_WORKING_DAYS, Client, SupportRequest
 from openhouse.models import Provider
 from referrals.models import Product
 from referrals.phasing import product_status
+from samen.workdays import add_working_days
 from trajectories import services as trajectory_services
 from trajectories.models import Trajectory
 from trajectories.services import running_trajectory_of
@@ -201,6 +202,11 @@ class TriagePlan:
     @property
     def starts_trajectory(self) -> bool:
         return bool(self.trajectory_clients)
+
+    @property
+    def running_existing(self) -> bool:
+        """Does a trajectory this triage started still run?"""
+        return any(t.is_running for t in self.existing_trajectories)
 
     @property
     def beschikking_prompt(self) -> bool:
@@ -482,7 +488,30 @@ def exception_decide(*, exception_id: int, user, approve: bool, reasons: str) ->
         request.status = SupportRequest.Status.CLOSED
         request.close_reason = SupportRequest.CloseReason.TRIAGE_DONE
         intake_services.support_request_save(request, user)
+    if not approve:
+        _exception_refused_task(exception.triage, user)
     return exception
+
+
+def _exception_refused_task(triage: Triage, user) -> None:
+    """A refusal while the family's help goes on in a trajectory (the request closed, so it
+    waits in no triage list): the coordinator gets a task to talk with the family about
+    what now, due in 5 working days."""
+    from indications.models import Task
+
+    trajectory = Trajectory.objects.running().filter(triage=triage).first()
+    if trajectory is None:
+        return
+    coordinator = trajectory.coaches.filter(coordinator=True, until_on__isnull=True).first()
+    Task.objects.get_or_create(
+        trajectory=trajectory,
+        kind=Task.Kind.EXCEPTION_REFUSED,
+        due_on=add_working_days(timezone.localdate(), CONTACT_WORKING_DAYS),
+        defaults={
+            "team_id": trajectory.team_id,
+            "assigned_to_id": coordinator.coach_id if coordinator else None,
+        },
+    )
 
 
 def beschikking_request(

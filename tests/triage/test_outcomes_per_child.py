@@ -295,6 +295,41 @@ def test_a_revision_replaces_the_outcomes_and_starts_no_second_trajectory(
     assert list(row.history.values_list("intensity", flat=True)) == ["specialist", "basic"]
 
 
+def test_a_revision_after_the_trajectory_ended_says_it_only_corrects_the_record(
+    client, intake_worker, beijum
+):
+    from trajectories import services as trajectory_services
+
+    request = SupportRequestFactory(team=beijum, contacted=True)
+    client.force_login(intake_worker)
+    first = triage_data(
+        request, intake_worker, held_on=DAY.isoformat(), products=[basis_product().pk]
+    )
+    assert client.post(url(request), first).status_code == 302
+    trajectory = Trajectory.objects.get()
+    trajectory_services.trajectory_end(
+        trajectory_id=trajectory.pk,
+        expected_version=trajectory.version,
+        ended_on=DAY,
+        end_reason="31",
+        goals_reached="fully",
+        user=intake_worker,
+    )
+    request.refresh_from_db()
+    revised = triage_data(
+        request,
+        intake_worker,
+        held_on=DAY.isoformat(),
+        products=[basis_product().pk],
+        intensity="specialist",
+        confirm=False,
+    )
+    html = client.post(url(request), revised).content.decode()
+    assert "Dat traject is beëindigd: deze herziening corrigeert alleen het dossier" in html
+    assert client.post(url(request), {**revised, "confirm": "1"}).status_code == 302
+    assert Trajectory.objects.count() == 1
+
+
 def test_a_child_with_a_running_trajectory_is_refused_by_name(client, intake_worker, beijum):
     earlier = make_trajectory(
         support_request=SupportRequestFactory(team=beijum, contacted=True), status="active"
@@ -411,6 +446,46 @@ def test_an_exception_with_wij_coordinating_closes_as_a_trajectory_and_stays_so(
     client.post(f"/uitzonderingen/{exception.pk}/", {"approve": "1", "reasons": "Akkoord."})
     request.refresh_from_db()
     assert request.close_reason == "to_trajectory"
+
+
+def test_a_refused_exception_puts_a_task_on_the_coordinators_worklist(
+    client, intake_worker, official, beijum
+):
+    request = SupportRequestFactory(team=beijum, contacted=True, assigned_worker=intake_worker)
+    client.force_login(intake_worker)
+    data = triage_data(
+        request,
+        intake_worker,
+        held_on=DAY.isoformat(),
+        outcome="open_house_exception",
+        intensity="specialist",
+        provider=ProviderFactory().pk,
+        wij_role="coordination",
+        exception_product=Product.objects.get(code="45A56").pk,
+        reasons="Hulp die WIJ niet kan bieden.",
+    )
+    assert client.post(url(request), data).status_code == 302
+    exception = Triage.objects.get().exception
+    client.force_login(official)
+    client.post(f"/uitzonderingen/{exception.pk}/", {"approve": "0", "reasons": "Past in Basis."})
+    exception.refresh_from_db()
+    assert exception.approval == "refused"
+    from indications.models import Task
+
+    task = Task.objects.get(kind="exception_refused")
+    trajectory = Trajectory.objects.get()
+    assert (task.trajectory, task.assigned_to, task.team) == (trajectory, intake_worker, beijum)
+    client.force_login(intake_worker)
+    work = client.get("/werk/").content.decode()
+    assert "Open House-uitzondering geweigerd" in work
+    assert f'href="/trajecten/{trajectory.pk}/"' in work
+    # A worker of another team does not see the task (Task.visible_to keeps to the team).
+    from intake.models import TeamMember
+    from tests.factories import TeamFactory, UserFactory
+
+    other = UserFactory(username="elders", role="wij_medewerker")
+    TeamMember.objects.create(user=other, team=TeamFactory(name="WIJ Lewenborg"))
+    assert not Task.objects.visible_to(other).exists()
 
 
 def test_without_a_role_for_wij_an_exception_waits_in_triage(client, intake_worker, beijum):
