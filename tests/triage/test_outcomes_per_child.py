@@ -451,7 +451,15 @@ def test_an_exception_with_wij_coordinating_closes_as_a_trajectory_and_stays_so(
 def test_a_refused_exception_puts_a_task_on_the_coordinators_worklist(
     client, intake_worker, official, beijum
 ):
-    request = SupportRequestFactory(team=beijum, contacted=True, assigned_worker=intake_worker)
+    from intake.models import TeamMember
+    from tests.factories import ClientFactory, TeamFactory, UserFactory
+
+    # The child lives in Lewenborg; the request (and so the trajectory) is Beijum's.
+    lewenborg = TeamFactory(name="WIJ Lewenborg")
+    child = ClientFactory(team=lewenborg)
+    request = SupportRequestFactory(
+        team=beijum, contacted=True, assigned_worker=intake_worker, clients=[child]
+    )
     client.force_login(intake_worker)
     data = triage_data(
         request,
@@ -480,8 +488,7 @@ def test_a_refused_exception_puts_a_task_on_the_coordinators_worklist(
     assert "Open House-uitzondering geweigerd" in work
     assert f'href="/trajecten/{trajectory.pk}/"' in work
     # A worker of another team does not see the task (Task.visible_to keeps to the team).
-    from intake.models import TeamMember
-    from tests.factories import TeamFactory, UserFactory
+    from tests.factories import TeamFactory
 
     other = UserFactory(username="elders", role="wij_medewerker")
     TeamMember.objects.create(user=other, team=TeamFactory(name="WIJ Lewenborg"))
