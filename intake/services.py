@@ -420,10 +420,13 @@ def support_request_assign(
 
 # The reasons a worker may choose when closing by hand. "Route not open" is set by the
 # registration itself, never chosen.
+# Not by hand: "route not open" is the registration's, "continued as a trajectory" the
+# triage's (it starts the trajectory), so that their figures mean what they say.
 MANUAL_CLOSE_REASONS = [
     reason
     for reason in SupportRequest.CloseReason
-    if reason != SupportRequest.CloseReason.ROUTE_NOT_OPEN
+    if reason
+    not in (SupportRequest.CloseReason.ROUTE_NOT_OPEN, SupportRequest.CloseReason.TO_TRAJECTORY)
 ]
 
 

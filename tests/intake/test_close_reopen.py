@@ -85,6 +85,20 @@ def test_help_arranged_needs_a_recorded_triage(client, intake_worker, beijum):
             _close_directly(request, intake_worker, reason)
 
 
+def test_continued_as_a_trajectory_is_never_chosen_by_hand(client, intake_worker, beijum):
+    """Only the triage closes a request so (it starts the trajectory): the figure means it."""
+    request = SupportRequestFactory(team=beijum)
+    client.force_login(intake_worker)
+    page = client.get(f"/aanmeldingen/{request.pk}/").content.decode()
+    assert 'value="to_trajectory"' not in page
+    response = _close(client, request, reason="to_trajectory", confirmed="1")
+    assert response.status_code == 400
+    with pytest.raises(ValidationError):
+        _close_directly(request, intake_worker, "to_trajectory")
+    request.refresh_from_db()
+    assert request.status == "registered"
+
+
 def _close_directly(request, user, reason):
     return services.support_request_close(
         support_request_id=request.pk, expected_version=request.version, user=user, reason=reason
