@@ -278,8 +278,12 @@ def triage_plan(
             plan.trajectory_coach = support_request.assigned_worker or user
             products = list(products)
             plan.trajectory_product = products[0] if len(products) == 1 else None
+            # The intensity of WIJ's own help: of the children with Basis jeugdhulp (a child
+            # whose specialist help WIJ coordinates needs that provider's intensity, not
+            # WIJ's); only coordination: the highest of those children.
+            basis = [c for c in with_role if c.wij_role == ChildOutcome.WijRole.BASIS]
             plan.trajectory_intensity = max(
-                (child.intensity for child in with_role), key=INTENSITY_ORDER.__getitem__
+                (child.intensity for child in basis or with_role), key=INTENSITY_ORDER.__getitem__
             )
             if safety_concerns:
                 registered = timezone.localdate(support_request.received_at)

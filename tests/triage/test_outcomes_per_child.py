@@ -210,7 +210,9 @@ def test_three_siblings_combined_help_one_trajectory_for_those_at_wij(
         clients[0].pk,
         clients[1].pk,
     }
-    assert trajectory.role == "basis" and trajectory.intensity == "specialist"
+    # WIJ's own help is the Basis child's (light), as the triage's summary says; the child
+    # whose specialist help WIJ coordinates needs the provider's intensity, not WIJ's.
+    assert trajectory.role == "basis" and trajectory.intensity == "light" == triage.intensity
     assert trajectory.coaches.get(coordinator=True).coach == coach
     request.refresh_from_db()
     assert request.close_reason == "to_trajectory"
