@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from indications.models import Indication
 from openhouse.models import EndEvaluation, HandoverNote
-from triage.models import Beschikking, ConversationReport
+from triage.models import Beschikking, ChildOutcome, ConversationReport
 
 from .models import Client, Household, HouseholdMember, SupportRequest
 
@@ -80,6 +80,10 @@ def family_file(household: Household, *, user) -> FamilyFile:
             "clients",
             "triage__products",
             "triage__workers",
+            Prefetch(
+                "triage__child_outcomes",
+                queryset=ChildOutcome.objects.select_related("provider", "client"),
+            ),
             "worker_changes",
             Prefetch("beschikkingen", queryset=Beschikking.objects.select_related("issued_by")),
             Prefetch("reports", queryset=ConversationReport.objects.select_related("author")),
@@ -304,8 +308,18 @@ def _request_events(support_request, about, url) -> list[Event]:
 
 def _triage_event(triage, about, url) -> Event:
     workers = ", ".join(person_short(worker) for worker in triage.workers.all())
-    outcome = triage.get_outcome_display()
     codes = " ".join(product.code for product in triage.products.all())
+    shown = {child.pk for child in about}
+    rows = [row for row in triage.child_outcomes.all() if row.client_id in shown]
+    if rows:
+        # What follows per child (of those the user may see), with the provider beside it.
+        outcome = "; ".join(
+            f"{row.client.first_name}: {row.get_outcome_display()}"
+            + (f" ({row.provider.name})" if row.provider_id else "")
+            for row in rows
+        )
+    else:
+        outcome = triage.get_outcome_display()
     text = f"{outcome} {codes}".strip()
     if workers:
         what = _("Triage by %(workers)s: %(outcome)s") % {"workers": workers, "outcome": text}

@@ -548,3 +548,24 @@ def test_the_family_file_shows_each_childs_trajectories_and_their_events(client,
     with CaptureQueriesContext(connection) as twice:
         family_timeline(family_file(household, user=vries))
     assert len(once.captured_queries) == len(twice.captured_queries)
+
+
+@time_machine.travel(NOW)
+def test_the_family_file_says_what_followed_for_each_child(client, vries, beijum):
+    from tests.factories import ChildOutcomeFactory, ProviderFactory
+
+    household, (child,) = make_family(beijum, children=1, worker=vries)
+    triage = child.support_requests.get().triage
+    ChildOutcomeFactory(
+        triage=triage,
+        client=child,
+        outcome="specialist",
+        intensity="specialist",
+        wij_role="coordination",
+        provider=ProviderFactory(name="Accare"),
+        provider_contacted_on=NOW.date(),
+    )
+    client.force_login(vries)
+    page = client.get(f"/gezinnen/{household.pk}/").content.decode()
+    assert "Specialistische jeugdhulp (verwijzing) (Accare)" in page
+    assert f"{child.first_name}: Specialistische jeugdhulp (verwijzing) (Accare)" in page
