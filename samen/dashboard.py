@@ -30,7 +30,26 @@ def _wij_worker(user, today: datetime.date) -> dict:
         "tasks": open_tasks(tasks, until=week_end(today), limit=SHOWN),
         "corrections": corrections_pending(visible, user),
         "my_trajectories": mine_count(user),
+        "reassessments": _reassessments_waiting(user),
     }
+
+
+def _reassessments_waiting(user) -> list | None:
+    """For a worker with access tasks (trajectories.assess_access): the families' questions
+    whether the help still fits that wait for an investigation, of the user's teams, oldest
+    first (None for everyone else: the start page shows nothing)."""
+    if not user.has_perm("trajectories.assess_access"):
+        return None
+    from intake.models import user_team_ids
+    from trajectories.models import Reassessment, Trajectory
+
+    return list(
+        Reassessment.objects.filter(
+            outcome="",
+            trajectory__in=Trajectory.objects.visible_to(user),
+            trajectory__team_id__in=user_team_ids(user),
+        ).order_by("asked_on", "pk")[: SHOWN * 4]
+    )
 
 
 def _team_lead(user, today: datetime.date) -> dict:
@@ -49,6 +68,7 @@ def _team_lead(user, today: datetime.date) -> dict:
         "exceptions": exceptions_pending(team),
         "workload": workload(team, today),
         "trajectories_waiting": waiting_count(user),
+        "reassessments": _reassessments_waiting(user),
         "task_counts": task_counts(
             Task.objects.visible_to(user), today=today, until=week_end(today)
         ),

@@ -82,9 +82,10 @@ def test_a_workers_start_page_counts_their_own_work(
     assert AccessLogEntry.objects.filter(part="start page").exists()
 
 
-# +1 each: the running trajectories coached (worker), the team's waiting list (lead).
-QUERIES_WORKER = 15
-QUERIES_LEAD = 11
+# +1 each: the running trajectories coached (worker), the team's waiting list (lead);
+# +2 each: whether the user has access tasks (the user's and the groups' permissions).
+QUERIES_WORKER = 17
+QUERIES_LEAD = 13
 
 
 @time_machine.travel(NOW)
@@ -286,3 +287,26 @@ def test_a_lead_of_two_teams_sees_both_and_nothing_else(client, beijum):
     client.force_login(lead)
     html = client.get("/werk/team/").content.decode()
     assert f"#{a.pk} " in html and f"#{b.pk} " in html and f"#{c.pk} " not in html
+
+
+def test_a_worker_with_access_tasks_sees_the_re_assessments_to_investigate(
+    client, intake_worker, beijum
+):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import make_trajectory
+    from trajectories import services
+
+    trajectory = make_trajectory(status="active", support_request__team=beijum)
+    services.reassessment_ask(
+        trajectory_id=trajectory.pk,
+        asked_on=trajectory.started_on,
+        family_concern="Het gezin vindt de hulp te licht.",
+        user=intake_worker,
+    )
+    client.force_login(intake_worker)
+    assert "Herbeoordelingen om te onderzoeken" not in client.get("/").content.decode()
+    intake_worker.user_permissions.add(Permission.objects.get(codename="assess_access"))
+    page = client.get("/").content.decode()
+    assert "Herbeoordelingen om te onderzoeken" in page
+    assert f"Traject {trajectory.pk}: het gezin vroeg op" in page
