@@ -62,6 +62,13 @@ def seed_trajectories(today: datetime.date | None = None) -> int:
                 role=Trajectory.Role.BASIS,
                 product=triage.products.first(),
             )
+            # Made on the day of the demo; dated as if started at the triage.
+            trajectory.coaches.update(from_on=triage.held_on)
+            Trajectory.objects.filter(pk=trajectory.pk).update(
+                created_at=timezone.make_aware(
+                    datetime.datetime.combine(triage.held_on, datetime.time(12))
+                )
+            )
             _move_on(trajectory, triage, today, rng, coach)
             _close_as_trajectory(request, coach)
             created += 1
