@@ -43,7 +43,7 @@ INTENSITY_ORDER = {Intensity.LIGHT: 0, Intensity.BASIC: 1, Intensity.SPECIALIST:
 class TrajectoryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """WIJ staff and team leads see a trajectory of one of their teams, one they coach
-        (now or before), and one about a child they may see (Client.visible_to, which
+        now (a former coach only through team or child), and one about a child they may see (Client.visible_to, which
         includes the children of the trajectories they coach now). Nobody else does:
         officials count trajectories in the reports only."""
         if not roles.user_has_role(user, *roles.WIJ_ROLES):
@@ -53,7 +53,9 @@ class TrajectoryQuerySet(models.QuerySet):
         about_visible_child = TrajectoryChild.objects.filter(
             client__in=Client.objects.visible_to(user)
         ).values("trajectory_id")
-        coached = TrajectoryCoach.objects.filter(coach_id=user.pk).values("trajectory_id")
+        coached = TrajectoryCoach.objects.filter(coach_id=user.pk, until_on__isnull=True).values(
+            "trajectory_id"
+        )
         return self.filter(
             Q(team_id__in=user_team_ids(user)) | Q(pk__in=coached) | Q(pk__in=about_visible_child)
         )

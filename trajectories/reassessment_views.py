@@ -206,11 +206,35 @@ def record(request, pk):
 @wij_only
 @require_POST
 def share(request, pk):
+    """Shared with the family, in two steps like `record`: the form, then a look at what
+    will be recorded and whether a beschikking follows (step=confirm records it)."""
     reassessment = _reassessment(request, pk)
     if not services.may_assess(request.user):
         raise PermissionDenied
+    step = request.POST.get("step", "preview")
     form = ReassessmentShareForm(request.POST, reassessment=reassessment)
-    if form.is_valid():
+    if step == "edit":
+        form = ReassessmentShareForm(
+            initial={f: request.POST.get(f, "") for f in form.fields}, reassessment=reassessment
+        )
+        return _detail(request, reassessment, share_form=form)
+    if form.is_valid() and not reassessment.outcome:
+        form.add_error(None, _("Record the outcome first."))
+    elif form.is_valid() and reassessment.shared_on:
+        # Shared meanwhile (another tab): no look at a step that cannot be taken.
+        form.add_error(None, _("The outcome has already been shared with the family."))
+    elif form.is_valid() and step != "confirm":
+        return render(
+            request,
+            "trajectories/reassessment/share_confirm.html",
+            {
+                "reassessment": reassessment,
+                "trajectory": reassessment.trajectory,
+                "form": form,
+                "data": form.cleaned_data,
+            },
+        )
+    elif form.is_valid():
         try:
             done = services.reassessment_share(
                 reassessment_id=reassessment.pk, user=request.user, **form.cleaned_data

@@ -7,7 +7,7 @@ from django.db.models import DateField, Exists, Func, OuterRef, Prefetch, Q, Que
 from django.utils import timezone
 
 from indications.models import Indication
-from intake.models import SupportRequest, WorkerChangeRequest, user_team_ids
+from intake.models import SupportRequest, WorkerChangeRequest
 from samen import roles
 from triage.models import ChildOutcome
 
@@ -66,10 +66,13 @@ def after_six_months(trajectories: QuerySet, today: datetime.date) -> QuerySet:
 # --- The trajectory page and who may take which step ---------------------------------------
 
 # The steps on the trajectory page. The coach's steps are for every WIJ worker or team lead
-# who sees the trajectory; handing over the coordination only for a team lead of its team.
-COACH_STEPS = frozenset({"begin", "pause", "resume", "intensity", "add_coach", "end_coach", "end"})
+# who sees the trajectory; handing over the coordination only for a team lead of its team;
+# adding a coach (who then sees every child) for the current coordinator or a team lead of
+# its team.
+COACH_STEPS = frozenset({"begin", "pause", "resume", "intensity", "end_coach", "end"})
 TEAM_LEAD_STEPS = frozenset({"handover"})
-ALL_STEPS = COACH_STEPS | TEAM_LEAD_STEPS
+COORDINATOR_STEPS = frozenset({"add_coach"})
+ALL_STEPS = COACH_STEPS | TEAM_LEAD_STEPS | COORDINATOR_STEPS
 
 
 def trajectory_for(user, pk) -> Trajectory:
@@ -110,10 +113,12 @@ def may_do(user, trajectory: Trajectory, step: str) -> bool:
     it may do nothing with it, and the views answer 404 before asking this."""
     if not roles.user_has_role(user, *roles.WIJ_ROLES):
         return False
+    from .services import is_team_lead_of, may_add_coach
+
     if step in TEAM_LEAD_STEPS:
-        return roles.user_has_role(user, roles.TEAM_LEAD) and trajectory.team_id in set(
-            user_team_ids(user)
-        )
+        return is_team_lead_of(user, trajectory)
+    if step in COORDINATOR_STEPS:
+        return may_add_coach(user, trajectory)
     return step in COACH_STEPS
 
 

@@ -5,12 +5,12 @@ successors, tests) goes through these."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intake.models import WorkerChangeRequest
+from intake.models import WorkerChangeRequest, user_team_ids
 from samen import roles
 from samen.codelists import EARLY_END_REASONS
 
@@ -190,6 +190,14 @@ def intensity_change(
         raise ValidationError(
             {"changed_on": _("A change cannot lie before the triage of the trajectory.")}
         )
+    last_change = trajectory.intensity_changes.order_by("-changed_on", "-id").first()
+    if last_change is not None and changed_on < last_change.changed_on:
+        raise ValidationError(
+            {
+                "changed_on": _("A change cannot lie before the last change, of %(day)s.")
+                % {"day": last_change.changed_on.strftime("%d-%m-%Y")}
+            }
+        )
     change = IntensityChange(
         trajectory=trajectory,
         changed_on=changed_on,
@@ -217,8 +225,11 @@ def coach_handover(
     worker_change=None,
 ) -> TrajectoryCoach:
     """A team lead hands the trajectory to another coordinator; the earlier coordinator's
-    row is ended (history kept). The family's request for another worker can be the reason."""
+    row is ended (history kept). The family's request for another worker can be the reason.
+    The open tasks about the trajectory move to the new coordinator."""
     trajectory = trajectory_lock(trajectory_id, expected_version)
+    if not is_team_lead_of(user, trajectory):
+        raise PermissionDenied
     if not trajectory.is_running:
         raise ValidationError(_("This trajectory has ended."))
     today = timezone.localdate()
@@ -260,7 +271,17 @@ def coach_handover(
     row.full_clean()
     row.save()
     _save(trajectory, user)
+    _move_open_tasks(trajectory, new_coach)
     return row
+
+
+def _move_open_tasks(trajectory, new_coach) -> int:
+    """The open tasks about the trajectory go to the new coordinator (one UPDATE)."""
+    from indications.models import Task
+
+    return Task.objects.filter(trajectory_id=trajectory.pk, done_on__isnull=True).update(
+        assigned_to=new_coach
+    )
 
 
 @transaction.atomic
@@ -309,6 +330,33 @@ def trajectory_end(
     return trajectory
 
 
+def is_team_lead_of(user, trajectory) -> bool:
+    """A team lead (teamleider) of the trajectory's team."""
+    return roles.user_has_role(user, roles.TEAM_LEAD) and trajectory.team_id in set(
+        user_team_ids(user)
+    )
+
+
+def is_coordinator_of(user, trajectory) -> bool:
+    """The current coordinator (regiehouder) of the trajectory."""
+    # Through .all(): the trajectory page has the coaches prefetched (no query).
+    return any(
+        row.coach_id == user.pk and row.coordinator and row.until_on is None
+        for row in trajectory.coaches.all()
+    )
+
+
+def may_add_coach(user, trajectory, coach=None) -> bool:
+    """Adding a coach gives the coach sight of every child of the trajectory: only the
+    current coordinator or a team lead of its team adds one, and only a team lead of its
+    team adds themselves."""
+    if not roles.user_has_role(user, *roles.WIJ_ROLES):
+        return False
+    if coach is not None and coach.pk == user.pk:
+        return is_team_lead_of(user, trajectory)
+    return is_coordinator_of(user, trajectory) or is_team_lead_of(user, trajectory)
+
+
 def _check_wij_worker(user, field: str) -> None:
     """A coach is a WIJ worker or team lead (an active account)."""
     if not user.is_active or not roles.user_has_role(user, *roles.WIJ_ROLES):
@@ -322,6 +370,8 @@ def coach_add(
     """Another coach beside the coordinator (reason "added", not coordinating): a second
     worker for a child, or a colleague with a skill the family needs."""
     trajectory = trajectory_lock(trajectory_id, expected_version)
+    if not may_add_coach(user, trajectory, coach):
+        raise PermissionDenied
     if not trajectory.is_running:
         raise ValidationError(_("This trajectory has ended."))
     _check_wij_worker(coach, "coach")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import Event, access_log_record, log_read
+from intake.models import Client
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
 from samen.roles import TEAM_LEAD, WIJ_STAFF
@@ -37,6 +38,22 @@ def _get(request, pk) -> Trajectory:
 
 def _child_ids(trajectory) -> list[int]:
     return [link.client_id for link in trajectory.children.all()]
+
+
+def _children(request, trajectory) -> list:
+    """The trajectory's children, each marked `visible`: a trajectory is visible through
+    any one child or its team, so a sibling in another team shows as "a child of another
+    team". Only the visible ones go to the access log (one query)."""
+    links = list(trajectory.children.all())
+    visible = set(
+        Client.objects.visible_to(request.user)
+        .filter(pk__in=[link.client_id for link in links])
+        .values_list("pk", flat=True)
+    )
+    for link in links:
+        link.visible = link.client_id in visible
+    log_read(request, PART, sorted(visible), trajectory.pk)
+    return links
 
 
 def _intensity_steps(trajectory) -> list[dict]:
@@ -68,14 +85,14 @@ def _page(request, trajectory, forms=None, status=200):
     version = {"version": trajectory.version}
     coaches = list(trajectory.coaches.all())
     current = [row for row in coaches if row.until_on is None]
-    log_read(request, PART, _child_ids(trajectory), trajectory.pk)
+    children = _children(request, trajectory)
     context = {
         "trajectory": trajectory,
         "today": today,
         "request_id": trajectory.triage.support_request_id,
         "registered_on": timezone.localdate(trajectory.triage.support_request.received_at),
         "days_waited": selectors.days_waited(trajectory, today),
-        "children": trajectory.children.all(),
+        "children": children,
         "coaches": coaches,
         "current_coaches": current,
         "coordinator": next((row for row in current if row.coordinator), None),
@@ -164,12 +181,12 @@ def _step(request, pk, step, form, apply, *, confirm=None, form_page=None):
         try:
             if confirm is not None and request.POST.get("confirmed") != "1":
                 _check(lambda d: apply(trajectory, d), data)
-                log_read(request, PART, _child_ids(trajectory), trajectory.pk)
                 return render(
                     request,
                     "trajectories/confirm.html",
                     {
                         "trajectory": trajectory,
+                        "children": _children(request, trajectory),
                         "posted": _posted(request),
                         "action": request.path,
                         **confirm(trajectory, data),
@@ -304,11 +321,10 @@ def end_coach(request, pk, coach_pk):
 
 
 def _end_page(request, trajectory, form, status=200):
-    log_read(request, PART, _child_ids(trajectory), trajectory.pk)
     return render(
         request,
         "trajectories/end.html",
-        {"trajectory": trajectory, "form": form, "children": trajectory.children.all()},
+        {"trajectory": trajectory, "form": form, "children": _children(request, trajectory)},
         status=status,
     )
 

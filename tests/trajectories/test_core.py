@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from intake.models import Client
+from intake.models import Client, TeamMember
 from tests.factories import TriageFactory, UserFactory, make_trajectory
 from trajectories import services
 from trajectories.models import Trajectory, TrajectoryChild
@@ -98,6 +98,7 @@ def test_the_end_cannot_lie_before_the_start():
 def test_a_handover_keeps_the_history_of_coaches():
     trajectory = make_trajectory(status="active")
     lead = UserFactory(role="wij_teamleider")
+    TeamMember.objects.create(user=lead, team=trajectory.team)
     new_coach = UserFactory(role="wij_medewerker")
     services.coach_handover(
         trajectory_id=trajectory.pk,

@@ -92,7 +92,9 @@ def test_a_coach_sees_their_running_trajectories_by_status_then_longest_first(
     assert child.pk in entry.client_ids
 
 
-def test_a_handed_over_trajectory_leaves_the_former_coach_s_list(client, intake_worker, beijum):
+def test_a_handed_over_trajectory_leaves_the_former_coach_s_list(
+    client, intake_worker, beijum, team_lead
+):
     t = trajectory(beijum, intake_worker, status="active")
     successor = UserFactory(role=roles.WIJ_STAFF)
     TeamMember.objects.create(user=successor, team=beijum)
@@ -101,7 +103,7 @@ def test_a_handed_over_trajectory_leaves_the_former_coach_s_list(client, intake_
         expected_version=t.version,
         new_coach=successor,
         reason="handover",
-        user=intake_worker,
+        user=team_lead,
     )
     client.force_login(intake_worker)
     assert f'href="/trajecten/{t.pk}/"' not in client.get(MINE).content.decode()

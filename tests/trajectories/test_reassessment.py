@@ -88,10 +88,10 @@ def recorded(reassessment, user, outcome="basis_again") -> Reassessment:
     )
 
 
-def share(client, reassessment, agrees="yes", shared_on="2026-11-18"):
+def share(client, reassessment, agrees="yes", shared_on="2026-11-18", step="confirm"):
     return client.post(
         f"/trajecten/herbeoordelingen/{reassessment.pk}/gedeeld/",
-        {"shared_on": shared_on, "family_agrees": agrees},
+        {"shared_on": shared_on, "family_agrees": agrees, "step": step},
     )
 
 
