@@ -74,3 +74,41 @@ def plan_summary(trajectory) -> dict:
         "last_agreed": last_agreed,
         "household_id": trajectory.household_id,
     }
+
+
+def portal_children(household_ids, provider_id: int) -> dict[int, list]:
+    """{household id: the children a provider's shared agreements are about}: the current
+    children of the household's running trajectory (the newest, as
+    services.running_trajectory_of_household) that the provider has an indication or a
+    triage referral (ChildOutcome naming it) for. Nobody else of the household: no
+    siblings outside the provider's help, no children of a family merged in. An empty
+    list when it cannot be known (no running trajectory): then the household name only.
+    Two queries, however many households."""
+    from indications.models import Indication
+    from trajectories.models import TrajectoryChild
+    from triage.models import ChildOutcome
+
+    newest = {}
+    for trajectory_id, household_id in (
+        Trajectory.objects.running()
+        .filter(household_id__in=set(household_ids))
+        .order_by("-created_at", "-id")
+        .values_list("pk", "household_id")
+    ):
+        newest.setdefault(household_id, trajectory_id)
+    result = {household_id: [] for household_id in household_ids}
+    if not newest:
+        return result
+    households = {trajectory_id: household_id for household_id, trajectory_id in newest.items()}
+    rows = (
+        TrajectoryChild.objects.filter(trajectory_id__in=households, current=True)
+        .filter(
+            Q(client__in=Indication.objects.filter(provider_id=provider_id).values("client_id"))
+            | Q(client__in=ChildOutcome.objects.filter(provider_id=provider_id).values("client_id"))
+        )
+        .select_related("client")
+        .order_by("client__first_name", "client_id")
+    )
+    for row in rows:
+        result[households[row.trajectory_id]].append(row.client)
+    return result

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indications.models import Task
 from samen.workdays import add_working_days
@@ -33,6 +34,9 @@ class Item:
 
 
 def running_trajectory_of_household(household_id: int) -> Trajectory | None:
+    """The household's running trajectory (lopend hulptraject), the newest when several
+    run. A plan's trajectory is derived with this whenever it is needed (the page, the
+    evaluation, the daily job): SupportPlan.trajectory is only the last one known."""
     return (
         Trajectory.objects.running()
         .filter(household_id=household_id)
@@ -41,8 +45,30 @@ def running_trajectory_of_household(household_id: int) -> Trajectory | None:
     )
 
 
+def plan_trajectory(plan: SupportPlan) -> Trajectory | None:
+    """The trajectory a plan belongs to now: the household's running one, else the last
+    one known (an ended trajectory, so that an evaluation after its end is refused)."""
+    return running_trajectory_of_household(plan.household_id) or plan.trajectory
+
+
+def hidden_child_ids(household, user) -> set[int]:
+    """The household's children the user may not see (kinderen van een ander team)."""
+    from intake.models import Client
+
+    children = set(
+        household.members.filter(client__isnull=False).values_list("client_id", flat=True)
+    )
+    visible = set(
+        Client.objects.visible_to(user).filter(pk__in=children).values_list("pk", flat=True)
+    )
+    return children - visible
+
+
 def _goal_label(goal: Goal) -> str:
-    return f"{goal.get_domain_display()}: “{goal.text}”"
+    """The goal in words for "what changed": the domain, the child (first name) if the goal
+    is about one, and the text, so that a change of child shows."""
+    child = f" ({goal.child.first_name})" if goal.child_id else ""
+    return f"{goal.get_domain_display()}{child}: “{goal.text}”"
 
 
 def _agreement_label(agreement: Agreement) -> str:
@@ -64,6 +90,7 @@ def snapshot_of(plan: SupportPlan) -> dict:
                 "domain": g.get_domain_display(),
                 "text": g.text,
                 "child": g.child.full_name if g.child_id else "",
+                "child_id": g.child_id,
                 "child_view": g.child_view,
             }
             for g in goals
@@ -82,9 +109,15 @@ def snapshot_of(plan: SupportPlan) -> dict:
     }
 
 
+def _about(row) -> set[int]:
+    """The child a goal is about, as a set (empty for the whole family or an agreement)."""
+    child_id = getattr(row, "child_id", None)
+    return {child_id} if child_id else set()
+
+
 def _apply(model, plan, items: list[Item], fields, label, changes: dict) -> None:
     """Add, change and remove the rows of `model` of `plan` as `items` say; each change in
-    words in `changes` ("added", "changed", "removed")."""
+    `changes` ("added", "changed", "removed") as (words, the children it is about)."""
     existing = {row.pk: row for row in model.objects.filter(plan=plan)}
     for item in items:
         if item.pk is not None and item.pk not in existing:
@@ -92,40 +125,58 @@ def _apply(model, plan, items: list[Item], fields, label, changes: dict) -> None
         row = existing.get(item.pk) if item.pk is not None else None
         if item.delete:
             if row is not None:
-                changes["removed"].append(label(row))
+                changes["removed"].append((label(row), _about(row)))
                 row.delete()
             continue
         if row is None:
             row = model(plan=plan, **item.values)
             row.full_clean()
             row.save()
-            changes["added"].append(label(row))
+            changes["added"].append((label(row), _about(row)))
             continue
-        before = label(row)
+        before, before_about = label(row), _about(row)
         if any(getattr(row, name) != item.values.get(name) for name in fields):
             for name in fields:
                 setattr(row, name, item.values.get(name))
             row.full_clean()
             row.save()
             after = label(row)
-            changes["changed"].append(f"{before} → {after}" if after != before else after)
+            changes["changed"].append(
+                (f"{before} → {after}" if after != before else after, before_about | _about(row))
+            )
 
 
-def changes_text(goal_changes: dict, agreement_changes: dict) -> str:
-    """What changed, in words: one line per goal or agreement added, changed or removed."""
-    headings = {
-        ("goal", "added"): _("Goal added"),
-        ("goal", "changed"): _("Goal changed"),
-        ("goal", "removed"): _("Goal removed"),
-        ("agreement", "added"): _("Agreement added"),
-        ("agreement", "changed"): _("Agreement changed"),
-        ("agreement", "removed"): _("Agreement removed"),
-    }
+CHANGE_HEADINGS = {
+    ("goal", "added"): gettext_lazy("Goal added"),
+    ("goal", "changed"): gettext_lazy("Goal changed"),
+    ("goal", "removed"): gettext_lazy("Goal removed"),
+    ("agreement", "added"): gettext_lazy("Agreement added"),
+    ("agreement", "changed"): gettext_lazy("Agreement changed"),
+    ("agreement", "removed"): gettext_lazy("Agreement removed"),
+}
+
+
+def change_lines(goal_changes: dict, agreement_changes: dict) -> list[dict]:
+    """What changed, one line per goal or agreement added, changed or removed:
+    {"heading", "text", "child_ids"} (the children a goal line is about, so that a reader
+    who may not see one of them gets the heading only; kept in the version's snapshot)."""
     lines = []
     for kind, changes in (("goal", goal_changes), ("agreement", agreement_changes)):
         for how in ("added", "changed", "removed"):
-            lines += [f"{headings[(kind, how)]}: {text}" for text in changes[how]]
-    return "\n".join(lines)
+            lines += [
+                {
+                    "heading": str(CHANGE_HEADINGS[(kind, how)]),
+                    "text": text,
+                    "child_ids": sorted(about),
+                }
+                for text, about in changes[how]
+            ]
+    return lines
+
+
+def changes_text(lines: list[dict]) -> str:
+    """What changed, in words: the lines of change_lines, one a line."""
+    return "\n".join(f"{line['heading']}: {line['text']}" for line in lines)
 
 
 @transaction.atomic
@@ -152,8 +203,17 @@ def plan_save(
         raise ValidationError(
             _("Someone else changed this plan meanwhile. Look at it again and retry.")
         )
+    # Goals about a child the user may not see are not in the form and stay as they are.
+    hidden = hidden_child_ids(household, user)
+    hidden_goals = set()
+    if plan.pk is not None and hidden:
+        hidden_goals = set(plan.goals.filter(child_id__in=hidden).values_list("pk", flat=True))
+    if any(g.pk in hidden_goals for g in goals) or any(
+        not g.delete and g.values.get("child_id") in hidden for g in goals
+    ):
+        raise ValidationError(_("A goal about a child of another team cannot be changed here."))
     remaining = [g for g in goals if not g.delete]
-    if not remaining:
+    if not remaining and not hidden_goals:
         raise ValidationError(
             _("A support plan needs at least one goal, in the family's own words.")
         )
@@ -164,6 +224,7 @@ def plan_save(
         raise ValidationError(_("A goal's child must be a child of this family."))
     trajectory = running_trajectory_of_household(household.pk)
     if trajectory is not None:
+        # The last trajectory known; the plan's trajectory is derived when needed.
         plan.trajectory = trajectory
     plan._history_user = user
     plan.full_clean()
@@ -179,7 +240,8 @@ def plan_save(
     agreement_changes = {"added": [], "changed": [], "removed": []}
     _apply(Goal, plan, goals, GOAL_FIELDS, _goal_label, goal_changes)
     _apply(Agreement, plan, agreements, AGREEMENT_FIELDS, _agreement_label, agreement_changes)
-    text = changes_text(goal_changes, agreement_changes)
+    lines = change_lines(goal_changes, agreement_changes)
+    text = changes_text(lines)
     last = plan.versions.order_by("-number").first()
     if last is not None and not text:
         raise ValidationError(_("Nothing changed: no new version was made."))
@@ -187,18 +249,18 @@ def plan_save(
         plan=plan,
         number=(last.number + 1) if last else 1,
         changes=text,
-        snapshot=snapshot_of(plan),
+        snapshot={**snapshot_of(plan), "changes": lines},
         made_by=user,
     )
     version.full_clean()
     version.save()
-    if plan.trajectory_id:
+    if trajectory is not None:
         if plan.agreements.filter(is_safety=True).exists():
             tasks_close_by_condition(
-                trajectory_id=plan.trajectory_id, how=Task.DoneHow.SAFETY_AGREEMENT, user=user
+                trajectory_id=trajectory.pk, how=Task.DoneHow.SAFETY_AGREEMENT, user=user
             )
         else:
-            safety_task_ensure(trajectory=plan.trajectory)
+            safety_task_ensure(trajectory=trajectory)
     return version
 
 
@@ -272,7 +334,7 @@ def plan_evaluate(
         raise ValidationError(
             _("Someone else changed this plan meanwhile. Look at it again and retry.")
         )
-    trajectory = plan.trajectory
+    trajectory = plan_trajectory(plan)
     if trajectory is None or trajectory.started_on is None:
         raise ValidationError(
             _("An evaluation is about help that started: this plan has no started trajectory.")
@@ -308,8 +370,9 @@ def plan_evaluate(
         row.full_clean()
     GoalProgress.objects.bulk_create(rows)
     plan.next_evaluation_on = next_evaluation_on
+    plan.trajectory = trajectory  # the last one known
     plan._history_user = user
-    plan.save(update_fields=["next_evaluation_on"])
+    plan.save(update_fields=["next_evaluation_on", "trajectory"])
     tasks_close_by_condition(
         trajectory_id=trajectory.pk, how=Task.DoneHow.PLAN_EVALUATED, user=user
     )
@@ -369,9 +432,11 @@ def tasks_close_by_condition(*, trajectory_id: int, how: str, user) -> int:
 
 @transaction.atomic
 def plans_evaluations_due(*, on_date: datetime.date) -> dict:
-    """The daily job: every plan of a running trajectory whose next evaluation date has come
-    gets a task "evaluation of the support plan due" for the coordinator, once per date
-    (the partial unique index on trajectory, kind and due date). One INSERT ... SELECT."""
+    """The daily job: every plan whose household has a running trajectory and whose next
+    evaluation date has come gets a task "evaluation of the support plan due" on that
+    trajectory (the newest running one, as running_trajectory_of_household) for the
+    coordinator, once per date (the partial unique index on trajectory, kind and due date).
+    One INSERT ... SELECT; the plan's stored trajectory (last known) is not used."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -383,16 +448,21 @@ def plans_evaluations_due(*, on_date: datetime.date) -> dict:
                  LIMIT 1),
                 %s, p.next_evaluation_on, %s
             FROM plans_supportplan p
-            JOIN trajectories_trajectory t ON t.id = p.trajectory_id
-            WHERE p.next_evaluation_on <= %s AND t.status <> %s
+            JOIN LATERAL (
+                SELECT r.id, r.team_id FROM trajectories_trajectory r
+                WHERE r.household_id = p.household_id AND r.status <> %s
+                ORDER BY r.created_at DESC, r.id DESC
+                LIMIT 1
+            ) t ON TRUE
+            WHERE p.next_evaluation_on <= %s
             ON CONFLICT (trajectory_id, kind, due_on) WHERE trajectory_id IS NOT NULL
             DO NOTHING
             """,
             [
                 Task.Kind.PLAN_EVALUATION_DUE,
                 timezone.now(),
-                on_date,
                 Trajectory.Status.ENDED,
+                on_date,
             ],
         )
         return {"tasks": cursor.rowcount}

@@ -19,6 +19,7 @@ from . import services
 from .forms import AgreeForm, AgreementFormSet, EvaluationForm, GoalFormSet, PlanVersionForm
 from .models import Agreement, SupportPlan
 from .pdf import plan_pdf
+from .selectors import portal_children
 
 staff_only = role_required(WIJ_STAFF, TEAM_LEAD)
 
@@ -55,23 +56,84 @@ def plan_detail(request, pk):
     if response:
         return response
     log_read(request, "support plan", _child_ids(household), household.pk)
-    context = {"household": household, "plan": plan, "children": children}
+    context = {
+        "household": household,
+        "plan": plan,
+        "children": children,
+        "hidden_ids": _hidden_ids(household, children),
+        # Derived, never the plan's stored (last known) trajectory.
+        "trajectory": services.running_trajectory_of_household(household.pk),
+    }
     if plan is not None:
         context.update(
             goals=list(plan.goals.select_related("child")),
             agreements=list(plan.agreements.select_related("provider")),
-            versions=list(plan.versions.select_related("made_by", "agreed_recorded_by")),
+            versions=_with_change_lines(
+                list(plan.versions.select_related("made_by", "agreed_recorded_by")),
+                plan,
+                context["hidden_ids"],
+            ),
             evaluations=list(
                 plan.evaluations.select_related("recorded_by").prefetch_related("progress__goal")
             ),
-            trajectory=plan.trajectory or services.running_trajectory_of_household(household.pk),
         )
-    else:
-        context["trajectory"] = services.running_trajectory_of_household(household.pk)
     return render(request, "plans/plan.html", context)
 
 
-def _goal_initial(plan) -> list[dict]:
+def _hidden_ids(household, children) -> set[int]:
+    """The household's children not among the visible `children` (another team's)."""
+    return set(_child_ids(household)) - {c.pk for c in children}
+
+
+def _change_lines(version, hidden_ids, hidden_texts) -> list[str]:
+    """What changed in this version, a line each; a line about a child the user may not see
+    keeps only its heading. Versions made before the lines kept their children
+    (snapshot["changes"]) are matched on the texts of the goals about such children."""
+    other_team = _("about a child of another team")
+    lines = version.snapshot.get("changes")
+    if lines is not None:
+        return [
+            f"{line['heading']}: {other_team}"
+            if hidden_ids & set(line["child_ids"])
+            else f"{line['heading']}: {line['text']}"
+            for line in lines
+        ]
+    return [
+        f"{line.split(':', 1)[0]}: {other_team}"
+        if any(f"“{text}”" in line for text in hidden_texts)
+        else line
+        for line in version.changes.splitlines()
+    ]
+
+
+def _with_change_lines(versions, plan, hidden_ids):
+    hidden_texts = (
+        [g.text for g in plan.goals.all() if g.child_id in hidden_ids] if hidden_ids else []
+    )
+    for version in versions:
+        version.change_lines = _change_lines(version, hidden_ids, hidden_texts)
+    return versions
+
+
+def _snapshot_goals(version, children) -> list[dict]:
+    """The version's goals, each with `hidden` when it is about a child the user may not
+    see. Older snapshots keep no child id: then a named child not among the visible
+    children's names counts as hidden."""
+    visible_ids = {c.pk for c in children}
+    visible_names = {c.full_name for c in children}
+    goals = []
+    for goal in version.snapshot.get("goals", []):
+        if "child_id" in goal:
+            hidden = goal["child_id"] is not None and goal["child_id"] not in visible_ids
+        else:
+            hidden = bool(goal.get("child")) and goal["child"] not in visible_names
+        goals.append({**goal, "hidden": hidden})
+    return goals
+
+
+def _goal_initial(plan, hidden_ids) -> list[dict]:
+    """The goals the form shows: not those about a child the user may not see (a save
+    leaves them as they are)."""
     if plan is None:
         return []
     return [
@@ -83,6 +145,7 @@ def _goal_initial(plan) -> list[dict]:
             "child_view": g.child_view,
         }
         for g in plan.goals.all()
+        if g.child_id not in hidden_ids
     ]
 
 
@@ -114,7 +177,7 @@ def plan_edit(request, pk):
     data = request.POST if request.method == "POST" else None
     goals = GoalFormSet(
         data,
-        initial=_goal_initial(plan),
+        initial=_goal_initial(plan, _hidden_ids(household, children)),
         prefix="goal",
         form_kwargs={"children": children},
     )
@@ -174,15 +237,21 @@ def _version(plan, number: int):
 @staff_only
 def version_detail(request, pk, number):
     """An older (or the current) version as it was: its goals and agreements, what changed."""
-    household, plan, _children, response = _context(request, pk)
+    household, plan, children, response = _context(request, pk)
     if response:
         return response
     version = _version(plan, number)
+    _with_change_lines([version], plan, _hidden_ids(household, children))
     log_read(request, "support plan version", _child_ids(household), household.pk)
     return render(
         request,
         "plans/version.html",
-        {"household": household, "plan": plan, "version": version},
+        {
+            "household": household,
+            "plan": plan,
+            "version": version,
+            "snapshot_goals": _snapshot_goals(version, children),
+        },
     )
 
 
@@ -237,14 +306,15 @@ def version_agree(request, pk, number):
 @staff_only
 def evaluate(request, pk):
     """An evaluation: per goal the progress and a note, the date, the next evaluation."""
-    household, plan, _children, response = _context(request, pk)
+    household, plan, children, response = _context(request, pk)
     if response:
         return response
     if plan is None:
         messages.error(request, _("Make the plan first: there is nothing to evaluate yet."))
         return redirect("plans:detail", pk=household.pk)
     log_read(request, "support plan", _child_ids(household), household.pk)
-    goals = list(plan.goals.all())
+    hidden = _hidden_ids(household, children)
+    goals = [g for g in plan.goals.all() if g.child_id not in hidden]
     form = EvaluationForm(
         request.POST or None,
         goals=goals,
@@ -283,7 +353,7 @@ def evaluate(request, pk):
 @staff_only
 def version_pdf(request, pk, number):
     """A version as a letter (PDF), in the style of the beschikking letter."""
-    household, plan, _children, response = _context(request, pk)
+    household, plan, children, response = _context(request, pk)
     if response:
         return response
     version = _version(plan, number)
@@ -294,7 +364,10 @@ def version_pdf(request, pk, number):
         clients=_child_ids(household),
         object_id=household.pk,
     )
-    response = HttpResponse(plan_pdf(household, version), content_type="application/pdf")
+    response = HttpResponse(
+        plan_pdf(household, version, _snapshot_goals(version, children)),
+        content_type="application/pdf",
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="ondersteuningsplan-{household.pk}-v{version.number}.pdf"'
     )
@@ -308,22 +381,23 @@ def portal_agreements(request):
     agreements = list(
         Agreement.objects.shared_with(request.user)
         .select_related("plan__household")
-        .prefetch_related("plan__household__members__client")
         .order_by("plan_id", "id")[:500]
     )
-    children = [
-        member.client
-        for agreement in agreements
-        for member in agreement.plan.household.members.all()
-        if member.client_id
-    ]
+    # Only the children the agreement is about (those in this provider's help), never
+    # every member of the household.
+    children_of = (
+        portal_children(
+            {a.plan.household_id for a in agreements},
+            request.user.provider_membership.provider_id,
+        )
+        if agreements  # shared_with gives none without a provider membership
+        else {}
+    )
+    children = {c.pk for shown in children_of.values() for c in shown}
     if children:
-        log_read(request, "support plan agreements (portal)", [c.pk for c in children])
+        log_read(request, "support plan agreements (portal)", sorted(children))
     rows = [
-        {
-            "agreement": agreement,
-            "children": [m.client for m in agreement.plan.household.members.all() if m.client_id],
-        }
+        {"agreement": agreement, "children": children_of[agreement.plan.household_id]}
         for agreement in agreements
     ]
     return render(request, "plans/portal_agreements.html", {"rows": rows})
