@@ -4,20 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indications', '0007_task_about_a_trajectory'),
+        ("indications", "0007_task_about_a_trajectory"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicaltask',
-            name='kind',
-            field=models.CharField(choices=[('plan_triage', 'plan the triage with the family before the end'), ('provider_stops', 'provider stops: pick up the family'), ('evaluation_overdue', 'end-evaluation overdue: ask the provider'), ('plan_no_safety', 'support plan without safety agreements'), ('plan_evaluation_due', 'evaluation of the support plan due'), ('exception_refused', 'Open House exception refused: talk with the family about what now')], max_length=20, verbose_name='kind'),
+            model_name="historicaltask",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("plan_triage", "plan the triage with the family before the end"),
+                    ("provider_stops", "provider stops: pick up the family"),
+                    ("evaluation_overdue", "end-evaluation overdue: ask the provider"),
+                    ("plan_no_safety", "support plan without safety agreements"),
+                    ("plan_evaluation_due", "evaluation of the support plan due"),
+                    (
+                        "exception_refused",
+                        "Open House exception refused: talk with the family about what now",
+                    ),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='task',
-            name='kind',
-            field=models.CharField(choices=[('plan_triage', 'plan the triage with the family before the end'), ('provider_stops', 'provider stops: pick up the family'), ('evaluation_overdue', 'end-evaluation overdue: ask the provider'), ('plan_no_safety', 'support plan without safety agreements'), ('plan_evaluation_due', 'evaluation of the support plan due'), ('exception_refused', 'Open House exception refused: talk with the family about what now')], max_length=20, verbose_name='kind'),
+            model_name="task",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("plan_triage", "plan the triage with the family before the end"),
+                    ("provider_stops", "provider stops: pick up the family"),
+                    ("evaluation_overdue", "end-evaluation overdue: ask the provider"),
+                    ("plan_no_safety", "support plan without safety agreements"),
+                    ("plan_evaluation_due", "evaluation of the support plan due"),
+                    (
+                        "exception_refused",
+                        "Open House exception refused: talk with the family about what now",
+                    ),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]
