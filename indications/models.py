@@ -303,6 +303,7 @@ class Task(models.Model):
         EVALUATION = "evaluation", _("end-evaluation received")
         SAFETY_AGREEMENT = "safety_agreement", _("safety agreement in the plan")
         PLAN_EVALUATED = "plan_evaluated", _("support plan evaluated")
+        TRAJECTORY_ENDED = "trajectory_ended", _("the trajectory ended")
 
     # The one condition that closes a task of each kind by itself (services.py; the plan's
     # kinds in plans/services.py).

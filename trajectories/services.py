@@ -142,6 +142,15 @@ def trajectory_begin(
         raise ValidationError(
             {"started_on": _("The help cannot start before the request was registered.")}
         )
+    if started_on < trajectory.triage.held_on:
+        raise ValidationError(
+            {
+                "started_on": _(
+                    "The help of a trajectory starts on or after its triage (%(date)s)."
+                )
+                % {"date": trajectory.triage.held_on.strftime("%d-%m-%Y")}
+            }
+        )
     trajectory.started_on = started_on
     trajectory.status = Status.ACTIVE
     return _save(trajectory, user)
@@ -307,8 +316,14 @@ def trajectory_end(
         raise ValidationError(
             {"ended_on": _("The end cannot lie before the triage of the trajectory.")}
         )
+    if trajectory.started_on and ended_on < trajectory.started_on:
+        raise ValidationError({"ended_on": _("The end cannot lie before the start of the help.")})
     if end_reason in EARLY_END_REASONS and not end_note.strip():
         raise ValidationError({"end_note": _("Say why the help ended early.")})
+    if satisfaction_asked and not satisfaction:
+        raise ValidationError(
+            {"satisfaction": _("Give the family's answer, or say satisfaction was not asked.")}
+        )
     trajectory.status = Status.ENDED
     trajectory.ended_on = ended_on
     trajectory.end_reason = end_reason
@@ -327,7 +342,22 @@ def trajectory_end(
         row.until_on = max(ended_on, row.from_on)
         row._history_user = user
         row.save(update_fields=["until_on"])
+    _close_tasks(trajectory, user)
     return trajectory
+
+
+def _close_tasks(trajectory: Trajectory, user) -> None:
+    """The open worklist tasks about the trajectory (its plan's safety and evaluations, a
+    refused exception) are done when the help ends: closed by that condition, with who and
+    when, each with its history row."""
+    from indications.models import Task
+
+    for task in Task.objects.filter(trajectory=trajectory, done_on__isnull=True):
+        task.done_on = timezone.localdate()
+        task.done_by = user
+        task.done_how = Task.DoneHow.TRAJECTORY_ENDED
+        task._history_user = user
+        task.save(update_fields=["done_on", "done_by", "done_how"])
 
 
 def is_team_lead_of(user, trajectory) -> bool:

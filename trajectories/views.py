@@ -119,12 +119,16 @@ def _page(request, trajectory, forms=None, status=200):
             else None,
         }
     # The errors of a step whose form the page does not show (pause, resume, stopping a
-    # coach; any step once the trajectory has ended) go at the top.
+    # coach; the start once the help started, e.g. from a second tab; any step once the
+    # trajectory has ended) go at the top.
+    started = trajectory.status != Trajectory.Status.WAITING
     context["step_errors"] = next(
         (
             form
             for step, form in forms.items()
-            if step in ("pause", "resume", "end_coach") or not trajectory.is_running
+            if step in ("pause", "resume", "end_coach")
+            or (step == "begin" and started)
+            or not trajectory.is_running
         ),
         None,
     )

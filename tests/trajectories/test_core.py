@@ -143,3 +143,78 @@ def test_six_months_after_the_end_is_computed_from_the_data(settings):
     assert not rows[ended[0].pk].six_months_passed
     later = today + datetime.timedelta(days=200)
     assert all(t.six_months_passed for t in after_six_months(Trajectory.objects.all(), later))
+
+
+def test_the_help_starts_on_or_after_the_triage():
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    triage = TriageFactory(
+        support_request__received_at=timezone.now() - datetime.timedelta(days=20),
+        held_on=today - datetime.timedelta(days=5),
+    )
+    trajectory = make_trajectory(triage=triage)
+    with pytest.raises(ValidationError) as refused:
+        services.trajectory_begin(
+            trajectory_id=trajectory.pk,
+            expected_version=trajectory.version,
+            started_on=today - datetime.timedelta(days=10),  # after registration, before triage
+            user=trajectory.coaches.get().coach,
+        )
+    assert "started_on" in refused.value.message_dict
+
+
+def test_the_end_asks_the_answer_when_satisfaction_was_asked_and_names_the_start():
+    trajectory = make_trajectory(status="active")
+    coach = trajectory.coaches.get().coach
+    end = {
+        "trajectory_id": trajectory.pk,
+        "expected_version": trajectory.version,
+        "end_reason": "31",
+        "goals_reached": "fully",
+        "user": coach,
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.trajectory_end(**end, ended_on=trajectory.started_on, satisfaction_asked=True)
+    assert "satisfaction" in refused.value.message_dict
+    services.intensity_change(
+        trajectory_id=trajectory.pk,
+        expected_version=trajectory.version,
+        to_intensity="light",
+        reason="Minder nodig.",
+        user=coach,
+    )
+    trajectory.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.trajectory_end(
+            **{**end, "expected_version": trajectory.version},
+            ended_on=trajectory.started_on - datetime.timedelta(days=1),
+        )
+    # The start is named, not the later change of intensity.
+    assert "vóór de start van de hulp" in " ".join(refused.value.message_dict["ended_on"])
+
+
+def test_ending_the_help_closes_its_open_tasks():
+    from indications.models import Task
+
+    trajectory = make_trajectory(status="active")
+    coach = trajectory.coaches.get().coach
+    task = Task.objects.create(
+        team=trajectory.team,
+        trajectory=trajectory,
+        kind=Task.Kind.PLAN_NO_SAFETY,
+        due_on=trajectory.started_on,
+        assigned_to=coach,
+    )
+    services.trajectory_end(
+        trajectory_id=trajectory.pk,
+        expected_version=trajectory.version,
+        ended_on=trajectory.started_on,
+        end_reason="34",
+        end_note="Samen besloten.",
+        goals_reached="partly",
+        user=coach,
+    )
+    task.refresh_from_db()
+    assert (task.done_how, task.done_by) == ("trajectory_ended", coach)
+    assert not Task.objects.filter(trajectory=trajectory, done_on__isnull=True).exists()

@@ -247,6 +247,17 @@ def test_a_stale_version_is_refused_and_nothing_changes(client, active, intake_w
     assert _fresh(active).status == "active"
 
 
+def test_a_start_from_a_second_tab_says_why_nothing_happened(client, trajectory, intake_worker):
+    client.force_login(intake_worker)
+    data = {"version": trajectory.version, "started_on": "2026-11-12", "confirmed": "1"}
+    assert client.post(_url("begin", trajectory), data).status_code == 302
+    # The second tab still holds the old version and another date.
+    response = client.post(_url("begin", trajectory), {**data, "started_on": "2026-11-13"})
+    assert response.status_code == 400
+    assert "intussen gewijzigd" in response.content.decode()
+    assert _fresh(trajectory).started_on == datetime.date(2026, 11, 12)
+
+
 def test_pause_and_resume(client, active, intake_worker):
     client.force_login(intake_worker)
     assert client.post(_url("pause", active), {"version": active.version}).status_code == 302
