@@ -132,8 +132,10 @@ class Goal(models.Model):
 class AgreementQuerySet(models.QuerySet):
     def shared_with(self, user):
         """The agreements a provider user may see: those naming the user's own provider,
-        where the family agreed to share them. Nothing else of the plan, nothing of another
-        provider; nobody but a provider user gets any."""
+        where the family agreed to share them, in a plan whose latest version the family
+        agreed with (a change waits for the family's agreement before the provider sees
+        it). Nothing else of the plan, nothing of another provider; nobody but a provider
+        user gets any."""
         from samen import roles
 
         if roles.user_role(user) != roles.PROVIDER:
@@ -141,10 +143,14 @@ class AgreementQuerySet(models.QuerySet):
         membership = getattr(user, "provider_membership", None)
         if membership is None:
             return self.none()
-        return self.filter(
+        latest = PlanVersion.objects.filter(plan=models.OuterRef("plan")).order_by("-number")
+        return self.annotate(
+            latest_agreed_on=models.Subquery(latest.values("agreed_on")[:1])
+        ).filter(
             party=Agreement.Party.PROVIDER,
             provider_id=membership.provider_id,
             shared_with_provider=True,
+            latest_agreed_on__isnull=False,
         )
 
 

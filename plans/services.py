@@ -289,16 +289,17 @@ def _check_day(day: datetime.date, field: str) -> None:
         raise ValidationError({field: _("This date cannot be in the future.")})
 
 
-@transaction.atomic
-def plan_version_agree(
-    *, version_id: int, shown_on: datetime.date, agreed_on: datetime.date, user
-) -> PlanVersion:
-    """Record that the family was shown this version and agreed with it, each on a date;
-    once (the page asks first)."""
-    # Locked: two workers recording the agreement at once; the second is refused.
-    version = PlanVersion.objects.select_for_update().get(pk=version_id)
+def plan_version_agree_check(
+    *, version: PlanVersion, shown_on: datetime.date, agreed_on: datetime.date
+) -> None:
+    """The rules of recording the family's agreement; the page asks them before its look
+    too, so the look never shows what would be refused."""
     if version.agreed_on is not None:
         raise ValidationError(_("The family's agreement with this version is already recorded."))
+    if PlanVersion.objects.filter(plan_id=version.plan_id, number__gt=version.number).exists():
+        raise ValidationError(
+            _("A newer version of the plan exists: the family agrees with the latest one.")
+        )
     _check_day(shown_on, "shown_on")
     _check_day(agreed_on, "agreed_on")
     if agreed_on < shown_on:
@@ -307,6 +308,17 @@ def plan_version_agree(
         )
     if shown_on < timezone.localdate(version.made_at):
         raise ValidationError({"shown_on": _("A version cannot be shown before it was made.")})
+
+
+@transaction.atomic
+def plan_version_agree(
+    *, version_id: int, shown_on: datetime.date, agreed_on: datetime.date, user
+) -> PlanVersion:
+    """Record that the family was shown this version and agreed with it, each on a date;
+    once (the page asks first)."""
+    # Locked: two workers recording the agreement at once; the second is refused.
+    version = PlanVersion.objects.select_for_update().get(pk=version_id)
+    plan_version_agree_check(version=version, shown_on=shown_on, agreed_on=agreed_on)
     version.shown_on = shown_on
     version.agreed_on = agreed_on
     version.agreed_recorded_by = user
@@ -347,6 +359,14 @@ def plan_evaluate(
     if trajectory.ended_on and evaluated_on > trajectory.ended_on:
         raise ValidationError(
             {"evaluated_on": _("An evaluation cannot lie after the end of the help.")}
+        )
+    last = plan.evaluations.order_by("-evaluated_on").first()
+    if last is not None and evaluated_on < last.evaluated_on:
+        raise ValidationError(
+            {
+                "evaluated_on": _("An evaluation cannot lie before the last one (%(date)s).")
+                % {"date": last.evaluated_on.strftime("%d-%m-%Y")}
+            }
         )
     if next_evaluation_on is not None and next_evaluation_on <= evaluated_on:
         raise ValidationError({"next_evaluation_on": _("The next evaluation lies after this one.")})

@@ -287,8 +287,17 @@ def version_agree(request, pk, number):
                 )
                 messages.success(request, _("The family's agreement is recorded."))
                 return redirect("plans:detail", pk=household.pk)
-        else:
-            confirming = "edit" not in request.POST
+        elif "edit" not in request.POST:
+            try:
+                services.plan_version_agree_check(
+                    version=version,
+                    shown_on=form.cleaned_data["shown_on"],
+                    agreed_on=form.cleaned_data["agreed_on"],
+                )
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                confirming = True
     return render(
         request,
         "plans/agree.html",

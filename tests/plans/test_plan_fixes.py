@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from indications.models import Task
@@ -217,13 +218,15 @@ def test_the_portal_names_only_the_children_in_the_providers_help(client):
     merged_in = ClientFactory(first_name="Dirk", last_name="Anders")
     trajectory.household.members.create(role="child", client=merged_in)
     IndicationFactory(client=merged_in, provider=provider)
-    services.plan_save(
+    version = services.plan_save(
         household=trajectory.household,
         goals=[_goal()],
         agreements=[_agreement("Gezinstherapie", "provider", provider, shared_with_provider=True)],
         user=coach,
         expected_version=None,
     )
+    today = timezone.localdate()
+    services.plan_version_agree(version_id=version.pk, shown_on=today, agreed_on=today, user=coach)
     client.force_login(user)
     url = reverse("plans:portal_agreements")
     content = client.get(url).content.decode()

@@ -215,6 +215,42 @@ def test_a_version_is_agreed_once_after_a_look(client):
 
 
 @time_machine.travel(NOW)
+def test_impossible_agreement_dates_are_refused_before_the_look_and_only_the_latest_version(
+    client,
+):
+    trajectory, coach = _active()
+    first = services.plan_save(
+        household=trajectory.household,
+        goals=[_goal()],
+        agreements=[],
+        user=coach,
+        expected_version=None,
+    )
+    client.force_login(coach)
+    url = reverse("plans:agree", args=[trajectory.household_id, first.number])
+    tomorrow = (NOW.date() + datetime.timedelta(days=1)).isoformat()
+    for dates, message in [
+        ({"shown_on": tomorrow, "agreed_on": tomorrow}, "toekomst"),
+        ({"shown_on": "2026-11-02", "agreed_on": "2026-11-01"}, "op of na de dag"),
+    ]:
+        html = client.post(url, dates).content.decode()
+        assert message in html, message
+        assert "kan niet worden gewijzigd" not in html  # no look at what would be refused
+    first.plan.refresh_from_db()
+    services.plan_save(
+        household=trajectory.household,
+        goals=[_goal("Een ander doel")],
+        agreements=[],
+        user=coach,
+        expected_version=first.plan.version,
+    )
+    html = client.post(url, {"shown_on": "2026-11-02", "agreed_on": "2026-11-02"}).content
+    assert "Er is een nieuwere versie van het plan" in html.decode()
+    first.refresh_from_db()
+    assert first.agreed_on is None
+
+
+@time_machine.travel(NOW)
 def test_an_evaluation_outside_the_trajectory_is_refused_and_one_inside_closes_the_task(client):
     trajectory, coach = _active()
     services.plan_save(
@@ -260,6 +296,21 @@ def test_an_evaluation_outside_the_trajectory_is_refused_and_one_inside_closes_t
     assert plan.next_evaluation_on == datetime.date(2027, 2, 1)
     task.refresh_from_db()
     assert task.done_how == Task.DoneHow.PLAN_EVALUATED and task.done_by == coach
+    # One dated before the last evaluation would overwrite the plan's next date: refused.
+    plan.refresh_from_db()
+    response = client.post(
+        url,
+        {
+            **base,
+            "version": plan.version,
+            "evaluated_on": "2026-11-01",
+            "next_evaluation_on": "2026-11-20",
+        },
+    )
+    assert response.status_code == 400
+    assert "vóór de laatste" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.next_evaluation_on == datetime.date(2027, 2, 1)
     # After the end: refused.
     ended = trajectory_end(
         trajectory_id=trajectory.pk,
@@ -383,7 +434,7 @@ def test_the_portal_shows_a_provider_only_its_own_shared_agreements(client):
     user_b = UserFactory(role=roles.PROVIDER)
     ProviderMembership.objects.create(user=user_a, provider=provider_a)
     ProviderMembership.objects.create(user=user_b, provider=provider_b)
-    services.plan_save(
+    version = services.plan_save(
         household=trajectory.household,
         goals=[_goal("Geheim doel van het gezin")],
         agreements=[
@@ -396,6 +447,11 @@ def test_the_portal_shows_a_provider_only_its_own_shared_agreements(client):
     )
     url = reverse("plans:portal_agreements")
     client.force_login(user_a)
+    # Not before the family agreed with the version that holds it.
+    assert "A geeft gezinstherapie" not in client.get(url).content.decode()
+    services.plan_version_agree(
+        version_id=version.pk, shown_on=NOW.date(), agreed_on=NOW.date(), user=coach
+    )
     content = client.get(url).content.decode()
     assert "A geeft gezinstherapie" in content
     assert "A mag dit niet zien" not in content
