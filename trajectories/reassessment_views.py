@@ -37,6 +37,18 @@ def _children(trajectory_id: int) -> list[int]:
     )
 
 
+def _read_children(request, trajectory_id: int) -> list[int]:
+    """The children a read is logged for: those of the trajectory the user may see (the
+    page names no other; a refused attempt and a change are logged for all)."""
+    from intake.models import Client
+
+    return list(
+        Client.objects.visible_to(request.user)
+        .filter(pk__in=_children(trajectory_id))
+        .values_list("pk", flat=True)
+    )
+
+
 def _trajectory(request, pk) -> Trajectory:
     """The trajectory through visible_to; an attempt on one out of reach is logged, 404."""
     trajectory = (
@@ -76,7 +88,7 @@ def _log(request, event, reassessment) -> None:
 def new(request, pk):
     """De familie vindt dat de hulp niet (meer) past: record the family's question."""
     trajectory = _trajectory(request, pk)
-    log_read(request, "trajectory", _children(trajectory.pk), trajectory.pk)
+    log_read(request, "trajectory", _read_children(request, trajectory.pk), trajectory.pk)
     form = ReassessmentAskForm(request.POST or None)
     if not trajectory.is_running:
         # The help has ended: a new question of the family is a new support request.
@@ -152,7 +164,12 @@ def _detail(request, reassessment, *, record_form=None, share_form=None, link_fo
 @wij_only
 def detail(request, pk):
     reassessment = _reassessment(request, pk)
-    log_read(request, "reassessment", _children(reassessment.trajectory_id), reassessment.pk)
+    log_read(
+        request,
+        "reassessment",
+        _read_children(request, reassessment.trajectory_id),
+        reassessment.pk,
+    )
     return _detail(request, reassessment)
 
 

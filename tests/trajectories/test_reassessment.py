@@ -394,3 +394,24 @@ def test_a_superuser_grants_the_permission_per_user_in_the_admin(client, intake_
     assert response.status_code == 302, response.content.decode()[:3000]
     intake_worker.refresh_from_db()
     assert services.may_assess(type(intake_worker).objects.get(pk=intake_worker.pk))
+
+
+def test_a_read_is_logged_only_for_the_children_the_reader_may_see(client, assessor, beijum):
+    from tests.factories import ClientFactory, SupportRequestFactory, TeamFactory, TriageFactory
+
+    seen = ClientFactory(team=beijum)
+    elsewhere = ClientFactory(team=TeamFactory(name="WIJ Selwerd"))
+    request = SupportRequestFactory(
+        team=TeamFactory(name="WIJ Selwerd"),
+        clients=[seen, elsewhere],
+        received_at=NOW - datetime.timedelta(days=60),
+    )
+    trajectory = make_trajectory(
+        triage=TriageFactory(support_request=request, held_on=TODAY - datetime.timedelta(days=50)),
+        status="active",
+    )
+    reassessment = asked(trajectory, assessor)
+    client.force_login(assessor)
+    assert client.get(f"/trajecten/herbeoordelingen/{reassessment.pk}/").status_code == 200
+    entry = AccessLogEntry.objects.filter(event="read", part="reassessment").latest("pk")
+    assert entry.client_ids == [seen.pk]
