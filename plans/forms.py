@@ -138,6 +138,13 @@ AgreementFormSet = forms.formset_factory(
 
 class PlanVersionForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    next_evaluation_on = forms.DateField(
+        label=_("Next evaluation on"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_date_in_range],
+        help_text=_("When the plan is looked at again with the family; a task when it is due."),
+    )
 
 
 class AgreeForm(StyledFormMixin, forms.Form):

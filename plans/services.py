@@ -5,6 +5,7 @@ missing, evaluation due)."""
 
 import dataclasses
 import datetime
+from types import EllipsisType
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -187,11 +188,13 @@ def plan_save(
     agreements: list[Item],
     user,
     expected_version: int | None,
+    next_evaluation_on: datetime.date | EllipsisType | None = ...,
 ) -> PlanVersion:
-    """Save the family's plan: its goals and agreements as the form gives them; makes the
-    plan on the first save. Every save that changes something is a new numbered version
-    with what changed in words. A plan without goals is refused; so is a save over
-    someone else's (optimistic locking on the plan's version)."""
+    """Save the family's plan: its goals and agreements as the form gives them, and the
+    date of its next evaluation (left as it is when not given); makes the plan on the
+    first save. Every save that changes something is a new numbered version with what
+    changed in words. A plan without goals is refused; so is a save over someone else's
+    (optimistic locking on the plan's version), and an evaluation date in the past."""
     # Locked: two workers saving the same family's plan at once would number two versions
     # alike; the second waits and is then refused by the version check.
     plan = SupportPlan.objects.select_for_update().filter(household=household).first()
@@ -222,6 +225,22 @@ def plan_save(
     )
     if any(g.values.get("child_id") not in (None, *children) for g in remaining):
         raise ValidationError(_("A goal's child must be a child of this family."))
+    date_line = []
+    if next_evaluation_on is not ... and next_evaluation_on != plan.next_evaluation_on:
+        if next_evaluation_on is not None and next_evaluation_on < timezone.localdate():
+            raise ValidationError(
+                {"next_evaluation_on": _("The next evaluation cannot lie in the past.")}
+            )
+        plan.next_evaluation_on = next_evaluation_on
+        date_line = [
+            {
+                "heading": str(_("Next evaluation")),
+                "text": next_evaluation_on.strftime("%d-%m-%Y")
+                if next_evaluation_on
+                else str(_("not planned")),
+                "child_ids": [],
+            }
+        ]
     trajectory = running_trajectory_of_household(household.pk)
     if trajectory is not None:
         # The last trajectory known; the plan's trajectory is derived when needed.
@@ -240,7 +259,7 @@ def plan_save(
     agreement_changes = {"added": [], "changed": [], "removed": []}
     _apply(Goal, plan, goals, GOAL_FIELDS, _goal_label, goal_changes)
     _apply(Agreement, plan, agreements, AGREEMENT_FIELDS, _agreement_label, agreement_changes)
-    lines = change_lines(goal_changes, agreement_changes)
+    lines = change_lines(goal_changes, agreement_changes) + date_line
     text = changes_text(lines)
     last = plan.versions.order_by("-number").first()
     if last is not None and not text:

@@ -182,7 +182,13 @@ def plan_edit(request, pk):
         form_kwargs={"children": children},
     )
     agreements = AgreementFormSet(data, initial=_agreement_initial(plan), prefix="agreement")
-    version_form = PlanVersionForm(data, initial={"version": plan.version if plan else None})
+    version_form = PlanVersionForm(
+        data,
+        initial={
+            "version": plan.version if plan else None,
+            "next_evaluation_on": plan.next_evaluation_on if plan else None,
+        },
+    )
     if data is not None:
         if goals.is_valid() and agreements.is_valid() and version_form.is_valid():
             try:
@@ -192,6 +198,7 @@ def plan_edit(request, pk):
                     agreements=agreements.items(),
                     user=request.user,
                     expected_version=version_form.cleaned_data.get("version"),
+                    next_evaluation_on=version_form.cleaned_data.get("next_evaluation_on"),
                 )
             except ValidationError as exc:
                 add_validation_errors(version_form, exc)

@@ -131,6 +131,42 @@ def test_saving_through_the_page_makes_version_one_and_the_page_shows_it(
 
 
 @time_machine.travel(NOW)
+def test_the_plan_sets_its_first_evaluation_date_and_a_change_of_it_is_a_version(client):
+    trajectory, coach = _active()
+    client.force_login(coach)
+    url = reverse("plans:edit", args=[trajectory.household_id])
+    data = _formset_post(
+        goals=[{"domain": "school", "text": "Elke dag naar school", "child_view": ""}],
+        agreements=[],
+    )
+    past = (NOW.date() - datetime.timedelta(days=1)).isoformat()
+    response = client.post(url, {**data, "next_evaluation_on": past})
+    assert response.status_code == 400 or "verleden" in response.content.decode()
+    assert not SupportPlan.objects.exists()
+    planned = NOW.date() + datetime.timedelta(days=42)
+    assert client.post(url, {**data, "next_evaluation_on": planned.isoformat()}).status_code == 302
+    plan = SupportPlan.objects.get()
+    assert plan.next_evaluation_on == planned
+    assert f"Volgende evaluatie: {planned:%d-%m-%Y}" in plan.versions.get().changes
+    # Only the date changed: a new version saying so.
+    later = planned + datetime.timedelta(days=14)
+    form = client.get(url).content.decode()
+    assert planned.isoformat() in form  # the form shows the planned date
+    goal = plan.goals.get()
+    again = _formset_post(
+        goals=[{"id": goal.pk, "domain": "school", "text": "Elke dag naar school"}],
+        agreements=[],
+    )
+    again["goal-INITIAL_FORMS"] = "1"
+    response = client.post(
+        url, {**again, "version": plan.version, "next_evaluation_on": later.isoformat()}
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.next_evaluation_on == later and plan.versions.count() == 2
+
+
+@time_machine.travel(NOW)
 def test_versions_say_in_words_what_was_added_changed_and_removed():
     trajectory, coach = _active()
     household = trajectory.household
