@@ -320,10 +320,6 @@ def trajectory_end(
         raise ValidationError({"ended_on": _("The end cannot lie before the start of the help.")})
     if end_reason in EARLY_END_REASONS and not end_note.strip():
         raise ValidationError({"end_note": _("Say why the help ended early.")})
-    if satisfaction_asked and not satisfaction:
-        raise ValidationError(
-            {"satisfaction": _("Give the family's answer, or say satisfaction was not asked.")}
-        )
     trajectory.status = Status.ENDED
     trajectory.ended_on = ended_on
     trajectory.end_reason = end_reason

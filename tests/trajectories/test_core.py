@@ -164,7 +164,7 @@ def test_the_help_starts_on_or_after_the_triage():
     assert "started_on" in refused.value.message_dict
 
 
-def test_the_end_asks_the_answer_when_satisfaction_was_asked_and_names_the_start():
+def test_the_end_names_the_start_before_a_later_change_of_intensity():
     trajectory = make_trajectory(status="active")
     coach = trajectory.coaches.get().coach
     end = {
@@ -174,9 +174,6 @@ def test_the_end_asks_the_answer_when_satisfaction_was_asked_and_names_the_start
         "goals_reached": "fully",
         "user": coach,
     }
-    with pytest.raises(ValidationError) as refused:
-        services.trajectory_end(**end, ended_on=trajectory.started_on, satisfaction_asked=True)
-    assert "satisfaction" in refused.value.message_dict
     services.intensity_change(
         trajectory_id=trajectory.pk,
         expected_version=trajectory.version,

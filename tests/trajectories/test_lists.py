@@ -66,7 +66,9 @@ def test_a_coach_sees_their_running_trajectories_by_status_then_longest_first(
     client, intake_worker, beijum
 ):
     active_short = trajectory(beijum, intake_worker, status="active", started=5)
-    active_long = trajectory(beijum, intake_worker, status="active", started=40, registered=60)
+    active_long = trajectory(
+        beijum, intake_worker, status="active", started=40, registered=60, triaged=45
+    )
     paused = trajectory(beijum, intake_worker, status="paused")
     waiting = trajectory(beijum, intake_worker, registered=12)
     ended = end(trajectory(beijum, intake_worker, status="active"), intake_worker)
