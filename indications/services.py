@@ -274,11 +274,15 @@ def tasks_close_by_condition(*, indication_id: int, how: str, user) -> int:
     Called inside the transaction of the step that met the condition, which holds the
     indication's row lock; each task is saved on its own so its history shows it."""
     kinds = [kind for kind, closes in Task.CLOSED_BY.items() if closes == how]
-    tasks = Task.objects.select_for_update().filter(
-        indication_id=indication_id, kind__in=kinds, done_on__isnull=True
-    )
+    tasks = Task.objects.filter(indication_id=indication_id, kind__in=kinds)
+    return tasks_mark_done(tasks, how=how, user=user)
+
+
+def tasks_mark_done(tasks, *, how: str, user) -> int:
+    """Mark the open ones of `tasks` done by `how`, by `user`, today: locked, and each
+    saved on its own so its history shows it (every closing by a condition goes here)."""
     closed = 0
-    for task in tasks:
+    for task in tasks.select_for_update().filter(done_on__isnull=True):
         task.done_on = timezone.localdate()
         task.done_by = user
         task.done_how = how

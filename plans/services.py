@@ -454,19 +454,11 @@ def tasks_close_by_condition(*, trajectory_id: int, how: str, user) -> int:
     """Close the trajectory's open tasks whose own condition `how` is (Task.CLOSED_BY): a
     safety agreement closes "plan without safety agreements", an evaluation "evaluation
     due". Each is saved on its own so its history shows it."""
+    from indications.services import tasks_mark_done
+
     kinds = [kind for kind, closes in Task.CLOSED_BY.items() if closes == how]
-    closed = 0
-    for task in Task.objects.select_for_update().filter(
-        trajectory_id=trajectory_id, kind__in=kinds, done_on__isnull=True
-    ):
-        task.done_on = timezone.localdate()
-        task.done_by = user
-        task.done_how = how
-        task._history_user = user
-        task.full_clean()
-        task.save(update_fields=["done_on", "done_by", "done_how"])
-        closed += 1
-    return closed
+    tasks = Task.objects.filter(trajectory_id=trajectory_id, kind__in=kinds)
+    return tasks_mark_done(tasks, how=how, user=user)
 
 
 @transaction.atomic

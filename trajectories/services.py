@@ -347,13 +347,11 @@ def _close_tasks(trajectory: Trajectory, user) -> None:
     refused exception) are done when the help ends: closed by that condition, with who and
     when, each with its history row."""
     from indications.models import Task
+    from indications.services import tasks_mark_done
 
-    for task in Task.objects.filter(trajectory=trajectory, done_on__isnull=True):
-        task.done_on = timezone.localdate()
-        task.done_by = user
-        task.done_how = Task.DoneHow.TRAJECTORY_ENDED
-        task._history_user = user
-        task.save(update_fields=["done_on", "done_by", "done_how"])
+    tasks_mark_done(
+        Task.objects.filter(trajectory=trajectory), how=Task.DoneHow.TRAJECTORY_ENDED, user=user
+    )
 
 
 def is_team_lead_of(user, trajectory) -> bool:
