@@ -1147,14 +1147,7 @@ def _end_results(filters: Filters) -> Table:
         "early": Count("id", filter=Q(end_reason__in=early)),
         **{goal: Count("id", filter=Q(goals_reached=goal)) for goal in GOALS.values},
     }
-    tally = {
-        row["bucket"]: row
-        for row in _ended(filters)
-        .annotate(bucket=_trunc("ended_on", period))
-        .values("bucket")
-        .annotate(**figures)
-        .order_by()
-    }
+    tally = _ended_per_bucket(filters, figures)
     empty = Counter()
 
     def cells(bucket: Bucket):
@@ -1212,6 +1205,19 @@ def _end_reasons(filters: Filters) -> Table:
     )
 
 
+def _ended_per_bucket(filters: Filters, figures: dict) -> dict:
+    """{bucket start: row of `figures`} over the trajectories ended in the period, in one
+    GROUP BY on the month (or quarter) of the end."""
+    return {
+        row["bucket"]: row
+        for row in _ended(filters)
+        .annotate(bucket=_trunc("ended_on", filters.period))
+        .values("bucket")
+        .annotate(**figures)
+        .order_by()
+    }
+
+
 def _satisfaction(filters: Filters) -> Table:
     period = filters.period
     figures = {
@@ -1219,14 +1225,7 @@ def _satisfaction(filters: Filters) -> Table:
         "asked": Count("id", filter=Q(satisfaction_asked=True)),
         **{answer: Count("id", filter=Q(satisfaction=answer)) for answer in SATISFACTION.values},
     }
-    tally = {
-        row["bucket"]: row
-        for row in _ended(filters)
-        .annotate(bucket=_trunc("ended_on", period))
-        .values("bucket")
-        .annotate(**figures)
-        .order_by()
-    }
+    tally = _ended_per_bucket(filters, figures)
     empty = Counter()
 
     def cells(bucket: Bucket):
