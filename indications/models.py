@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -16,6 +16,7 @@ from intake.models import Client, SupportRequest, Team
 from openhouse.models import Provider
 from referrals.models import Product, ReferrerType
 from samen import roles
+from samen.codelists import EndReason
 from samen.dates import date_range_check, validate_date_in_range
 from samen.limits import REASON_TEXT, BoundedTextField, text_length_checks
 from samen.models import Versioned
@@ -45,8 +46,22 @@ class IndicationQuerySet(models.QuerySet):
         return self.filter(status__in=Indication.RUNNING)
 
     def evaluation_overdue(self, on_date: datetime.date):
-        """Running, past the latest date for the end-evaluation, and none received."""
-        return self.running().filter(evaluation_due_on__lt=on_date, end_evaluations__isnull=True)
+        """Running, in kind (a PGB has no provider to evaluate), past the latest date for
+        the end-evaluation of its current end, and none received for that end (one written
+        for an earlier end, before an extension, does not count)."""
+        from openhouse.models import EndEvaluation
+
+        return (
+            self.running()
+            .filter(provider__isnull=False, evaluation_due_on__lt=on_date)
+            .exclude(
+                Exists(
+                    EndEvaluation.objects.filter(
+                        indication_id=OuterRef("pk"), for_end_on=OuterRef("end_on")
+                    )
+                )
+            )
+        )
 
     def out_of_sight(self):
         """Niet in beeld: ended without a triage or follow-up recorded."""
@@ -62,10 +77,20 @@ class Indication(Versioned):
         ENDING_SOON = "ending_soon", _("ending within 3 months")
         EXTENDED = "extended", _("extended")
         ENDED = "ended", _("ended")
-        TRANSFERRED = "transferred", _("transferred to WIJ")
+        TRANSFERRED = "transferred", _("handed over to WIJ")
         STOPPED_EARLY = "stopped_early", _("stopped early")
+        OTHER_PROVIDER = "other_provider", _("handed over to another provider")
+
+    class Financing(models.TextChoices):
+        """Leveringsvorm: zorg in natura (a contracted provider delivers) or a
+        persoonsgebonden budget (the family buys the help itself; a budget holder)."""
+
+        ZIN = "zin", _("in kind (ZIN)")
+        PGB = "pgb", _("personal budget (PGB)")
 
     RUNNING = (Status.ACTIVE, Status.ENDING_SOON, Status.EXTENDED)
+    # Ended by a step before the end date, with a JZ588 reason (stop, handover).
+    ENDED_EARLY = (Status.TRANSFERRED, Status.STOPPED_EARLY, Status.OTHER_PROVIDER)
 
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="indications", verbose_name=_("client")
@@ -73,20 +98,54 @@ class Indication(Versioned):
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="indications", verbose_name=_("product")
     )
+    financing = models.CharField(
+        _("financing"), max_length=3, choices=Financing.choices, default=Financing.ZIN
+    )
     provider = models.ForeignKey(
-        Provider, on_delete=models.PROTECT, related_name="indications", verbose_name=_("provider")
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indications",
+        verbose_name=_("provider"),
+        help_text=_("In kind (ZIN) only; a personal budget (PGB) has a budget holder instead."),
+    )
+    budget_holder = models.CharField(
+        _("budget holder"),
+        max_length=200,
+        blank=True,
+        help_text=_("Budgethouder: who holds the personal budget (PGB) for the child."),
     )
     referrer_type = models.CharField(
-        _("issued by (referrer type)"), max_length=2, choices=ReferrerType.choices
+        _("issued by (referrer type)"),
+        max_length=2,
+        choices=ReferrerType.choices,
+        blank=True,
+        help_text=_("Empty when the allocation does not name a referrer."),
     )
     start_on = models.DateField(_("start"), validators=[validate_date_in_range])
-    end_on = models.DateField(_("end"), validators=[validate_date_in_range])
+    end_on = models.DateField(
+        _("end"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text=_("Empty: an open end (the national messages allow it); never flagged."),
+    )
     evaluation_due_on = models.DateField(
         _("end-evaluation due"),
+        null=True,
+        blank=True,
         help_text=_("At the latest 2 months before the end date (kept in step with the end)."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    end_reason = models.CharField(
+        _("reason for the end"),
+        max_length=2,
+        choices=EndReason.choices,
+        blank=True,
+        help_text=_("JZ588, when the care ended before its end date (stop, handover)."),
     )
     flagged_on = models.DateField(_("flagged on"), null=True, blank=True)
     handled_on = models.DateField(_("handled on"), null=True, blank=True)
@@ -97,7 +156,19 @@ class Indication(Versioned):
         blank=True,
         related_name="indications_followed_up",
         verbose_name=_("follow-up at WIJ"),
-        help_text=_("The support request in which WIJ triages the family again."),
+        help_text=_(
+            "The support request in which WIJ triages the family again before the current "
+            "end (an extension starts a new watch: earlier ones stay in the history)."
+        ),
+    )
+    preceded_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="succeeded_by",
+        verbose_name=_("continues"),
+        help_text=_("The indication at the previous provider this one took over from."),
     )
     history = HistoricalRecords(excluded_fields=["version"])
 
@@ -110,26 +181,52 @@ class Indication(Versioned):
         indexes = [
             # The flag job: running indications by end date.
             models.Index(
-                fields=["end_on"], condition=Q(status="active"), name="indication_active_end_idx"
+                fields=["end_on"],
+                condition=Q(status__in=["active", "extended"]),
+                name="indication_watch_end_idx",
             ),
             # The ended job and the provider portal: running ones per provider.
             models.Index(fields=["provider", "end_on"], name="indication_provider_end_idx"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_on__gt=models.F("start_on")),
+                condition=Q(end_on__isnull=True) | Q(end_on__gt=models.F("start_on")),
                 name="indication_end_after_start",
                 violation_error_message=_("The end date must be after the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(financing="zin", provider__isnull=False, budget_holder="")
+                | (Q(financing="pgb", provider__isnull=True) & ~Q(budget_holder="")),
+                name="indication_provider_or_budget_holder",
+                violation_error_message=_(
+                    "In kind needs a provider; a personal budget a budget holder and no provider."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["transferred", "stopped_early", "other_provider"])
+                | Q(end_reason=""),
+                name="indication_end_reason_only_when_ended_early",
+                violation_error_message=_(
+                    "Only care that ended early has a reason for the end here."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["transferred", "stopped_early", "other_provider"])
+                | (~Q(end_reason="") & Q(end_on__isnull=False)),
+                name="indication_ended_early_has_reason",
+                violation_error_message=_("Care that ended early needs its date and reason."),
             ),
             date_range_check("indication", "start_on"),
             date_range_check("indication", "end_on"),
             # One import line is one indication: importing a file twice creates nothing new.
+            # A PGB has no provider: NULLs count as equal, so its re-import is known too.
             models.UniqueConstraint(
                 fields=["client", "product", "provider", "start_on"],
                 name="indication_unique_allocation",
+                nulls_distinct=False,
             ),
             models.CheckConstraint(
-                condition=Q(referrer_type__in=ReferrerType.values),
+                condition=Q(referrer_type__in=[*ReferrerType.values, ""]),
                 name="indication_referrer_type_known",
             ),
         ]
@@ -139,10 +236,13 @@ class Indication(Versioned):
 
     def __str__(self):
         # No child here: this label is what lists, widgets and history show to officials.
-        return f"#{self.pk} {self.product.code} {self.start_on:%d-%m-%Y}–{self.end_on:%d-%m-%Y}"
+        end = f"{self.end_on:%d-%m-%Y}" if self.end_on else "…"
+        return f"#{self.pk} {self.product.code} {self.start_on:%d-%m-%Y}–{end}"
 
     def save(self, *args, **kwargs):
-        self.evaluation_due_on = self.end_on - relativedelta(months=EVALUATION_LATEST_MONTHS)
+        self.evaluation_due_on = (
+            self.end_on - relativedelta(months=EVALUATION_LATEST_MONTHS) if self.end_on else None
+        )
         if kwargs.get("update_fields") is not None and "end_on" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "evaluation_due_on"}
         super().save(*args, **kwargs)
@@ -151,8 +251,25 @@ class Indication(Versioned):
         """The rules of the constraints that Django does not check itself: the exclusion
         constraint (no overlap) and, ahead of it, the date order it relies on."""
         super().clean()
-        if self.start_on and self.end_on and self.client_id and self.product_id:
-            if self.end_on <= self.start_on:
+        errors = {}
+        if self.financing == self.Financing.PGB:
+            if self.provider_id is not None:
+                errors["provider"] = _("A personal budget has no provider.")
+            if not self.budget_holder.strip():
+                errors["budget_holder"] = _("Name the budget holder of the personal budget.")
+        else:
+            if self.provider_id is None:
+                errors["provider"] = _("Choose the provider.")
+            if self.budget_holder:
+                errors["budget_holder"] = _("Only a personal budget has a budget holder.")
+        if self.status in self.ENDED_EARLY and (not self.end_reason or self.end_on is None):
+            errors["end_reason"] = _("Care that ended early needs its date and reason.")
+        if self.end_reason and self.status not in self.ENDED_EARLY:
+            errors["end_reason"] = _("Only care that ended early has a reason for the end here.")
+        if errors:
+            raise ValidationError(errors)
+        if self.start_on and self.client_id and self.product_id:
+            if self.end_on is not None and self.end_on <= self.start_on:
                 raise ValidationError(
                     {"end_on": _("The end date must be after the start date.")},
                     code="indication_end_after_start",
@@ -168,34 +285,64 @@ class Indication(Versioned):
                 )
 
     @property
-    def evaluation_preferred_on(self) -> datetime.date:
+    def evaluation_preferred_on(self) -> datetime.date | None:
+        if self.end_on is None:
+            return None
         return self.end_on - relativedelta(months=EVALUATION_PREFERRED_MONTHS)
 
     @property
-    def flag_from(self) -> datetime.date:
-        return self.end_on - relativedelta(months=FLAG_MONTHS)
+    def flag_from(self) -> datetime.date | None:
+        return self.end_on - relativedelta(months=FLAG_MONTHS) if self.end_on else None
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def is_pgb(self) -> bool:
+        return self.financing == self.Financing.PGB
 
     def overlapping(self):
-        return Indication.objects.filter(
-            client_id=self.client_id,
-            product_id=self.product_id,
-            start_on__lte=self.end_on,
-            end_on__gte=self.start_on,
-        ).exclude(pk=self.pk)
+        """Other indications of this child for this product whose period meets this one's
+        (an open end runs on for ever: the exclusion constraint's unbounded range)."""
+        others = Indication.objects.filter(
+            client_id=self.client_id, product_id=self.product_id
+        ).filter(Q(end_on__isnull=True) | Q(end_on__gte=self.start_on))
+        if self.end_on is not None:
+            others = others.filter(start_on__lte=self.end_on)
+        return others.exclude(pk=self.pk)
+
+
+EXTENSION_DECISION_WEEKS = 8
+
+
+class ExtensionRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Whoever may see the indication sees its extension requests and their decision
+        (the provider its own, WIJ its children's, the youth administration all)."""
+        return self.filter(indication__in=Indication.objects.visible_to(user))
+
+    def pending(self):
+        return self.filter(decision=ExtensionRequest.Decision.PENDING)
 
 
 class ExtensionRequest(models.Model):
-    """Verlengingsverzoek: always weighed individually; the outcome may be another solution."""
+    """Verlengingsverzoek: always weighed individually by the youth administration (seed
+    004 q2: the result may be that, for a while, a solution other than Basis jeugdhulp at
+    WIJ is chosen, such as continuing with the same provider). The request comes from the
+    provider (portal, API) or from WIJ's triage (with WIJ's advice); an extension is an
+    individual provision, so a beschikking letter follows the decision."""
 
     class Requester(models.TextChoices):
         PROVIDER = "provider", _("provider")
         FAMILY = "family", _("family")
         REFERRER = "referrer", _("referrer")
+        WIJ = "wij", _("WIJ (triage)")
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("not decided yet")
-        EXTEND = "extend", _("extend with the same provider")
-        OTHER = "other", _("another solution")
+        EXTEND = "extend", _("extend: for now a solution other than Basis jeugdhulp at WIJ")
+        WIJ = "wij", _("not extended: Basis jeugdhulp at WIJ")
 
     indication = models.ForeignKey(
         Indication,
@@ -207,7 +354,43 @@ class ExtensionRequest(models.Model):
         _("requested on"), default=timezone.localdate, validators=[validate_date_in_range]
     )
     requested_by = models.CharField(_("requested by"), max_length=20, choices=Requester.choices)
+    requested_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
     reasons = BoundedTextField(_("reasons"), max_length=REASON_TEXT)
+    proposed_end_on = models.DateField(
+        _("proposed end date"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    end_evaluation = models.ForeignKey(
+        "openhouse.EndEvaluation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extension_requests",
+        verbose_name=_("end-evaluation"),
+        help_text=_("The provider's end-evaluation the request refers to."),
+    )
+    triage = models.ForeignKey(
+        "triage.Triage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extension_requests",
+        verbose_name=_("WIJ's triage"),
+        help_text=_("The triage in which WIJ advised to extend (re-indication: extend)."),
+    )
+    wij_advice = BoundedTextField(_("WIJ's advice"), max_length=REASON_TEXT, blank=True)
+    decide_by = models.DateField(
+        _("decide by"),
+        null=True,
+        blank=True,
+        help_text=_("8 weeks after the request (Awb 4:13), and never after the current end date."),
+    )
     weighing = BoundedTextField(_("individual weighing"), max_length=REASON_TEXT, blank=True)
     decision = models.CharField(
         _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
@@ -228,6 +411,8 @@ class ExtensionRequest(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = ExtensionRequestQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
@@ -242,11 +427,35 @@ class ExtensionRequest(models.Model):
                 condition=~Q(decision="extend") | Q(new_end_on__isnull=False),
                 name="extension_extend_has_new_end",
             ),
-            *text_length_checks("extension", reasons=REASON_TEXT, weighing=REASON_TEXT),
+            models.CheckConstraint(
+                condition=Q(decision="extend") | Q(new_end_on__isnull=True),
+                name="extension_new_end_only_when_extended",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["pending", "extend", "wij"]),
+                name="extension_decision_known",
+            ),
+            # One open request per indication: a second one while the first waits would be
+            # weighed twice.
+            models.UniqueConstraint(
+                fields=["indication"],
+                condition=Q(decision="pending"),
+                name="extension_one_pending_per_indication",
+                violation_error_message=_(
+                    "An extension request for this indication is already waiting for a decision."
+                ),
+            ),
+            *text_length_checks(
+                "extension", reasons=REASON_TEXT, weighing=REASON_TEXT, wij_advice=REASON_TEXT
+            ),
         ]
 
     def __str__(self):
         return f"{self.indication} ({self.get_decision_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == self.Decision.PENDING
 
 
 class TaskQuerySet(models.QuerySet):
@@ -296,6 +505,7 @@ class Task(models.Model):
             "exception_refused",
             _("Open House exception refused: talk with the family about what now"),
         )
+        HANDED_OVER = "handed_over", _("provider hands the family over early: pick it up now")
 
     class DoneHow(models.TextChoices):
         BY_HAND = "by_hand", _("ticked off by a worker")
@@ -304,6 +514,8 @@ class Task(models.Model):
         SAFETY_AGREEMENT = "safety_agreement", _("safety agreement in the plan")
         PLAN_EVALUATED = "plan_evaluated", _("support plan evaluated")
         TRAJECTORY_ENDED = "trajectory_ended", _("the trajectory ended")
+        EXTENDED = "extended", _("the indication was extended")
+        ENDED_EARLY = "ended_early", _("the indication ended early")
 
     # The one condition that closes a task of each kind by itself (services.py; the plan's
     # kinds in plans/services.py).
@@ -344,6 +556,15 @@ class Task(models.Model):
         help_text=_("The coordinator of the trajectory, for a task about a support plan."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    for_end_on = models.DateField(
+        _("for the end date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The indication's end date this task is about: after an extension the new end "
+            "gets its own tasks."
+        ),
+    )
     due_on = models.DateField(_("due on"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     done_on = models.DateField(_("done on"), null=True, blank=True)
@@ -369,9 +590,14 @@ class Task(models.Model):
         verbose_name_plural = _("worklist tasks")
         ordering = ["due_on", "id"]
         constraints = [
-            # NULLs are distinct: this holds for indication tasks only, and stays a plain
-            # (not partial) constraint so the jobs' ON CONFLICT (indication_id, kind) finds it.
-            models.UniqueConstraint(fields=["indication", "kind"], name="task_once_per_indication"),
+            # Once per indication, kind and end date (an open end, NULL, counts as one date);
+            # the jobs' INSERT ... ON CONFLICT names these columns and this condition.
+            models.UniqueConstraint(
+                fields=["indication", "kind", "for_end_on"],
+                condition=Q(indication__isnull=False),
+                nulls_distinct=False,
+                name="task_once_per_indication_end",
+            ),
             models.UniqueConstraint(
                 fields=["trajectory", "kind", "due_on"],
                 condition=Q(trajectory__isnull=False),
@@ -426,11 +652,13 @@ class Task(models.Model):
 
 
 class ProviderNotice(models.Model):
-    """A notice to a provider's users (in the portal, and by e-mail once)."""
+    """A notice to a provider's users (in the portal, and by e-mail once): once per
+    indication, kind and end date."""
 
     class Kind(models.TextChoices):
         EVALUATION_DUE = "evaluation_due", _("end-evaluation due")
         EVALUATION_OVERDUE = "evaluation_overdue", _("end-evaluation overdue")
+        EXTENSION_DECIDED = "extension_decided", _("extension request decided")
 
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, related_name="notices", verbose_name=_("provider")
@@ -439,6 +667,12 @@ class ProviderNotice(models.Model):
         Indication, on_delete=models.CASCADE, related_name="notices", verbose_name=_("indication")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    for_end_on = models.DateField(
+        _("for the end date"),
+        null=True,
+        blank=True,
+        help_text=_("The indication's end date this notice is about."),
+    )
     due_on = models.DateField(_("due on"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
@@ -450,7 +684,9 @@ class ProviderNotice(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indication", "kind"], name="notice_once_per_indication"
+                fields=["indication", "kind", "for_end_on"],
+                nulls_distinct=False,
+                name="notice_once_per_indication_end",
             )
         ]
         indexes = [

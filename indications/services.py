@@ -7,7 +7,7 @@ worker killed halfway leaves nothing behind and the rerun does the whole day."""
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,61 +16,82 @@ from django.utils.translation import gettext as _
 from openhouse.models import Provider
 from outbox.models import OutboxMessage
 from outbox.services import message_queue
+from samen import roles
+from samen.codelists import EndReason
 
-from .models import FLAG_MONTHS, ExtensionRequest, Indication, ProviderNotice, Task
+from .models import (
+    EXTENSION_DECISION_WEEKS,
+    FLAG_MONTHS,
+    ExtensionRequest,
+    Indication,
+    ProviderNotice,
+    Task,
+)
 
 RUNNING = [str(s) for s in Indication.RUNNING]
 
 
 def _insert_tasks(*, kind: str, where: str, params: list, due_on=None) -> int:
-    """One INSERT ... SELECT of worklist tasks (one per indication and kind) for the
-    indications `where` selects; due on `due_on`, or on each indication's end date."""
+    """One INSERT ... SELECT of worklist tasks (one per indication, kind and end date) for
+    the indications `where` selects; due on `due_on`, or on each indication's end date."""
     due_sql, due_params = ("%s", [due_on]) if due_on else ("ind.end_on", [])
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO indications_task (team_id, indication_id, kind, due_on, created_at)
-            SELECT client.team_id, ind.id, %s, {due_sql}, %s
+            INSERT INTO indications_task
+                (team_id, indication_id, kind, for_end_on, due_on, created_at)
+            SELECT client.team_id, ind.id, %s, ind.end_on, {due_sql}, %s
             FROM indications_indication ind
             JOIN intake_client client ON client.id = ind.client_id
             WHERE {where}
-            ON CONFLICT (indication_id, kind) DO NOTHING
+            ON CONFLICT (indication_id, kind, for_end_on) WHERE indication_id IS NOT NULL
+            DO NOTHING
             """,  # noqa: S608 - `where` is a fixed string from this module; values are params
             [kind, *due_params, timezone.now(), *params],
         )
         return cursor.rowcount
 
 
-@transaction.atomic
-def indications_flag_expiring(*, on_date: datetime.date) -> dict:
-    """Flag every active indication ending within 3 calendar months of `on_date`, once.
-
-    For each: a task in the WIJ team's worklist (plan the triage before the end) and a
-    notice to the provider that the end-evaluation is due (at the latest 2 months before
-    the end), and its e-mail in the outbox, all in this one transaction. Runs for a missed
-    day catch up: everything ending by then is flagged."""
-    limit = on_date + relativedelta(months=FLAG_MONTHS)
-    # The version goes up with the change, so an edit form opened before the run is refused.
-    flagged = Indication.objects.filter(status=Indication.Status.ACTIVE, end_on__lte=limit).update(
-        status=Indication.Status.ENDING_SOON, flagged_on=on_date, version=F("version") + 1
-    )
-    tasks = _insert_tasks(
-        kind=Task.Kind.PLAN_TRIAGE,
-        where="ind.status = %s AND ind.flagged_on IS NOT NULL",
-        params=[Indication.Status.ENDING_SOON],
-    )
+def _insert_notices(*, kind: str, where: str, params: list) -> int:
+    """One INSERT ... SELECT of notices to the providers (once per indication, kind and end
+    date) about the indications `where` selects; a PGB has no provider and gets none."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            INSERT INTO indications_providernotice (provider_id, indication_id, kind, due_on, created_at)
-            SELECT ind.provider_id, ind.id, %s, ind.evaluation_due_on, %s
+            f"""
+            INSERT INTO indications_providernotice
+                (provider_id, indication_id, kind, for_end_on, due_on, created_at)
+            SELECT ind.provider_id, ind.id, %s, ind.end_on, ind.evaluation_due_on, %s
             FROM indications_indication ind
-            WHERE ind.status = %s AND ind.flagged_on IS NOT NULL
-            ON CONFLICT (indication_id, kind) DO NOTHING
-            """,
-            [ProviderNotice.Kind.EVALUATION_DUE, timezone.now(), Indication.Status.ENDING_SOON],
+            WHERE ind.provider_id IS NOT NULL AND {where}
+            ON CONFLICT (indication_id, kind, for_end_on) DO NOTHING
+            """,  # noqa: S608 - `where` is a fixed string from this module; values are params
+            [kind, timezone.now(), *params],
         )
-        notices = cursor.rowcount
+        return cursor.rowcount
+
+
+@transaction.atomic
+def indications_flag_expiring(*, on_date: datetime.date) -> dict:
+    """Flag every running indication (active or extended) ending from `on_date` up to 3
+    calendar months ahead, once per end date.
+
+    For each: a task in the WIJ team's worklist (plan the triage before the end) and, in
+    kind (not a PGB), a notice to the provider that the end-evaluation is due (at the
+    latest 2 months before the end), and its e-mail in the outbox, all in this one
+    transaction. Runs for a missed day catch up: everything ending from the run date up to
+    the limit is flagged. An indication already past its end is the end job's (niet in
+    beeld), whichever job runs first; an open end (no end date) is never flagged."""
+    limit = on_date + relativedelta(months=FLAG_MONTHS)
+    # The version goes up with the change, so an edit form opened before the run is refused.
+    flagged = Indication.objects.filter(
+        status__in=[Indication.Status.ACTIVE, Indication.Status.EXTENDED],
+        end_on__gte=on_date,
+        end_on__lte=limit,
+    ).update(status=Indication.Status.ENDING_SOON, flagged_on=on_date, version=F("version") + 1)
+    where = "ind.status = %s AND ind.end_on >= %s"
+    params = [Indication.Status.ENDING_SOON, on_date]
+    tasks = _insert_tasks(kind=Task.Kind.PLAN_TRIAGE, where=where, params=params)
+    notices = _insert_notices(kind=ProviderNotice.Kind.EVALUATION_DUE, where=where, params=params)
     mails = notices_email_queue()["mails"]
     return {"flagged": flagged, "tasks": tasks, "notices": notices, "mails": mails}
 
@@ -78,28 +99,23 @@ def indications_flag_expiring(*, on_date: datetime.date) -> dict:
 @transaction.atomic
 def indications_check_evaluations(*, on_date: datetime.date) -> dict:
     """End-evaluations not received by end - 2 months are overdue: the WIJ team gets a task
-    and the provider a notice (once per indication); the portal and reports show them."""
+    and the provider a notice (once per indication and end date); the portal and reports
+    show them. Only in kind (a PGB has no provider to evaluate), only an evaluation for the
+    current end counts, and an indication past its end is the end job's."""
     placeholders = ", ".join(["%s"] * len(RUNNING))
     where = (
-        f"ind.status IN ({placeholders}) AND ind.evaluation_due_on < %s AND NOT EXISTS "  # noqa: S608
-        "(SELECT 1 FROM openhouse_endevaluation ev WHERE ev.indication_id = ind.id)"
+        f"ind.status IN ({placeholders}) AND ind.provider_id IS NOT NULL "  # noqa: S608
+        "AND ind.evaluation_due_on < %s AND ind.end_on >= %s AND NOT EXISTS "
+        "(SELECT 1 FROM openhouse_endevaluation ev "
+        "WHERE ev.indication_id = ind.id AND ev.for_end_on = ind.end_on)"
     )
-    params = [*RUNNING, on_date]
+    params = [*RUNNING, on_date, on_date]
     tasks = _insert_tasks(
         kind=Task.Kind.EVALUATION_OVERDUE, where=where, params=params, due_on=on_date
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO indications_providernotice (provider_id, indication_id, kind, due_on, created_at)
-            SELECT ind.provider_id, ind.id, %s, ind.evaluation_due_on, %s
-            FROM indications_indication ind
-            WHERE {where}
-            ON CONFLICT (indication_id, kind) DO NOTHING
-            """,  # noqa: S608 - `where` is the fixed string above; values are params
-            [ProviderNotice.Kind.EVALUATION_OVERDUE, timezone.now(), *params],
-        )
-        notices = cursor.rowcount
+    notices = _insert_notices(
+        kind=ProviderNotice.Kind.EVALUATION_OVERDUE, where=where, params=params
+    )
     overdue = Indication.objects.evaluation_overdue(on_date).count()
     mails = notices_email_queue()["mails"]
     return {"overdue": overdue, "tasks": tasks, "notices": notices, "mails": mails}
@@ -113,6 +129,26 @@ def indications_end(*, on_date: datetime.date) -> dict:
         status=Indication.Status.ENDED, version=F("version") + 1
     )
     return {"ended": ended, "out_of_sight": Indication.objects.out_of_sight().count()}
+
+
+def _notice_line(notice: ProviderNotice) -> str:
+    """One line of the notices e-mail: the product and dates only, never the child."""
+    indication = notice.indication
+    values = {
+        "product": indication.product.code,
+        "end": notice.for_end_on.strftime("%d-%m-%Y") if notice.for_end_on else "-",
+        "due": notice.due_on.strftime("%d-%m-%Y"),
+    }
+    if notice.kind == ProviderNotice.Kind.EXTENSION_DECIDED:
+        return _("- %(product)s, ending %(end)s: the extension request is decided") % values
+    preferred = indication.evaluation_preferred_on
+    values["preferred"] = preferred.strftime("%d-%m-%Y") if preferred else "-"
+    return (
+        _(
+            "- %(product)s, ends %(end)s: end-evaluation at the latest %(due)s, preferably %(preferred)s"
+        )
+        % values
+    )
 
 
 def notices_email_queue() -> dict:
@@ -136,26 +172,14 @@ def notices_email_queue() -> dict:
             recipients.append(provider.contact_email)
         if not recipients:
             continue
-        lines = [
-            _(
-                "- %(product)s, ends %(end)s: end-evaluation at the latest %(due)s, preferably %(preferred)s"
-            )
-            % {
-                "product": n.indication.product.code,
-                "end": n.indication.end_on.strftime("%d-%m-%Y"),
-                "due": n.due_on.strftime("%d-%m-%Y"),
-                "preferred": n.indication.evaluation_preferred_on.strftime("%d-%m-%Y"),
-            }
-            for n in notices
-            if n.provider_id == provider.pk
-        ]
+        lines = [_notice_line(n) for n in notices if n.provider_id == provider.pk]
         message = message_queue(
             kind=OutboxMessage.Kind.PROVIDER_NOTICES,
-            subject=_("Basis jeugdhulp: end-evaluations due"),
+            subject=_("Basis jeugdhulp: news about your clients' indications"),
             body=_(
-                "These indications of your clients end within 3 months. Write the "
+                "There is news about these indications of your clients. Write an "
                 "end-evaluation at least 2 and preferably 3 months before the end date, "
-                "and upload it in the provider portal:"
+                "and upload it in the provider portal, where you also read the decisions:"
             )
             + "\n\n"
             + "\n".join(lines),
@@ -189,42 +213,331 @@ def provider_stop(*, provider: Provider, stops_on: datetime.date, user) -> dict:
     return {"tasks": tasks}
 
 
+def extension_decide_by(*, requested_on: datetime.date, end_on: datetime.date) -> datetime.date:
+    """The deadline of an extension decision: 8 weeks after the request (Awb 4:13, the
+    term for a decision on an application), and never after the current end date (the
+    family must know before the care would stop)."""
+    return min(requested_on + datetime.timedelta(weeks=EXTENSION_DECISION_WEEKS), end_on)
+
+
+def extension_errors(indication: Indication, *, on_date: datetime.date, proposed_end_on=None):
+    """Why an extension cannot be asked or decided for `indication` on `on_date` (a dict
+    of field errors, empty when it can): running, with an end date not yet passed, and a
+    proposed new end after the current one. Asked by the forms first, and by the services."""
+    errors = {}
+    if not indication.is_running:
+        errors[NON_FIELD_ERRORS] = _("This indication no longer runs: it cannot be extended.")
+    elif indication.end_on is None:
+        errors[NON_FIELD_ERRORS] = _("This indication has an open end: nothing to extend.")
+    elif on_date > indication.end_on:
+        errors[NON_FIELD_ERRORS] = _(
+            "The end date has passed: an extension is decided before the current end date."
+        )
+    elif proposed_end_on is not None and proposed_end_on <= indication.end_on:
+        errors["proposed_end_on"] = _("The new end date must be after the current end date.")
+    return errors
+
+
+@transaction.atomic
+def extension_request_create(
+    *,
+    indication_id: int,
+    requested_by: str,
+    reasons: str,
+    user,
+    proposed_end_on: datetime.date | None = None,
+    end_evaluation=None,
+    triage=None,
+    wij_advice: str = "",
+) -> ExtensionRequest:
+    """A request to extend an indication, for the youth administration to weigh: from the
+    provider (portal, API; with its end-evaluation for the current end, attached or
+    uploaded before) or from WIJ's triage (re-indication: extend, with WIJ's advice). One
+    waits at a time per indication; its deadline is `extension_decide_by`."""
+    indication = Indication.objects.select_for_update().get(pk=indication_id)
+    today = timezone.localdate()
+    errors = extension_errors(indication, on_date=today, proposed_end_on=proposed_end_on)
+    if not reasons.strip():
+        errors["reasons"] = _("Give the reasons for the extension.")
+    if requested_by == ExtensionRequest.Requester.PROVIDER:
+        if end_evaluation is None:
+            errors["end_evaluation"] = _(
+                "Attach the end-evaluation, or upload it first: the request is weighed on it."
+            )
+        elif (
+            end_evaluation.indication_id != indication.pk
+            or end_evaluation.for_end_on != indication.end_on
+        ):
+            errors["end_evaluation"] = _(
+                "This end-evaluation is not the one for the current end of this indication."
+            )
+    if ExtensionRequest.objects.pending().filter(indication=indication).exists():
+        errors[NON_FIELD_ERRORS] = _(
+            "An extension request for this indication is already waiting for a decision."
+        )
+    if errors:
+        raise ValidationError(errors)
+    extension = ExtensionRequest(
+        indication=indication,
+        requested_on=today,
+        requested_by=requested_by,
+        requested_by_user=user,
+        reasons=reasons.strip(),
+        proposed_end_on=proposed_end_on,
+        end_evaluation=end_evaluation,
+        triage=triage,
+        wij_advice=wij_advice.strip(),
+        decide_by=extension_decide_by(requested_on=today, end_on=indication.end_on),
+    )
+    extension._history_user = user
+    extension.full_clean()
+    extension.save()
+    return extension
+
+
+@transaction.atomic
+def extension_advice_record(*, extension_id: int, triage, advice: str, user) -> ExtensionRequest:
+    """WIJ's advice on a waiting extension request, from the triage of the child."""
+    extension = ExtensionRequest.objects.select_for_update().get(pk=extension_id)
+    if not extension.is_pending:
+        raise ValidationError(_("This request has already been decided."))
+    extension.triage = triage
+    extension.wij_advice = advice.strip()
+    extension._history_user = user
+    extension.full_clean()
+    extension.save(update_fields=["triage", "wij_advice"])
+    return extension
+
+
+def extension_needs_wij_advice(extension: ExtensionRequest, *, on_date: datetime.date) -> bool:
+    """From the day the Open House closed for the product, an extension is an individual
+    exception to Basis jeugdhulp at WIJ: it is decided only with WIJ's advice from the
+    triage of the child (docs/decisions.md, 76)."""
+    product = extension.indication.product
+    return on_date >= product.open_house_closes_on and extension.triage_id is None
+
+
 @transaction.atomic
 def extension_decide(
     *, request_id: int, decision: str, weighing: str, new_end_on, user
 ) -> ExtensionRequest:
-    """Weigh an extension request individually: extend with the same provider until a new
-    date, or another solution."""
+    """Weigh an extension request individually (the youth administration): extend with the
+    same provider until a new date, for now a solution other than Basis jeugdhulp at WIJ;
+    or not extended, so Basis jeugdhulp at WIJ follows at the end.
+
+    Decided before the current end date. An extension gives the indication its new end and
+    watches it again: the end's earlier tasks close (done by the extension), the flag job
+    flags the new end in its time with its own task and notice, and an end-evaluation
+    written for the earlier end does not count for the new one. The provider is told (a
+    notice, and its e-mail); a beschikking letter follows (the decision page prints it)."""
     extension = (
-        ExtensionRequest.objects.select_for_update().select_related("indication").get(pk=request_id)
+        ExtensionRequest.objects.select_for_update()
+        .select_related("indication__product")
+        .get(pk=request_id)
     )
-    if extension.decision != ExtensionRequest.Decision.PENDING:
+    if not extension.is_pending:
         raise ValidationError(_("This request has already been decided."))
-    if not weighing.strip():
-        raise ValidationError({"weighing": _("Record the individual weighing.")})
     indication = Indication.objects.select_for_update().get(pk=extension.indication_id)
-    if decision == ExtensionRequest.Decision.EXTEND:
-        if not new_end_on or new_end_on <= indication.end_on:
-            raise ValidationError(
-                {"new_end_on": _("The new end date must be after the current end date.")}
+    today = timezone.localdate()
+    errors = extension_errors(indication, on_date=today)
+    if not weighing.strip():
+        errors["weighing"] = _("Record the individual weighing.")
+    if decision not in (ExtensionRequest.Decision.EXTEND, ExtensionRequest.Decision.WIJ):
+        errors["decision"] = _("Choose the decision.")
+    if decision == ExtensionRequest.Decision.EXTEND and not errors:
+        if extension_needs_wij_advice(extension, on_date=today):
+            errors["decision"] = _(
+                "The Open House closed for this product: extend only with WIJ's advice from "
+                "the triage of the child. The team has the request on its worklist."
             )
+        elif not new_end_on or new_end_on <= indication.end_on:
+            errors["new_end_on"] = _("The new end date must be after the current end date.")
+    if errors:
+        raise ValidationError(errors)
+    old_end = indication.end_on
+    if decision == ExtensionRequest.Decision.EXTEND:
         indication.end_on = new_end_on
         indication.status = Indication.Status.EXTENDED
         if indication.overlapping().exists():
             raise ValidationError(
                 {"new_end_on": _("Then it would overlap another indication for this product.")}
             )
+        # A new end is watched anew: flagged again in its time, followed up again by WIJ
+        # (the earlier follow-up stays on the request and in the history).
+        indication.flagged_on = None
+        indication.handled_on = None
+        indication.follow_up_request = None
         indication._history_user = user
         indication.save()
+        tasks_mark_done(
+            Task.objects.filter(indication=indication, for_end_on=old_end),
+            how=Task.DoneHow.EXTENDED,
+            user=user,
+        )
     extension.decision = decision
-    extension.weighing = weighing
+    extension.weighing = weighing.strip()
     extension.new_end_on = new_end_on if decision == ExtensionRequest.Decision.EXTEND else None
     extension.decided_by = user
-    extension.decided_on = timezone.localdate()
+    extension.decided_on = today
     extension._history_user = user
     extension.full_clean()
     extension.save()
+    if indication.provider_id:
+        ProviderNotice.objects.get_or_create(
+            indication=indication,
+            kind=ProviderNotice.Kind.EXTENSION_DECIDED,
+            for_end_on=old_end,
+            defaults={"provider_id": indication.provider_id, "due_on": today},
+        )
+        notices_email_queue()
     return extension
+
+
+def _pending_extension_refuses(indication: Indication) -> None:
+    if ExtensionRequest.objects.pending().filter(indication=indication).exists():
+        raise ValidationError(
+            _(
+                "An extension request for this indication waits for the youth "
+                "administration's decision: ask them to decide it first."
+            )
+        )
+
+
+@transaction.atomic
+def indication_end_early(
+    *,
+    indication_id: int,
+    ends_on: datetime.date,
+    end_reason: str,
+    message: str,
+    user,
+    status: str = Indication.Status.TRANSFERRED,
+) -> Indication:
+    """The provider hands the family over to WIJ before the end (seed 002 q6): its care
+    ends on `ends_on` (today or later, before the current end), with a JZ588 reason. The
+    indication takes the date and its status at once; the WIJ team gets a task to pick the
+    family up now, and the warm-handover thread opens with the provider's message. What
+    watched the old end (plan the triage, end-evaluation overdue) is done by this.
+    A JW307 stop message calls this too (status `stopped_early`)."""
+    from openhouse.models import HandoverNote
+
+    indication = (
+        Indication.objects.select_for_update().select_related("client").get(pk=indication_id)
+    )
+    today = timezone.localdate()
+    errors = {}
+    if not indication.is_running:
+        errors[NON_FIELD_ERRORS] = _("This indication no longer runs.")
+    elif ends_on < today:
+        errors["ends_on"] = _("The last day of care cannot be in the past.")
+    elif indication.end_on is not None and ends_on > indication.end_on:
+        errors["ends_on"] = _("The last day of care is after the end date: that is not early.")
+    elif ends_on <= indication.start_on:
+        errors["ends_on"] = _("The last day of care must be after the start.")
+    if end_reason not in EndReason.values or end_reason in (
+        EndReason.PAUSED,
+        EndReason.AS_PLANNED,
+    ):
+        errors["end_reason"] = _("Choose why the care ends early.")
+    if not message.strip():
+        errors["message"] = _("Write WIJ a message for the warm handover.")
+    if status not in Indication.ENDED_EARLY or status == Indication.Status.OTHER_PROVIDER:
+        errors[NON_FIELD_ERRORS] = _("Choose how the care ends.")
+    if errors:
+        raise ValidationError(errors)
+    _pending_extension_refuses(indication)
+    old_end = indication.end_on
+    indication.end_on = ends_on
+    indication.status = status
+    indication.end_reason = end_reason
+    indication._history_user = user
+    indication.full_clean()
+    indication.save()
+    tasks_mark_done(
+        Task.objects.filter(indication=indication, for_end_on=old_end).exclude(
+            kind=Task.Kind.PROVIDER_STOPS
+        ),
+        how=Task.DoneHow.ENDED_EARLY,
+        user=user,
+    )
+    Task.objects.get_or_create(
+        indication=indication,
+        kind=Task.Kind.HANDED_OVER,
+        for_end_on=ends_on,
+        defaults={"team_id": indication.client.team_id, "due_on": today},
+    )
+    HandoverNote.objects.create(
+        indication=indication,
+        side=HandoverNote.Side.PROVIDER
+        if roles.user_role(user) == roles.PROVIDER
+        else HandoverNote.Side.WIJ,
+        author=user,
+        text=message.strip(),
+    )
+    return indication
+
+
+@transaction.atomic
+def indication_hand_over_to_provider(
+    *, indication_id: int, provider, starts_on: datetime.date, user
+) -> Indication:
+    """The provider hands the care over to another provider (its volume became too small,
+    seed 002 q15), as the national messages do: this indication ends the day before
+    `starts_on` (reason 38, another provider) and a new one starts with the other provider
+    on `starts_on` until the same end, `preceded_by` the first. Open tasks and the follow-up
+    at WIJ move to the new one, so WIJ's work goes on without a second task."""
+    indication = (
+        Indication.objects.select_for_update()
+        .select_related("product", "client")
+        .get(pk=indication_id)
+    )
+    today = timezone.localdate()
+    errors = {}
+    if not indication.is_running or indication.is_pgb:
+        errors[NON_FIELD_ERRORS] = _("Only running care in kind can be handed to a provider.")
+    elif starts_on < today:
+        errors["starts_on"] = _("The handover cannot be in the past.")
+    elif starts_on <= indication.start_on + datetime.timedelta(days=1):
+        errors["starts_on"] = _("The other provider starts at least two days after the start.")
+    elif indication.end_on is not None and starts_on > indication.end_on:
+        errors["starts_on"] = _("The other provider must start before the end date.")
+    if provider is None or provider.pk == indication.provider_id:
+        errors["provider"] = _("Choose another provider.")
+    elif provider.status != Provider.Status.ACTIVE:
+        errors["provider"] = _("This provider stops: choose another.")
+    elif not provider.products.filter(pk=indication.product_id).exists():
+        errors["provider"] = _("This provider has no contract for this product.")
+    if errors:
+        raise ValidationError(errors)
+    _pending_extension_refuses(indication)
+    successor = Indication(
+        client=indication.client,
+        product=indication.product,
+        financing=indication.financing,
+        provider=provider,
+        referrer_type=indication.referrer_type,
+        start_on=starts_on,
+        end_on=indication.end_on,
+        status=indication.status,
+        flagged_on=indication.flagged_on,
+        handled_on=indication.handled_on,
+        follow_up_request=indication.follow_up_request,
+        preceded_by=indication,
+    )
+    indication.end_on = starts_on - datetime.timedelta(days=1)
+    indication.status = Indication.Status.OTHER_PROVIDER
+    indication.end_reason = EndReason.OTHER_PROVIDER
+    indication.follow_up_request = None
+    indication._history_user = user
+    indication.full_clean()
+    indication.save()
+    successor._history_user = user
+    successor.full_clean()
+    successor.save()
+    Task.objects.filter(indication=indication, done_on__isnull=True).update(
+        indication=successor, for_end_on=successor.end_on
+    )
+    return successor
 
 
 @transaction.atomic
@@ -235,7 +548,7 @@ def indication_follow_up(*, indication_id: int, user):
     from intake.services import Referral, support_request_register_for_child
 
     indication = (
-        Indication.objects.select_for_update()
+        Indication.objects.select_for_update(of=("self",))
         .select_related("client", "product", "provider")
         .get(pk=indication_id)
     )
@@ -248,8 +561,8 @@ def indication_follow_up(*, indication_id: int, user):
         question=_("Re-triage: the indication %(product)s at %(provider)s ends on %(end)s.")
         % {
             "product": f"{indication.product.code} {indication.product.name}",
-            "provider": indication.provider.name,
-            "end": indication.end_on.strftime("%d-%m-%Y"),
+            "provider": indication.provider.name if indication.provider else _("PGB"),
+            "end": indication.end_on.strftime("%d-%m-%Y") if indication.end_on else "-",
         },
         referral=Referral(),
         assigned_worker=user,

@@ -112,6 +112,15 @@ class EndEvaluation(models.Model):
         verbose_name=_("indication"),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
+    for_end_on = models.DateField(
+        _("for the end date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The indication's end date when it was uploaded: after an extension it does not "
+            "count for the new end."
+        ),
+    )
     document = models.FileField(_("document"), upload_to=_evaluation_path)
     original_name = models.CharField(_("original file name"), max_length=200)
     uploaded_by = models.ForeignKey(
@@ -149,6 +158,12 @@ class EndEvaluation(models.Model):
 
     def __str__(self):
         return f"{self.indication} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        # Written for the end the indication has now (an extension gives it a new one).
+        if self._state.adding and self.for_end_on is None:
+            self.for_end_on = self.indication.end_on
+        super().save(*args, **kwargs)
 
 
 class HandoverNote(models.Model):
