@@ -206,7 +206,9 @@ def provider_stop(*, provider: Provider, stops_on: datetime.date, user) -> dict:
     placeholders = ", ".join(["%s"] * len(RUNNING))
     tasks = _insert_tasks(
         kind=Task.Kind.PROVIDER_STOPS,
-        where=f"ind.provider_id = %s AND ind.status IN ({placeholders}) AND ind.end_on >= %s",
+        # An open end runs past every stop date: picked up too.
+        where=f"ind.provider_id = %s AND ind.status IN ({placeholders}) "
+        "AND (ind.end_on IS NULL OR ind.end_on >= %s)",
         params=[provider.pk, *RUNNING, stops_on],
         due_on=stops_on,
     )

@@ -467,3 +467,18 @@ def test_the_other_provider_needs_a_contract_for_the_product(beijum):
             user=UserFactory(role="aanbieder"),
         )
     assert "contract" in refused.value.message_dict["provider"][0]
+
+
+def test_a_stopping_provider_hands_its_open_ends_to_wij_too(beijum):
+    provider = ProviderFactory()
+    open_end = IndicationFactory(client__team=beijum, provider=provider, end_on=None)
+    ended_before = IndicationFactory(
+        client__team=beijum, provider=provider, start_on=D(2025, 1, 1), end_on=D(2026, 12, 1)
+    )
+    with time_machine.travel(NOW):
+        counts = services.provider_stop(
+            provider=provider, stops_on=D(2027, 1, 15), user=UserFactory()
+        )
+    assert counts["tasks"] == 1
+    assert kinds(open_end) == [("provider_stops", None, True)]
+    assert not Task.objects.filter(indication=ended_before).exists()
