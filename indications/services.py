@@ -583,7 +583,8 @@ def indication_follow_up(*, indication_id: int, user):
 
 def tasks_close_by_condition(*, indication_id: int, how: str, user) -> int:
     """Close the indication's open tasks whose own condition `how` is (Task.CLOSED_BY):
-    a follow-up closes "plan the triage", an end-evaluation "end-evaluation overdue".
+    a follow-up closes "plan the triage" and "handed over early", an end-evaluation
+    "end-evaluation overdue".
     Called inside the transaction of the step that met the condition, which holds the
     indication's row lock; each task is saved on its own so its history shows it."""
     kinds = [kind for kind, closes in Task.CLOSED_BY.items() if closes == how]
