@@ -194,7 +194,8 @@ def notices_email_queue() -> dict:
 @transaction.atomic
 def provider_stop(*, provider: Provider, stops_on: datetime.date, user) -> dict:
     """A provider stops: its running indications are flagged for WIJ pick-up (a task per
-    family in the team's worklist); officials and teams see the list."""
+    family in the team's worklist); officials and teams see the list. An open end runs past
+    any stop date, so it is picked up too."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     provider.status = (
         Provider.Status.STOPPED if stops_on <= timezone.localdate() else Provider.Status.STOPPING
@@ -206,7 +207,8 @@ def provider_stop(*, provider: Provider, stops_on: datetime.date, user) -> dict:
     placeholders = ", ".join(["%s"] * len(RUNNING))
     tasks = _insert_tasks(
         kind=Task.Kind.PROVIDER_STOPS,
-        where=f"ind.provider_id = %s AND ind.status IN ({placeholders}) AND ind.end_on >= %s",
+        where=f"ind.provider_id = %s AND ind.status IN ({placeholders}) "
+        "AND (ind.end_on IS NULL OR ind.end_on >= %s)",
         params=[provider.pk, *RUNNING, stops_on],
         due_on=stops_on,
     )
