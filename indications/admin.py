@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from samen.admin_tools import OfficialAdmin, OfficialModelAdmin, ReadOnlyAdminMixin
@@ -6,37 +7,68 @@ from samen.admin_tools import OfficialAdmin, OfficialModelAdmin, ReadOnlyAdminMi
 from .models import ExtensionRequest, Indication, ProviderNotice, Task
 
 
+class EndFilter(admin.SimpleListFilter):
+    """An open end (no end date: never flagged) or an end date."""
+
+    title = _("end")
+    parameter_name = "einde"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("open end")), ("datum", _("with an end date"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(end_on__isnull=True)
+        if self.value() == "datum":
+            return queryset.filter(end_on__isnull=False)
+        return queryset
+
+
 @admin.register(Indication)
 class IndicationAdmin(ReadOnlyAdminMixin, OfficialAdmin):
-    """Indications for policy officials: number, product, provider, team and dates; the
-    child only as a reference number. Importing and deciding is the youth
-    administration's work, on its own pages (/jeugdadministratie/)."""
+    """Indications for policy officials: number, product, financing (ZIN/PGB), provider,
+    team and dates; the child only as a reference number, and never a PGB's budget holder
+    (a person's name). Importing and deciding is the youth administration's work, on its
+    own pages (/jeugdadministratie/)."""
 
     history_about_a_child = True
 
     list_display = (
         "__str__",
         "product",
+        "financing",
         "provider",
         "start_on",
-        "end_on",
+        "end",
         "status",
         "flagged_on",
         "evaluation_due_on",
     )
-    list_filter = ("status", "product", "referrer_type", "client__team", "provider")
+    list_filter = (
+        "status",
+        "financing",
+        EndFilter,
+        "product",
+        "referrer_type",
+        "client__team",
+        "provider",
+    )
     search_fields = ("provider__name", "provider__agb_code", "product__code")
     list_select_related = ("product", "provider")
+    # No budget_holder: officials see no person's name (decision 33).
     fields = (
         "child_reference",
         "team",
         "product",
+        "financing",
         "provider",
         "referrer_type",
         "start_on",
-        "end_on",
+        "end",
         "evaluation_due_on",
         "status",
+        "end_reason",
+        "preceded_by",
         "flagged_on",
         "handled_on",
     )
@@ -47,6 +79,10 @@ class IndicationAdmin(ReadOnlyAdminMixin, OfficialAdmin):
         return obj.client_id
 
     child_reference.short_description = _("child (reference number)")
+
+    @admin.display(description=_("end"), ordering="end_on")
+    def end(self, obj):
+        return date_format(obj.end_on, "SHORT_DATE_FORMAT") if obj.end_on else _("open end")
 
     def team(self, obj):
         return obj.client.team.name
@@ -77,18 +113,35 @@ class TaskAdmin(ReadOnlyAdminMixin, OfficialAdmin):
 
     history_about_a_child = True
 
-    list_display = ("kind", "team", "due_on", "done_on", "done_how")
+    list_display = ("kind", "team", "for_end_on", "due_on", "done_on", "done_how")
     list_filter = ("kind", "team", ("done_on", admin.EmptyFieldListFilter), "done_how")
     autocomplete_fields = ("team",)
     date_hierarchy = "due_on"
     list_select_related = ("team",)
-    fields = ("kind", "indication", "trajectory", "team", "due_on", "done_on", "done_how")
+    fields = (
+        "kind",
+        "indication",
+        "trajectory",
+        "team",
+        "for_end_on",
+        "due_on",
+        "done_on",
+        "done_how",
+    )
     readonly_fields = fields
 
 
 @admin.register(ProviderNotice)
 class ProviderNoticeAdmin(OfficialModelAdmin):
-    list_display = ("provider", "kind", "due_on", "created_at", "emailed_at", "read_at")
+    list_display = (
+        "provider",
+        "kind",
+        "for_end_on",
+        "due_on",
+        "created_at",
+        "emailed_at",
+        "read_at",
+    )
     list_filter = ("kind", "provider", ("read_at", admin.EmptyFieldListFilter))
     search_fields = ("provider__name", "provider__agb_code")
     list_select_related = ("provider",)

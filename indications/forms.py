@@ -12,7 +12,7 @@ from samen.dates import validate_date_in_range
 from samen.forms import StyledFormMixin
 from samen.limits import REASON_TEXT
 
-from .importer import HEADER
+from .importer import HEADER, OPTIONAL
 from .models import ExtensionRequest
 
 # A file of running indications is a few thousand lines; these limits keep a wrong file
@@ -74,7 +74,10 @@ class ImportForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Formatted here, not at import: in the language of this request.
-        self.fields["file"].help_text = _("Header: %(header)s") % {"header": ",".join(HEADER)}
+        self.fields["file"].help_text = _(
+            "Header: %(header)s, optionally followed by %(optional)s (ZIN or PGB; a PGB names "
+            "its budget holder and no provider). An empty end date is an open end."
+        ) % {"header": ",".join(HEADER), "optional": ",".join(OPTIONAL)}
 
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]

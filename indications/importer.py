@@ -4,8 +4,14 @@ same file twice creates no duplicates.
 
 Header (comma or semicolon separated, UTF-8; dates as YYYY-MM-DD or DD-MM-YYYY):
 bsn,first_name,last_name,date_of_birth,postcode,house_number,product_code,provider_agb,referrer_type,start,end
+optionally followed by `financing,budget_holder` (a file with the first header alone imports
+as before: every line in kind).
 `postcode` is needed for a child not yet registered (it decides the WIJ team).
-`referrer_type` is the iJw code (COD327): 01-06 or 08."""
+`referrer_type` is the iJw code (COD327): 01-06 or 08; empty when the allocation names none.
+`end` empty: an open end (the national messages allow it; never flagged).
+`financing` ZIN (in kind, empty means ZIN) or PGB (personal budget): a PGB line has no
+`provider_agb` and names its `budget_holder`; the model's own rule (Indication.clean) says
+so, as in every other entry point."""
 
 import csv
 import datetime
@@ -39,6 +45,15 @@ HEADER = [
     "start",
     "end",
 ]
+# Optional, at the end of the header, together: the leveringsvorm and, for a PGB, who
+# holds the budget.
+OPTIONAL = ["financing", "budget_holder"]
+HEADERS = (HEADER, HEADER + OPTIONAL)
+FINANCING = {
+    "": Indication.Financing.ZIN,
+    "zin": Indication.Financing.ZIN,
+    "pgb": Indication.Financing.PGB,
+}
 
 # The header is about 110 characters and a line of indications about as long: a much
 # longer line is not one of ours (and is not worth parsing).
@@ -146,9 +161,10 @@ def _lines(text: str, errors: list[LineError]) -> list[tuple[int, list[str]]] | 
 
 
 def _header_reason() -> str:
-    return _("the first line must be the header, separated by commas or semicolons: %(header)s") % {
-        "header": ",".join(HEADER)
-    }
+    return _(
+        "the first line must be the header, separated by commas or semicolons: %(header)s "
+        "(optionally followed by %(optional)s)"
+    ) % {"header": ",".join(HEADER), "optional": ",".join(OPTIONAL)}
 
 
 def import_indications_csv(
@@ -164,9 +180,10 @@ def import_indications_csv(
     lines = _lines(text, result.errors) if text is not None else None
     if lines is None:
         return result
-    if not lines or lines[0] != (1, HEADER):
+    if not lines or lines[0][0] != 1 or lines[0][1] not in HEADERS:
         result.errors.append(LineError(1, "header", _header_reason()))
         return result
+    header = lines[0][1]
     # Reference data and what is already registered, read once: no query per line.
     products = {p.code: p for p in Product.objects.all()}
     providers = {p.agb_code: p for p in Provider.objects.all()}
@@ -174,13 +191,13 @@ def import_indications_csv(
     rows = []
     seen_lines: dict[tuple, int] = {}
     for number, values in lines[1:]:
-        if len(values) != len(HEADER):
+        if len(values) != len(header):
             result.errors.append(
                 LineError(
                     number,
                     "line",
                     _("%(found)s columns instead of %(expected)s")
-                    % {"found": len(values), "expected": len(HEADER)},
+                    % {"found": len(values), "expected": len(header)},
                 )
             )
             continue
@@ -195,7 +212,7 @@ def import_indications_csv(
             )
             continue
         seen_lines[key] = number
-        row = dict(zip(HEADER, values, strict=True))
+        row = dict(zip(header, values, strict=True))
         row["number"] = number
         rows.append(_validate(number, row, products, providers, areas, today, result.errors))
     bsns = {row["bsn"] for row in rows if row["bsn"]}
@@ -233,7 +250,12 @@ def import_indications_csv(
                 product=row["product"],
                 provider=row["provider"],
                 start_on=row["start"],
-                defaults={"end_on": row["end"], "referrer_type": row["referrer_type"]},
+                defaults={
+                    "end_on": row["end"],
+                    "referrer_type": row["referrer_type"],
+                    "financing": row["financing"],
+                    "budget_holder": row["budget_holder"],
+                },
             )
             result.created += created
             result.existing += not created
@@ -261,6 +283,9 @@ def _validate(number, row, products, providers, areas, today, errors) -> dict:
         except ValidationError as exc:
             fail(name, " ".join(exc.messages))
     for name in ("date_of_birth", "start", "end"):
+        if name == "end" and not row.get(name):
+            clean[name], clean["open_end"] = None, True
+            continue
         try:
             clean[name] = _date(row.get(name, ""))
         except ValueError:
@@ -273,7 +298,7 @@ def _validate(number, row, products, providers, areas, today, errors) -> dict:
             clean[name] = None
             reason = " ".join(exc.messages)
             if name == "end":
-                reason += " " + _("An indication without an end date cannot be imported.")
+                reason += " " + _("For an open end, leave the end date empty.")
             fail(name, reason)
     if clean["date_of_birth"] and clean["date_of_birth"] > today:
         fail("date_of_birth", _("A date of birth cannot be in the future."))
@@ -285,14 +310,10 @@ def _validate(number, row, products, providers, areas, today, errors) -> dict:
             "product_code",
             _("unknown product code %(code)s") % {"code": row.get("product_code", "")[:20]},
         )
-    clean["provider"] = providers.get(row.get("provider_agb", ""))
-    if clean["provider"] is None:
-        fail(
-            "provider_agb",
-            _("unknown provider (AGB code %(agb)s)") % {"agb": row.get("provider_agb", "")[:20]},
-        )
-    if row.get("referrer_type") not in ReferrerType.values:
-        fail("referrer_type", _("not an iJw referrer code (01-06, 08)"))
+    _validate_financing(row, clean, providers, fail)
+    clean["referrer_type"] = row.get("referrer_type", "")
+    if clean["referrer_type"] not in ReferrerType.values and clean["referrer_type"] != "":
+        fail("referrer_type", _("not an iJw referrer code (01-06, 08; empty: not named)"))
     clean["team"] = None
     if row.get("postcode"):
         try:
@@ -301,6 +322,61 @@ def _validate(number, row, products, providers, areas, today, errors) -> dict:
         except ValidationError as exc:
             fail("postcode", exc.messages[0])
     return clean
+
+
+# The model's fields and the file's columns for them.
+FINANCING_COLUMNS = {
+    "financing": "financing",
+    "provider": "provider_agb",
+    "budget_holder": "budget_holder",
+}
+
+
+def _validate_financing(row, clean, providers, fail) -> None:
+    """In kind (ZIN) with a provider's AGB code, or a personal budget (PGB) with its budget
+    holder and no provider. The rule itself is the model's (Indication.clean, the same as
+    the database check), asked on an unsaved indication; only reading the file is here."""
+    financing = FINANCING.get(row.get("financing", "").strip().lower())
+    agb = row.get("provider_agb", "")
+    clean["budget_holder"] = row.get("budget_holder", "")
+    clean["financing"] = financing
+    clean["provider"] = providers.get(agb) if agb else None
+    if financing is None:
+        fail("financing", _("ZIN (in kind) or PGB (personal budget); empty is ZIN"))
+        return
+    if agb and clean["provider"] is None and financing == Indication.Financing.ZIN:
+        fail("provider_agb", _("unknown provider (AGB code %(agb)s)") % {"agb": agb[:20]})
+        return
+    # An AGB code names a provider, known or not: the model says whether this line may
+    # have one (a PGB has none).
+    probe = Indication(
+        financing=financing,
+        provider_id=clean["provider"].pk if clean["provider"] else (0 if agb else None),
+        budget_holder=clean["budget_holder"],
+    )
+    try:
+        probe.clean_fields(exclude=_ALL_BUT_BUDGET_HOLDER)
+        probe.clean()
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            reason = " ".join(messages)
+            if name == "provider" and not agb:
+                reason += " " + _(
+                    "Fill in the provider's AGB code, or financing PGB with the budget holder."
+                )
+            fail(FINANCING_COLUMNS.get(name, name), reason)
+
+
+# Indication.clean_fields checks the budget holder's length only: the other fields of the
+# probe are not filled (the file's own checks above read them).
+_ALL_BUT_BUDGET_HOLDER = [
+    f.name for f in Indication._meta.get_fields() if f.concrete and f.name != "budget_holder"
+]
+
+
+def _meet(start, end, other_start, other_end) -> bool:
+    """Whether two periods share a day; an open end (None) runs on for ever."""
+    return (other_end is None or start <= other_end) and (end is None or other_start <= end)
 
 
 def _check_overlaps(rows, bsns, errors):
@@ -314,13 +390,12 @@ def _check_overlaps(rows, bsns, errors):
     seen = {}
     for row in rows:
         number = row["number"]
-        if not all(isinstance(row.get(k), datetime.date) for k in ("start", "end")) or not row.get(
-            "product"
-        ):
+        has_end = isinstance(row.get("end"), datetime.date) or row.get("open_end")
+        if not isinstance(row.get("start"), datetime.date) or not has_end or not row["product"]:
             continue
         key = (row.get("bsn"), row["product"].pk)
         for other_number, start, end in seen.get(key, []):
-            if start <= row["end"] and row["start"] <= end:
+            if _meet(start, end, row["start"], row["end"]):
                 errors.append(
                     LineError(
                         number,
@@ -336,8 +411,7 @@ def _check_overlaps(rows, bsns, errors):
         clashes = [
             ind
             for ind in registered.get(key, [])
-            if ind["start_on"] <= row["end"]
-            and row["start"] <= ind["end_on"]
+            if _meet(ind["start_on"], ind["end_on"], row["start"], row["end"])
             and (ind["provider_id"], ind["start_on"]) != (provider_pk, row["start"])
         ]
         if clashes:

@@ -302,6 +302,14 @@ class Indication(Versioned):
     def is_pgb(self) -> bool:
         return self.financing == self.Financing.PGB
 
+    @property
+    def provider_label(self) -> str:
+        """Who gives the care, as WIJ's pages about the child show it: the provider, or
+        "PGB" with the budget holder (person data: never on the officials' pages)."""
+        if self.is_pgb:
+            return _("PGB (budget holder: %(name)s)") % {"name": self.budget_holder}
+        return self.provider.name if self.provider_id else ""
+
     def overlapping(self):
         """Other indications of this child for this product whose period meets this one's
         (an open end runs on for ever: the exclusion constraint's unbounded range)."""
@@ -490,10 +498,10 @@ class Task(models.Model):
     and due date), never both.
 
     Done once: by a worker with a note (ticked off), or by the job's own condition, and
-    only that one: a follow-up registered closes "plan the triage", an end-evaluation
-    received closes "end-evaluation overdue", a safety agreement in the plan closes "plan
-    without safety agreements", an evaluation of the plan closes "evaluation of the
-    support plan due". Who and when are always kept."""
+    only that one: a follow-up registered closes "plan the triage" and "handed over early:
+    pick it up", an end-evaluation received closes "end-evaluation overdue", a safety
+    agreement in the plan closes "plan without safety agreements", an evaluation of the
+    plan closes "evaluation of the support plan due". Who and when are always kept."""
 
     class Kind(models.TextChoices):
         PLAN_TRIAGE = "plan_triage", _("plan the triage with the family before the end")
@@ -521,6 +529,8 @@ class Task(models.Model):
     # kinds in plans/services.py).
     CLOSED_BY = {
         Kind.PLAN_TRIAGE: DoneHow.FOLLOW_UP,
+        # Picking up a family handed over early is registering WIJ's follow-up.
+        Kind.HANDED_OVER: DoneHow.FOLLOW_UP,
         Kind.EVALUATION_OVERDUE: DoneHow.EVALUATION,
         Kind.PLAN_NO_SAFETY: DoneHow.SAFETY_AGREEMENT,
         Kind.PLAN_EVALUATION_DUE: DoneHow.PLAN_EVALUATED,

@@ -6,6 +6,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
 from .models import FLAG_MONTHS, ExtensionRequest, Indication, Task
 
@@ -36,31 +37,36 @@ def ending_per_month(*, today: datetime.date, months: int = 6) -> dict:
             for name, counts in grid.items()
         ]
 
-    return {
-        "months": month_list,
-        "teams": table("client__team__name"),
-        "providers": table("provider__name"),
-    }
+    providers = table("provider__name")
+    for row in providers:
+        # A personal budget has no provider: its row counts the PGB indications together
+        # (never the budget holders: officials read this page too).
+        if row["name"] is None:
+            row["name"] = _("PGB (personal budget)")
+    return {"months": month_list, "teams": table("client__team__name"), "providers": providers}
 
 
 def timeline(indications, *, today: datetime.date) -> dict:
     """Positions (percent) for a small timeline of a client's indications, with the 3-month
-    (flag, preferred end-evaluation) and 2-month (latest end-evaluation) marks."""
+    (flag, preferred end-evaluation) and 2-month (latest end-evaluation) marks. An open end
+    (no end date) runs to the right edge, `open_end` set and without marks (None)."""
     indications = list(indications)
     if not indications:
         return {"rows": []}
     start = min([i.start_on for i in indications] + [today])
-    end = max([i.end_on for i in indications] + [today]) + relativedelta(months=1)
+    last = [i.end_on or i.start_on for i in indications]
+    end = max([*last, today]) + relativedelta(months=1)
     total = (end - start).days or 1
 
     def pos(day):
-        return round(100 * (day - start).days / total, 2)
+        return round(100 * (day - start).days / total, 2) if day is not None else None
 
     rows = [
         {
             "indication": i,
             "left": pos(i.start_on),
-            "width": round(pos(i.end_on) - pos(i.start_on), 2),
+            "width": round(pos(i.end_on or end) - pos(i.start_on), 2),
+            "open_end": i.end_on is None,
             "three_months": pos(i.flag_from),
             "two_months": pos(i.evaluation_due_on),
         }
@@ -70,8 +76,8 @@ def timeline(indications, *, today: datetime.date) -> dict:
 
 
 def task_counts(tasks, *, today: datetime.date, until: datetime.date) -> dict:
-    """Open tasks counted: total, due by `until` (this week, overdue included), overdue, and
-    support plans without safety agreements.
+    """Open tasks counted: total, due by `until` (this week, overdue included), overdue,
+    support plans without safety agreements, and families handed over early.
     One query; `tasks` is what the user may see (Task.objects.visible_to)."""
     return tasks.open().aggregate(
         total=Count("id"),
@@ -79,6 +85,8 @@ def task_counts(tasks, *, today: datetime.date, until: datetime.date) -> dict:
         overdue=Count("id", filter=Q(due_on__lt=today)),
         # Safety first: a support plan without safety agreements is counted on its own.
         plan_no_safety=Count("id", filter=Q(kind=Task.Kind.PLAN_NO_SAFETY)),
+        # A provider that hands a family over early: WIJ picks it up now.
+        handed_over=Count("id", filter=Q(kind=Task.Kind.HANDED_OVER)),
     )
 
 

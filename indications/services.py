@@ -194,7 +194,8 @@ def notices_email_queue() -> dict:
 @transaction.atomic
 def provider_stop(*, provider: Provider, stops_on: datetime.date, user) -> dict:
     """A provider stops: its running indications are flagged for WIJ pick-up (a task per
-    family in the team's worklist); officials and teams see the list."""
+    family in the team's worklist); officials and teams see the list. An open end runs past
+    any stop date, so it is picked up too."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     provider.status = (
         Provider.Status.STOPPED if stops_on <= timezone.localdate() else Provider.Status.STOPPING
@@ -585,7 +586,8 @@ def indication_follow_up(*, indication_id: int, user):
 
 def tasks_close_by_condition(*, indication_id: int, how: str, user) -> int:
     """Close the indication's open tasks whose own condition `how` is (Task.CLOSED_BY):
-    a follow-up closes "plan the triage", an end-evaluation "end-evaluation overdue".
+    a follow-up closes "plan the triage" and "handed over early", an end-evaluation
+    "end-evaluation overdue".
     Called inside the transaction of the step that met the condition, which holds the
     indication's row lock; each task is saved on its own so its history shows it."""
     kinds = [kind for kind, closes in Task.CLOSED_BY.items() if closes == how]

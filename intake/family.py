@@ -201,20 +201,7 @@ def family_timeline(family: FamilyFile, *, child_id: int | None = None) -> list[
     for child in family.children:
         client_url = reverse("indications:client", args=[child.client.pk])
         for indication in child.indications:
-            events.append(
-                _day_event(
-                    indication.start_on,
-                    _("Indication %(code)s with %(provider)s from %(start)s to %(end)s")
-                    % {
-                        "code": indication.product.code,
-                        "provider": indication.provider.name,
-                        "start": f"{indication.start_on:%d-%m-%Y}",
-                        "end": f"{indication.end_on:%d-%m-%Y}",
-                    },
-                    [child.client],
-                    client_url,
-                )
-            )
+            events += _indication_events(indication, child.client, client_url)
             for evaluation in indication.end_evaluations.all():
                 events.append(
                     Event(
@@ -239,6 +226,37 @@ def family_timeline(family: FamilyFile, *, child_id: int | None = None) -> list[
     if child_id is not None:
         events = [e for e in events if not e.children or any(c.pk == child_id for c in e.children)]
     events.sort(key=lambda event: event.when, reverse=True)
+    return events
+
+
+def _indication_events(indication, client, url) -> list[Event]:
+    """An indication's start (with its provider or PGB, and its end or an open end) and,
+    when the care ended before its end date, that end with its reason."""
+    values = {
+        "code": indication.product.code,
+        "provider": indication.provider_label,
+        "start": f"{indication.start_on:%d-%m-%Y}",
+        "end": f"{indication.end_on:%d-%m-%Y}" if indication.end_on else "",
+    }
+    if indication.end_on:
+        what = _("Indication %(code)s with %(provider)s from %(start)s to %(end)s") % values
+    else:
+        what = _("Indication %(code)s with %(provider)s from %(start)s, open end") % values
+    events = [_day_event(indication.start_on, what, [client], url)]
+    if indication.status in Indication.ENDED_EARLY:
+        events.append(
+            _day_event(
+                indication.end_on,
+                _("Indication %(code)s ended early on %(end)s: %(status)s (%(reason)s)")
+                % {
+                    **values,
+                    "status": indication.get_status_display(),
+                    "reason": indication.get_end_reason_display(),
+                },
+                [client],
+                url,
+            )
+        )
     return events
 
 

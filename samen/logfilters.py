@@ -54,6 +54,7 @@ PERSON_FIELDS = (
     "question",
     "explanation",
     "referring_person",
+    "budget_holder",
 )
 _KEY = r"(?:[\w.-]*[_.-])?(?:" + "|".join(PERSON_FIELDS) + r")"
 

@@ -160,6 +160,10 @@ class IndicationFactory(factory.django.DjangoModelFactory):
     start_on = datetime.date(2024, 1, 1)
     end_on = datetime.date(2027, 6, 30)
 
+    class Params:
+        # A personal budget: a budget holder instead of a provider.
+        pgb = factory.Trait(financing="pgb", provider=None, budget_holder="J. de Budgethouder")
+
 
 def _product(code):
     from referrals.models import Product

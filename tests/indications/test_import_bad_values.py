@@ -95,7 +95,7 @@ CASES = {
     ),
     "end date in 9999": (
         lines(HEADER, good_with("end", "9999-12-31")),
-        ("2", "end", "Een indicatie zonder einddatum kan niet worden geïmporteerd"),
+        ("2", "end", "Voor een open einde: laat de einddatum leeg"),
     ),
     "end date 31-12-9999": (
         lines(HEADER, good_with("end", "31-12-9999")),

@@ -3,12 +3,16 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indications.importer import HEADER, import_indications_csv
+from indications.importer import HEADER, OPTIONAL, import_indications_csv
 
 
 class Command(BaseCommand):
-    help = "Import running indications from a CSV file (all or nothing). Header: " + ",".join(
-        HEADER
+    help = (
+        "Import running indications from a CSV file (all or nothing). Header: "
+        + ",".join(HEADER)
+        + ", optionally followed by "
+        + ",".join(OPTIONAL)
+        + " (PGB lines: no provider_agb, a budget_holder; an empty end is an open end)"
     )
 
     def add_arguments(self, parser):
