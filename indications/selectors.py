@@ -50,17 +50,18 @@ def timeline(indications, *, today: datetime.date) -> dict:
     if not indications:
         return {"rows": []}
     start = min([i.start_on for i in indications] + [today])
-    end = max([i.end_on for i in indications] + [today]) + relativedelta(months=1)
+    end = max([i.end_on for i in indications if i.end_on] + [today]) + relativedelta(months=1)
     total = (end - start).days or 1
 
     def pos(day):
-        return round(100 * (day - start).days / total, 2)
+        # An open end (no end date) runs to the edge and has no marks.
+        return round(100 * (day - start).days / total, 2) if day else None
 
     rows = [
         {
             "indication": i,
             "left": pos(i.start_on),
-            "width": round(pos(i.end_on) - pos(i.start_on), 2),
+            "width": round((pos(i.end_on) if i.end_on else 100) - pos(i.start_on), 2),
             "three_months": pos(i.flag_from),
             "two_months": pos(i.evaluation_due_on),
         }
@@ -103,11 +104,14 @@ def open_tasks(tasks, *, until: datetime.date | None = None, limit: int = 100) -
 
 def back_office_counts(*, today: datetime.date) -> dict:
     """The municipality's own work, without any child: extension requests waiting for a
-    decision, and running indications ending within 3 months. Two queries."""
+    decision (and of those, the ones past their deadline), and running indications ending
+    within 3 months. Two queries."""
+    extensions = ExtensionRequest.objects.pending().aggregate(
+        pending=Count("id"), overdue=Count("id", filter=Q(decide_by__lt=today))
+    )
     return {
-        "extensions_pending": ExtensionRequest.objects.filter(
-            decision=ExtensionRequest.Decision.PENDING
-        ).count(),
+        "extensions_pending": extensions["pending"],
+        "extensions_overdue": extensions["overdue"],
         "ending_soon": Indication.objects.running()
         .filter(end_on__gte=today, end_on__lte=today + relativedelta(months=FLAG_MONTHS))
         .count(),
