@@ -54,6 +54,18 @@ class ExtensionDecisionForm(StyledFormMixin, forms.Form):
         help_text=_("Only when extending: after the current end date."),
     )
 
+    def __init__(self, *args, extend_allowed: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not extend_allowed:
+            # Decision 76: after the Open House closed, extend only with WIJ's advice; the
+            # page says why (the service refuses it too).
+            self.fields["decision"].choices = [
+                choice
+                for choice in self.fields["decision"].choices
+                if choice[0] != ExtensionRequest.Decision.EXTEND
+            ]
+            del self.fields["new_end_on"]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == ExtensionRequest.Decision.EXTEND:

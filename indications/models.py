@@ -417,6 +417,20 @@ class ExtensionRequest(models.Model):
     decided_on = models.DateField(
         _("decided on"), null=True, blank=True, validators=[validate_date_in_range]
     )
+    letter_printed_on = models.DateField(
+        _("letter printed on"),
+        null=True,
+        blank=True,
+        help_text=_("When the youth administration printed the decision's beschikking letter."),
+    )
+    letter_printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("letter printed by"),
+    )
     history = HistoricalRecords()
 
     objects = ExtensionRequestQuerySet.as_manager()
@@ -425,6 +439,14 @@ class ExtensionRequest(models.Model):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
         ordering = ["-requested_on", "-id"]
+        indexes = [
+            # The youth administration's worklist: waiting requests by deadline.
+            models.Index(
+                fields=["decide_by", "id"],
+                condition=Q(decision="pending"),
+                name="extension_pending_deadline_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(decision="pending")
@@ -453,6 +475,12 @@ class ExtensionRequest(models.Model):
                     "An extension request for this indication is already waiting for a decision."
                 ),
             ),
+            # The letter states a decision: it is printed only once there is one.
+            models.CheckConstraint(
+                condition=Q(letter_printed_on__isnull=True)
+                | (~Q(decision="pending") & Q(letter_printed_by__isnull=False)),
+                name="extension_letter_only_when_decided",
+            ),
             *text_length_checks(
                 "extension", reasons=REASON_TEXT, weighing=REASON_TEXT, wij_advice=REASON_TEXT
             ),
@@ -464,6 +492,9 @@ class ExtensionRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.decision == self.Decision.PENDING
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.is_pending and self.decide_by is not None and self.decide_by < today
 
 
 class TaskQuerySet(models.QuerySet):
@@ -514,6 +545,10 @@ class Task(models.Model):
             _("Open House exception refused: talk with the family about what now"),
         )
         HANDED_OVER = "handed_over", _("provider hands the family over early: pick it up now")
+        EXTENSION_ADVICE = (
+            "extension_advice",
+            _("extension requested: triage the family and give WIJ's advice"),
+        )
 
     class DoneHow(models.TextChoices):
         BY_HAND = "by_hand", _("ticked off by a worker")
@@ -524,6 +559,8 @@ class Task(models.Model):
         TRAJECTORY_ENDED = "trajectory_ended", _("the trajectory ended")
         EXTENDED = "extended", _("the indication was extended")
         ENDED_EARLY = "ended_early", _("the indication ended early")
+        ADVICE_GIVEN = "advice_given", _("WIJ's advice given")
+        EXTENSION_DECIDED = "extension_decided", _("the extension request was decided")
 
     # The one condition that closes a task of each kind by itself (services.py; the plan's
     # kinds in plans/services.py).
@@ -534,6 +571,7 @@ class Task(models.Model):
         Kind.EVALUATION_OVERDUE: DoneHow.EVALUATION,
         Kind.PLAN_NO_SAFETY: DoneHow.SAFETY_AGREEMENT,
         Kind.PLAN_EVALUATION_DUE: DoneHow.PLAN_EVALUATED,
+        Kind.EXTENSION_ADVICE: DoneHow.ADVICE_GIVEN,
     }
     TRAJECTORY_KINDS = (Kind.PLAN_NO_SAFETY, Kind.PLAN_EVALUATION_DUE, Kind.EXCEPTION_REFUSED)
 

@@ -111,11 +111,14 @@ def open_tasks(tasks, *, until: datetime.date | None = None, limit: int = 100) -
 
 def back_office_counts(*, today: datetime.date) -> dict:
     """The municipality's own work, without any child: extension requests waiting for a
-    decision, and running indications ending within 3 months. Two queries."""
+    decision (and of those, the ones past their deadline), and running indications ending
+    within 3 months. Two queries."""
+    extensions = ExtensionRequest.objects.pending().aggregate(
+        pending=Count("id"), overdue=Count("id", filter=Q(decide_by__lt=today))
+    )
     return {
-        "extensions_pending": ExtensionRequest.objects.filter(
-            decision=ExtensionRequest.Decision.PENDING
-        ).count(),
+        "extensions_pending": extensions["pending"],
+        "extensions_overdue": extensions["overdue"],
         "ending_soon": Indication.objects.running()
         .filter(end_on__gte=today, end_on__lte=today + relativedelta(months=FLAG_MONTHS))
         .count(),

@@ -5,6 +5,7 @@ and unique constraints with ON CONFLICT DO NOTHING) and run in one transaction e
 worker killed halfway leaves nothing behind and the rerun does the whole day."""
 
 import datetime
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -13,11 +14,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intake.models import Client
 from openhouse.models import Provider
 from outbox.models import OutboxMessage
 from outbox.services import message_queue
 from samen import roles
 from samen.codelists import EndReason
+from samen.limits import REASON_TEXT
 
 from .models import (
     EXTENSION_DECISION_WEEKS,
@@ -295,6 +298,20 @@ def extension_request_create(
     extension._history_user = user
     extension.full_clean()
     extension.save()
+    if extension_needs_wij_advice(extension, on_date=today):
+        # The WIJ team triages the family and advises (decision 76); the task closes by
+        # itself when the advice is recorded (extension_advice_record).
+        Task.objects.get_or_create(
+            indication=indication,
+            kind=Task.Kind.EXTENSION_ADVICE,
+            for_end_on=indication.end_on,
+            defaults={
+                "team_id": Client.objects.values_list("team_id", flat=True).get(
+                    pk=indication.client_id
+                ),
+                "due_on": extension.decide_by,
+            },
+        )
     return extension
 
 
@@ -304,11 +321,18 @@ def extension_advice_record(*, extension_id: int, triage, advice: str, user) -> 
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension_id)
     if not extension.is_pending:
         raise ValidationError(_("This request has already been decided."))
+    if triage is None or not advice.strip():
+        raise ValidationError(
+            {"wij_advice": _("WIJ's advice comes from the triage, with its text.")}
+        )
     extension.triage = triage
     extension.wij_advice = advice.strip()
     extension._history_user = user
     extension.full_clean()
     extension.save(update_fields=["triage", "wij_advice"])
+    tasks_close_by_condition(
+        indication_id=extension.indication_id, how=Task.DoneHow.ADVICE_GIVEN, user=user
+    )
     return extension
 
 
@@ -358,6 +382,12 @@ def extension_decide(
     if errors:
         raise ValidationError(errors)
     old_end = indication.end_on
+    # Decided (without WIJ's advice, "not extended"): nothing left to advise on.
+    tasks_mark_done(
+        Task.objects.filter(indication=indication, kind=Task.Kind.EXTENSION_ADVICE),
+        how=Task.DoneHow.EXTENSION_DECIDED,
+        user=user,
+    )
     if decision == ExtensionRequest.Decision.EXTEND:
         indication.end_on = new_end_on
         indication.status = Indication.Status.EXTENDED
@@ -394,6 +424,135 @@ def extension_decide(
         )
         notices_email_queue()
     return extension
+
+
+@transaction.atomic
+def extension_letter_printed(*, extension_id: int, user) -> ExtensionRequest:
+    """Record that the beschikking letter of a decided request was printed to be sent: the
+    first print dates the letter (and so the objection term); a reprint keeps that date."""
+    extension = ExtensionRequest.objects.select_for_update().get(pk=extension_id)
+    if extension.is_pending:
+        raise ValidationError(_("The letter follows the decision: decide the request first."))
+    if extension.letter_printed_on is None:
+        extension.letter_printed_on = timezone.localdate()
+        extension.letter_printed_by = user
+        extension._history_user = user
+        extension.full_clean()
+        extension.save(update_fields=["letter_printed_on", "letter_printed_by"])
+    return extension
+
+
+@dataclass
+class TriageExtensionStep:
+    """What a triage's outcome for one child does to an extension (shown on the triage's
+    confirmation, done by triage_record): a new request with WIJ's advice ("request"), or
+    WIJ's advice recorded on the request that waits ("advice"); `extend` is the advice."""
+
+    client: Client
+    indication: Indication
+    action: str
+    extend: bool
+    extension: ExtensionRequest | None = None
+
+    @property
+    def is_request(self) -> bool:
+        return self.action == "request"
+
+
+def extension_steps_for_triage(
+    *, client, outcome: str, provider, support_request, triage, on_date: datetime.date
+) -> tuple[list, str]:
+    """The extension steps of one child's triage outcome, and why it cannot be done ("" when
+    it can). "Re-indication: extend" asks to extend the child's running indication that this
+    request follows up (Indication.follow_up_request), else its running one at the outcome's
+    provider: a new request with WIJ's advice, or the advice on the one that waits. Any other
+    outcome records WIJ's advice against extending on every waiting request of the child."""
+    from triage.models import Triage
+
+    running = list(
+        Indication.objects.running()
+        .filter(client=client)
+        .select_related("product", "provider")
+        .order_by(F("end_on").asc(nulls_last=True), "pk")
+    )
+    pending = {
+        extension.indication_id: extension
+        for extension in ExtensionRequest.objects.pending().filter(
+            indication__in=[i.pk for i in running]
+        )
+    }
+    if outcome != Triage.Outcome.REINDICATION_EXTEND:
+        steps = [
+            TriageExtensionStep(client, i, "advice", False, pending[i.pk])
+            for i in running
+            if i.pk in pending
+        ]
+        return steps, ""
+    fits = [i for i in running if i.follow_up_request_id == support_request.pk]
+    if not fits and provider is not None:
+        fits = [i for i in running if i.provider_id == provider.pk]
+    if not fits:
+        return [], _(
+            "%(child)s has no running indication at %(provider)s that this request follows "
+            "up: there is nothing to extend. Choose another outcome, or the provider of the "
+            "indication."
+        ) % {"child": client.full_name, "provider": provider.name if provider else "-"}
+    # The one with a waiting request first, then the one that ends first.
+    indication = next((i for i in fits if i.pk in pending), fits[0])
+    if indication.pk in pending:
+        return [TriageExtensionStep(client, indication, "advice", True, pending[indication.pk])], ""
+    if triage is not None and indication.extension_requests.filter(triage=triage).exists():
+        # A revision of the triage: its request was decided meanwhile; nothing is asked twice.
+        return [], ""
+    errors = extension_errors(indication, on_date=on_date)
+    if errors:
+        reasons = " ".join(str(message) for message in errors.values())
+        return [], f"{client.full_name}: {reasons}"
+    return [TriageExtensionStep(client, indication, "request", True)], ""
+
+
+def extension_advice_text(*, extend: bool, outcome_label: str, reasons: str) -> str:
+    """WIJ's advice as the youth administration reads it: the advice, then the triage's
+    reasons."""
+    if extend:
+        advice = _("WIJ advises: %(decision)s.") % {
+            "decision": ExtensionRequest.Decision.EXTEND.label
+        }
+    else:
+        advice = _("WIJ advises against extending (triage: %(outcome)s).") % {
+            "outcome": outcome_label
+        }
+    text = f"{advice}\n{reasons.strip()}" if reasons.strip() else advice
+    return text[:REASON_TEXT]
+
+
+def extension_steps_apply(*, steps, triage, reasons: str, outcome_labels: dict, user) -> list:
+    """Do the triage's extension steps (inside triage_record's transaction)."""
+    done = []
+    for step in steps:
+        advice = extension_advice_text(
+            extend=step.extend,
+            outcome_label=outcome_labels[step.client.pk],
+            reasons=reasons,
+        )
+        if step.is_request:
+            done.append(
+                extension_request_create(
+                    indication_id=step.indication.pk,
+                    requested_by=ExtensionRequest.Requester.WIJ,
+                    reasons=reasons,
+                    user=user,
+                    triage=triage,
+                    wij_advice=advice,
+                )
+            )
+        else:
+            done.append(
+                extension_advice_record(
+                    extension_id=step.extension.pk, triage=triage, advice=advice, user=user
+                )
+            )
+    return done
 
 
 def _pending_extension_refuses(indication: Indication) -> None:

@@ -16,5 +16,10 @@ urlpatterns = [
         backoffice.extension_decide,
         name="extension_decide",
     ),
+    path(
+        "jeugdadministratie/verlengingen/<int:pk>/brief/",
+        backoffice.extension_letter,
+        name="extension_letter",
+    ),
     path("jeugdadministratie/import/", backoffice.import_view, name="import"),
 ]

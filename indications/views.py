@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF, user_role
 
 from . import services
 from .forms import TaskCompleteForm
-from .models import Indication, Task
+from .models import ExtensionRequest, Indication, Task
 from .selectors import ending_per_month, timeline
 
 
@@ -39,7 +40,16 @@ def client_detail(request, pk):
         Indication.objects.visible_to(request.user)
         .filter(client=client)
         .select_related("product", "provider", "follow_up_request")
-        .prefetch_related("end_evaluations", "handover_notes__author")
+        .prefetch_related(
+            "end_evaluations",
+            "handover_notes__author",
+            Prefetch(
+                "extension_requests",
+                queryset=ExtensionRequest.objects.select_related("triage").order_by(
+                    "requested_on", "pk"
+                ),
+            ),
+        )
         .order_by("start_on")
     )
     return render(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indications.services import extension_steps_apply, extension_steps_for_triage
 from intake import services as intake_services
 from intake.models import CONTACT_WORKING_DAYS, Client, SupportRequest
 from openhouse.models import Provider
@@ -198,6 +199,10 @@ class TriagePlan:
     trajectory_begins_on: datetime.date | None = None
     existing_trajectories: list = field(default_factory=list)
     conflicts: dict = field(default_factory=dict)
+    # To the youth administration: extension requests made or advised on
+    # (indications.services.TriageExtensionStep), and per child why it cannot be done.
+    extensions: list = field(default_factory=list)
+    extension_refusals: dict = field(default_factory=dict)
 
     @property
     def starts_trajectory(self) -> bool:
@@ -210,7 +215,12 @@ class TriagePlan:
 
     @property
     def beschikking_prompt(self) -> bool:
-        return any(child.individual_provision for child in self.children)
+        """An extension's beschikking comes from the youth administration with its
+        decision: WIJ's beschikking prompt is for the other individual provisions."""
+        return any(
+            child.individual_provision and child.outcome != Outcome.REINDICATION_EXTEND
+            for child in self.children
+        )
 
     def get_trajectory_role_display(self):
         return Trajectory.Role(self.trajectory_role).label if self.trajectory_role else ""
@@ -254,6 +264,18 @@ def triage_plan(
     )
     if existing is not None:
         plan.existing_trajectories = list(Trajectory.objects.filter(triage=existing).order_by("pk"))
+    for child in children:
+        steps, refusal = extension_steps_for_triage(
+            client=child.client,
+            outcome=child.outcome,
+            provider=child.provider,
+            support_request=support_request,
+            triage=existing,
+            on_date=timezone.localdate(),
+        )
+        plan.extensions.extend(steps)
+        if refusal:
+            plan.extension_refusals[child.client.pk] = refusal
     # A revision that names no role for WIJ any more leaves a trajectory it started
     # running (nothing that started is changed): the help still continues at WIJ.
     if any(t.is_running for t in plan.existing_trajectories) and not with_role:
@@ -380,6 +402,8 @@ def triage_record(
     if plan.conflicts:
         client = next(c.client for c in children if c.client.pk in plan.conflicts)
         raise ValidationError(conflict_message(client, plan.conflicts[client.pk]))
+    if plan.extension_refusals:
+        raise ValidationError(list(plan.extension_refusals.values()))
 
     triage = Triage.objects.filter(support_request=request).first() or Triage(
         support_request=request
@@ -437,6 +461,15 @@ def triage_record(
                 started_on=plan.trajectory_begins_on,
                 user=user,
             )
+
+    # An extension is the youth administration's decision: the triage asks, or advises.
+    extension_steps_apply(
+        steps=plan.extensions,
+        triage=triage,
+        reasons=reasons,
+        outcome_labels={child.client.pk: child.get_outcome_display() for child in children},
+        user=user,
+    )
 
     request.status = plan.request_status
     request.close_reason = plan.close_reason

@@ -132,7 +132,9 @@ def _triage_plan(request, support_request, form, formset):
             child_form.add_error(
                 "outcome", services.conflict_message(client, plan.conflicts[client.pk])
             )
-    return None if plan.conflicts else plan
+        if client.pk in plan.extension_refusals:
+            child_form.add_error("outcome", plan.extension_refusals[client.pk])
+    return None if plan.conflicts or plan.extension_refusals else plan
 
 
 @staff_only

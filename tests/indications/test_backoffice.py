@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from audit.models import AccessLogEntry
 from audit.services import forget_known_partitions
 from indications.models import ExtensionRequest, Indication
+from indications.services import extension_decide_by
 from intake.models import Client
 from samen import roles
-from tests.factories import IndicationFactory, ProviderFactory, UserFactory
+from tests.factories import IndicationFactory, ProviderFactory, TriageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -41,13 +42,23 @@ def youth_admin(db):
     return UserFactory(role=roles.YOUTH_ADMIN, username="jeugdadmin", first_name="Jet")
 
 
-def extension_request(beijum, *, requested_on=None, **indication):
+def extension_request(beijum, *, requested_on=None, advised=False, **indication):
+    """A provider's request waiting for a decision, its deadline as the service sets it.
+    The products closed for the Open House in July 2025: `advised` gives it WIJ's advice
+    from a triage, without which it cannot be extended now (decision 76)."""
     indication.setdefault("end_on", D(2026, 12, 31))
+    requested_on = requested_on or D(2026, 10, 1)
+    ind = IndicationFactory(client__team=beijum, **indication)
     return ExtensionRequest.objects.create(
-        indication=IndicationFactory(client__team=beijum, **indication),
-        requested_on=requested_on or D(2026, 10, 1),
+        indication=ind,
+        requested_on=requested_on,
         requested_by=ExtensionRequest.Requester.PROVIDER,
         reasons="De begeleiding is nog niet klaar.",
+        decide_by=extension_decide_by(requested_on=requested_on, end_on=ind.end_on),
+        triage=TriageFactory(outcome="reindication_extend") if advised else None,
+        wij_advice="WIJ adviseert: verlengen, de band met de begeleider is sterk."
+        if advised
+        else "",
     )
 
 
@@ -58,21 +69,34 @@ def log(**filters):
 # The list of pending requests
 
 
-def test_the_youth_admin_sees_pending_requests_oldest_first(client, youth_admin, beijum):
+@time_machine.travel(NOW)
+def test_the_youth_admin_sees_pending_requests_nearest_deadline_first(client, youth_admin, beijum):
+    """The deadline is 8 weeks after the request, never after the end: a request made
+    later for an indication that ends sooner comes first."""
     newer = extension_request(beijum, requested_on=D(2026, 10, 20), client__first_name="Noor")
     older = extension_request(beijum, requested_on=D(2026, 9, 1), client__first_name="Otto")
+    ending_first = extension_request(
+        beijum, requested_on=D(2026, 11, 20), end_on=D(2026, 11, 30), client__first_name="Sem"
+    )
     decided = extension_request(beijum, client__first_name="Dirk")
     ExtensionRequest.objects.filter(pk=decided.pk).update(
-        decision="other", weighing="Gewogen.", decided_by=youth_admin, decided_on=D(2026, 10, 2)
+        decision="wij", weighing="Gewogen.", decided_by=youth_admin, decided_on=D(2026, 10, 2)
     )
     client.force_login(youth_admin)
     html = client.get(LIST).content.decode()
-    assert html.index("Otto") < html.index("Noor") and "Dirk" not in html
+    # Otto's deadline 27-10-2026 (overdue), Sem's 30-11-2026 (its end), Noor's 15-12-2026.
+    assert html.index("Otto") < html.index("Sem") < html.index("Noor") and "Dirk" not in html
+    assert html.count("samen-row--overdue") == 1 and "27-10-2026 <strong" in html
+    # WIJ's advice: needed after the Open House closed, and asked of the team.
+    assert html.count("nodig: gevraagd aan het WIJ-team") == 3
+    assert ending_first.decide_by == D(2026, 11, 30)
     assert decide_url(older) in html and decide_url(newer) in html
     assert "14-3-2015" in html  # the date of birth
     assert "aanbieder" in html  # requested by
     [entry] = log(event="read", part="extension requests")
-    assert entry.client_ids == sorted([older.indication.client_id, newer.indication.client_id])
+    assert entry.client_ids == sorted(
+        [older.indication.client_id, newer.indication.client_id, ending_first.indication.client_id]
+    )
     assert entry.user_id == youth_admin.pk and entry.role == roles.YOUTH_ADMIN
 
 
@@ -134,7 +158,7 @@ def test_the_home_page_leads_the_youth_admin_to_the_back_office(client, youth_ad
 
 @time_machine.travel(NOW)
 def test_a_decision_is_recorded_only_after_confirmation(client, youth_admin, beijum):
-    extension = extension_request(beijum, client__first_name="Sara")
+    extension = extension_request(beijum, client__first_name="Sara", advised=True)
     indication = extension.indication
     client.force_login(youth_admin)
     page = client.get(decide_url(extension))
@@ -146,8 +170,11 @@ def test_a_decision_is_recorded_only_after_confirmation(client, youth_admin, bei
     look = client.post(decide_url(extension), values)
     assert look.status_code == 200
     html = look.content.decode()
-    assert "verlengd bij dezelfde aanbieder tot 30 juni 2027" in html
+    assert "wordt verlengd tot 30 juni 2027 (nu eindigt hij op 31 december 2026)" in html
     assert "Bevestigen" in html and "Terug" in html
+    # The family's letter, marked as a concept, with the decision in it.
+    assert "CONCEPT – nog niet besloten" in html
+    assert "tot en met <strong>30 juni 2027</strong>" in html and "bezwaar maken" in html
     assert 'type="hidden" name="weighing" value="Zes maanden erbij."' in html
     extension.refresh_from_db()
     assert extension.decision == "pending"
@@ -158,7 +185,7 @@ def test_a_decision_is_recorded_only_after_confirmation(client, youth_admin, bei
     assert ExtensionRequest.objects.get(pk=extension.pk).decision == "pending"
 
     confirmed = client.post(decide_url(extension), {**values, "confirm": "1"})
-    assert confirmed.status_code == 302 and confirmed["Location"] == LIST
+    assert confirmed.status_code == 302 and confirmed["Location"] == decide_url(extension)
     extension.refresh_from_db()
     indication.refresh_from_db()
     assert (extension.decision, extension.new_end_on) == ("extend", D(2027, 6, 30))
@@ -175,27 +202,30 @@ def test_a_decision_is_recorded_only_after_confirmation(client, youth_admin, bei
     assert len(reads) == 3  # the form, the look, the form again
     assert all(entry.client_ids == [indication.client_id] for entry in reads)
 
-    assert "Besluit vastgelegd." in client.get(LIST).content.decode()
     decided = client.get(decide_url(extension)).content.decode()
-    assert "verlengen bij dezelfde aanbieder" in decided and "Zes maanden erbij." in decided
-    assert "<textarea" not in decided
+    assert "Besluit vastgelegd. Druk de brief voor het gezin af" in decided
+    assert "verlengen: voorlopig een andere oplossing dan Basis jeugdhulp bij WIJ" in decided
+    assert "Zes maanden erbij." in decided and "<textarea" not in decided
+    assert "Brief afdrukken (pdf)" in decided
 
 
 @time_machine.travel(NOW)
-def test_another_solution_leaves_the_end_date(client, youth_admin, beijum):
+def test_not_extended_leaves_the_end_date_and_basis_jeugdhulp_follows(client, youth_admin, beijum):
+    """Not extended needs no advice from WIJ: it is the rule (seed 004 q2)."""
     extension = extension_request(beijum)
     client.force_login(youth_admin)
-    values = {"decision": "other", "weighing": "WIJ neemt het over.", "new_end_on": "2027-06-30"}
+    values = {"decision": "wij", "weighing": "WIJ neemt het over.", "new_end_on": "2027-06-30"}
     look = client.post(decide_url(extension), values).content.decode()
-    assert "niet verlengd: een andere oplossing" in look and "31 december 2026" in look
+    assert "wordt niet verlengd: hij eindigt zoals gepland op 31 december 2026" in look
+    assert "Wij verlengen de indicatie 45A51 Gezinsbegeleiding basis niet." in look
     client.post(decide_url(extension), {**values, "confirm": "1"})
     extension.refresh_from_db()
-    assert (extension.decision, extension.new_end_on) == ("other", None)
+    assert (extension.decision, extension.new_end_on) == ("wij", None)
     assert Indication.objects.get().end_on == D(2026, 12, 31)
 
 
 def test_an_incomplete_decision_is_not_shown_for_confirmation(client, youth_admin, beijum):
-    extension = extension_request(beijum)
+    extension = extension_request(beijum, advised=True)
     client.force_login(youth_admin)
     response = client.post(decide_url(extension), {"decision": "extend", "weighing": "Gewogen."})
     assert response.status_code == 400
@@ -206,7 +236,7 @@ def test_an_incomplete_decision_is_not_shown_for_confirmation(client, youth_admi
 
 @time_machine.travel(NOW)
 def test_the_services_refusal_is_shown_on_the_form_and_nothing_is_lost(client, youth_admin, beijum):
-    extension = extension_request(beijum)
+    extension = extension_request(beijum, advised=True)
     client.force_login(youth_admin)
     values = {"decision": "extend", "weighing": "Drie maanden.", "new_end_on": "2026-10-31"}
     response = client.post(decide_url(extension), {**values, "confirm": "1"})
@@ -223,16 +253,17 @@ def test_the_services_refusal_is_shown_on_the_form_and_nothing_is_lost(client, y
 def test_a_decided_request_is_shown_read_only_and_not_decided_again(client, youth_admin, beijum):
     extension = extension_request(beijum)
     ExtensionRequest.objects.filter(pk=extension.pk).update(
-        decision="other", weighing="Al gewogen.", decided_by=youth_admin, decided_on=D(2026, 11, 1)
+        decision="wij", weighing="Al gewogen.", decided_by=youth_admin, decided_on=D(2026, 11, 1)
     )
     client.force_login(youth_admin)
     html = client.get(decide_url(extension)).content.decode()
-    assert "een andere oplossing" in html and "Al gewogen." in html and "<textarea" not in html
+    assert "niet verlengen: Basis jeugdhulp bij WIJ" in html
+    assert "Al gewogen." in html and "<textarea" not in html
     values = {"decision": "extend", "weighing": "Toch.", "new_end_on": "2027-06-30", "confirm": "1"}
     response = client.post(decide_url(extension), values, follow=True)
     assert "Over dit verzoek is al besloten." in response.content.decode()
     extension.refresh_from_db()
-    assert extension.decision == "other" and not log(event="change")
+    assert extension.decision == "wij" and not log(event="change")
 
 
 # The import
@@ -308,10 +339,11 @@ def test_no_file_at_all_is_refused(client, youth_admin):
 def test_other_roles_get_403_on_every_back_office_page(client, request, persona, beijum):
     extension = extension_request(beijum)
     client.force_login(request.getfixturevalue(persona))
-    values = {"decision": "other", "weighing": "Nee.", "confirm": "1"}
+    values = {"decision": "wij", "weighing": "Nee.", "confirm": "1"}
     assert client.get(LIST).status_code == 403
     assert client.get(decide_url(extension)).status_code == 403
     assert client.post(decide_url(extension), values).status_code == 403
+    assert client.post(f"{decide_url(extension)}brief/").status_code == 403
     assert client.get(IMPORT).status_code == 403
     good = csv_file((HEADER + GOOD[0] + "\n").encode())
     assert client.post(IMPORT, {"file": good}).status_code == 403

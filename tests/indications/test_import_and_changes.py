@@ -4,6 +4,7 @@ and a provider that stops."""
 import datetime
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.utils.html import escape
 
@@ -11,7 +12,14 @@ from indications import services
 from indications.models import ExtensionRequest, Indication, Task
 from intake.models import Client
 from openhouse.models import Provider
-from tests.factories import ClientFactory, IndicationFactory, ProviderFactory
+from samen import roles
+from tests.factories import (
+    ClientFactory,
+    IndicationFactory,
+    ProviderFactory,
+    TriageFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -151,36 +159,42 @@ def test_the_database_refuses_overlapping_indications(beijum):
         )
 
 
-def test_an_extension_is_weighed_and_decided(beijum, official):
+@time_machine.travel(datetime.datetime(2026, 11, 22, 10, 0, tzinfo=datetime.UTC))
+def test_an_extension_is_weighed_and_decided(beijum):
+    """The youth administration decides (not the officials, who see no child). After the
+    Open House closed for the product, "extend" needs WIJ's advice from the triage;
+    "not extended" (Basis jeugdhulp at WIJ) does not."""
+    from django.core.exceptions import ValidationError
+
+    youth_admin = UserFactory(role=roles.YOUTH_ADMIN)
     indication = IndicationFactory(client__team=beijum, end_on=D(2026, 12, 31))
     request = ExtensionRequest.objects.create(
         indication=indication, requested_by="provider", reasons="Nog niet klaar."
     )
-    from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
-        services.extension_decide(
-            request_id=request.pk,
-            decision="extend",
-            weighing="",
-            new_end_on=D(2027, 6, 30),
-            user=official,
-        )
-    with pytest.raises(ValidationError):
-        services.extension_decide(
-            request_id=request.pk,
-            decision="extend",
-            weighing="Gewogen.",
-            new_end_on=D(2026, 6, 30),
-            user=official,
-        )
-    services.extension_decide(
-        request_id=request.pk,
-        decision="extend",
-        weighing="Individueel gewogen: 6 maanden.",
-        new_end_on=D(2027, 6, 30),
-        user=official,
+    def decide(extension, **values):
+        values = {
+            "decision": "extend",
+            "weighing": "Gewogen.",
+            "new_end_on": D(2027, 6, 30),
+            **values,
+        }
+        return services.extension_decide(request_id=extension.pk, user=youth_admin, **values)
+
+    with pytest.raises(ValidationError) as refused:
+        decide(request)
+    assert "alleen met het advies van WIJ" in str(refused.value)
+    services.extension_advice_record(
+        extension_id=request.pk,
+        triage=TriageFactory(outcome="reindication_extend"),
+        advice="WIJ adviseert te verlengen.",
+        user=UserFactory(role=roles.WIJ_STAFF),
     )
+    with pytest.raises(ValidationError):
+        decide(request, weighing="")
+    with pytest.raises(ValidationError):
+        decide(request, new_end_on=D(2026, 6, 30))
+    decide(request, weighing="Individueel gewogen: 6 maanden.")
     indication.refresh_from_db()
     assert (indication.status, indication.end_on, indication.evaluation_due_on) == (
         "extended",
@@ -188,19 +202,15 @@ def test_an_extension_is_weighed_and_decided(beijum, official):
         D(2027, 4, 30),
     )
     request.refresh_from_db()
-    assert request.decided_by == official
+    assert request.decided_by == youth_admin
     other = ExtensionRequest.objects.create(
         indication=indication, requested_by="family", reasons="Graag langer."
     )
-    services.extension_decide(
-        request_id=other.pk,
-        decision="other",
-        weighing="WIJ kan dit overnemen.",
-        new_end_on=None,
-        user=official,
-    )
+    decide(other, decision="wij", weighing="WIJ kan dit overnemen.", new_end_on=None)
     indication.refresh_from_db()
     assert indication.end_on == D(2027, 6, 30)
+    other.refresh_from_db()
+    assert (other.decision, other.new_end_on) == ("wij", None)
 
 
 def test_a_provider_stop_flags_its_running_indications_for_wij(beijum, official, client):

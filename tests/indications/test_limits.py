@@ -14,7 +14,7 @@ from audit.services import forget_known_partitions
 from indications.models import ExtensionRequest, Indication
 from samen import roles
 from samen.limits import REASON_TEXT
-from tests.factories import IndicationFactory, UserFactory
+from tests.factories import IndicationFactory, TriageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 11, 22, 10, 0, tzinfo=datetime.UTC)
@@ -32,6 +32,9 @@ def extension(beijum):
         requested_on=datetime.date(2026, 10, 1),
         requested_by=ExtensionRequest.Requester.PROVIDER,
         reasons="De begeleiding is nog niet klaar.",
+        # With WIJ's advice: after the Open House closed, "extend" is offered only then.
+        triage=TriageFactory(outcome="reindication_extend"),
+        wij_advice="WIJ adviseert te verlengen.",
     )
 
 

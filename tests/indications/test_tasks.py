@@ -46,10 +46,10 @@ def three_tasks(beijum):
     )
     by_kind = {task.kind: task for task in Task.objects.filter(indication=indication)}
     # Every kind about an indication (the support plan's kinds are about a trajectory).
-    # (The early handover's task is made by its own step.)
-    assert set(by_kind) == set(Task.Kind.values) - set(Task.TRAJECTORY_KINDS) - {
-        Task.Kind.HANDED_OVER
-    }
+    # (The early handover's and the extension advice's tasks are made by their own steps:
+    # tests/indications/test_extension_decisions.py.)
+    made_by_steps = {Task.Kind.HANDED_OVER, Task.Kind.EXTENSION_ADVICE}
+    assert set(by_kind) == set(Task.Kind.values) - set(Task.TRAJECTORY_KINDS) - made_by_steps
     return indication, by_kind
 
 

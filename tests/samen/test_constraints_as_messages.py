@@ -268,6 +268,9 @@ def test_an_extension_that_would_overlap_answers_with_a_message(youth_admin_clie
         requested_on=datetime.date(2026, 10, 1),
         requested_by=ExtensionRequest.Requester.PROVIDER,
         reasons="Nog niet klaar.",
+        # After the Open House closed, "extend" is offered only with WIJ's advice.
+        triage=TriageFactory(outcome="reindication_extend"),
+        wij_advice="WIJ adviseert te verlengen.",
     )
     response = youth_admin_client.post(
         f"/jeugdadministratie/verlengingen/{extension.pk}/",
@@ -1039,6 +1042,7 @@ PLACED = {
     "indications.Task:task_about_indication_or_trajectory": "written by the jobs and plans.services only, each with one of the two; Task.clean holds it",
     "indications.ProviderNotice:notice_once_per_indication_end": "written by the jobs (ON CONFLICT DO NOTHING) and the extension decision (get_or_create) only",
     # Issue 18: written by indications.services only; each service refuses with a message first.
+    "indications.ExtensionRequest:extension_letter_only_when_decided": "set by extension_letter_printed only, which refuses a request not yet decided with a message (tests/indications/test_extension_decisions.py)",
     "indications.ExtensionRequest:extension_decision_known": "the decision form offers the two decisions only; the service refuses another",
     "indications.ExtensionRequest:extension_new_end_only_when_extended": "extension_decide keeps the new end only with 'extend'",
     "indications.ExtensionRequest:extension_one_pending_per_indication": "extension_request_create refuses a second waiting request with a message first (tests/indications/test_extensions.py)",

@@ -265,17 +265,18 @@ def _party(key, team, worker, provider, provider_user, organisation, youth_admin
     notice = ProviderNotice.objects.create(
         provider=provider, indication=indication, kind="evaluation_due", due_on=NOW.date()
     )
-    extension = ExtensionRequest.objects.create(
-        indication=indication, requested_by="provider", reasons=f"Verlenging-{tag}-Nodig"
-    )
+    # One waits at a time per indication: the earlier one was decided first.
     decided = ExtensionRequest.objects.create(
         indication=indication, requested_by="family", reasons=f"Verlenging-{tag}-Eerder"
     )
-    decided.decision = "other"
+    decided.decision = "wij"
     decided.weighing = f"Weging-{tag}-Individueel"
     decided.decided_by = youth_admin
     decided.decided_on = datetime.date(2026, 10, 1)
     decided.save()
+    extension = ExtensionRequest.objects.create(
+        indication=indication, requested_by="provider", reasons=f"Verlenging-{tag}-Nodig"
+    )
     objects.update(
         client=child,
         household=household,
@@ -687,7 +688,7 @@ def test_officials_see_an_extension_requests_history_without_the_weighing(client
         requested_by="provider",
         reasons="Verlenging nodig.",
     )
-    extension.decision = "other"
+    extension.decision = "wij"
     extension.weighing = "Weging-Mistroostig-Individueel"
     extension.decided_by = official
     extension.decided_on = datetime.date(2026, 10, 1)
