@@ -44,7 +44,9 @@ def end_evaluation_upload(*, indication: Indication, upload, user) -> EndEvaluat
         original_name=original_name,
         uploaded_by=user,
         uploaded_at=now,
-        on_time=timezone.localdate(now) <= indication.evaluation_due_on,
+        # An open end has no date for the evaluation: never late.
+        on_time=indication.evaluation_due_on is None
+        or timezone.localdate(now) <= indication.evaluation_due_on,
     )
     evaluation.document.save("evaluation", upload, save=False)
     evaluation._history_user = user
@@ -106,6 +108,25 @@ def end_evaluation_mark_read(*, evaluation: EndEvaluation, user) -> None:
     EndEvaluation.objects.filter(pk=evaluation.pk, read_by__isnull=True).update(
         read_by=user, read_at=timezone.now()
     )
+
+
+class _LookOnly(Exception):
+    """Raised inside `step_errors` to roll the tried step back."""
+
+
+def step_errors(step, **kwargs) -> ValidationError | None:
+    """The look before a step (the portal's confirmation page): try the step's own service
+    in a transaction that is always rolled back, and return its refusal (None: it would
+    succeed). So the page asks exactly the service's rules, written once, and changes
+    nothing. Only for steps that write nothing outside the database (no files)."""
+    try:
+        with transaction.atomic():
+            step(**kwargs)
+            raise _LookOnly
+    except _LookOnly:
+        return None
+    except ValidationError as exc:
+        return exc
 
 
 def extension_request_check(

@@ -47,7 +47,9 @@ def three_tasks(beijum):
     by_kind = {task.kind: task for task in Task.objects.filter(indication=indication)}
     # Every kind about an indication (the support plan's kinds are about a trajectory).
     # (The early handover's task is made by its own step.)
-    assert set(by_kind) == set(Task.Kind.values) - set(Task.TRAJECTORY_KINDS) - {Task.Kind.HANDED_OVER}
+    assert set(by_kind) == set(Task.Kind.values) - set(Task.TRAJECTORY_KINDS) - {
+        Task.Kind.HANDED_OVER
+    }
     return indication, by_kind
 
 
