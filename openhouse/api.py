@@ -172,13 +172,13 @@ def _own_indication(request, pk):
 NOT_FOUND = {"detail": gettext_lazy("Not found.")}
 
 
-def _indication_body(indication) -> dict:
-    indication = (
+def _indication_fresh(indication) -> Indication:
+    """The indication as the step left it, with what IndicationSerializer shows."""
+    return (
         Indication.objects.select_related("client", "product")
         .prefetch_related("end_evaluations", "extension_requests")
         .get(pk=indication.pk)
     )
-    return IndicationSerializer(indication).data
 
 
 class ExtensionRequestInSerializer(serializers.Serializer):
@@ -313,7 +313,7 @@ class EndEarly(APIView):
             clients=[indication.client_id],
             object_id=indication.pk,
         )
-        return Response(_indication_body(indication))
+        return Response(IndicationSerializer(_indication_fresh(indication)).data)
 
 
 class HandOverInSerializer(serializers.Serializer):
@@ -381,7 +381,7 @@ class HandOver(APIView):
             object_id=indication.pk,
         )
         body = {
-            "indication": _indication_body(indication),
+            "indication": _indication_fresh(indication),
             "continued_by": {
                 "provider_name": provider.name,
                 "provider_agb_code": provider.agb_code,
