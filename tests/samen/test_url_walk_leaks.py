@@ -268,10 +268,14 @@ def _party(key, team, worker, provider, provider_user, organisation, youth_admin
     extension = ExtensionRequest.objects.create(
         indication=indication, requested_by="provider", reasons=f"Verlenging-{tag}-Nodig"
     )
-    decided = ExtensionRequest.objects.create(
-        indication=indication, requested_by="family", reasons=f"Verlenging-{tag}-Eerder"
+    # One waits at a time (extension_one_pending_per_indication): the earlier one is
+    # decided as it is made.
+    decided = ExtensionRequest(
+        indication=indication,
+        requested_by="family",
+        reasons=f"Verlenging-{tag}-Eerder",
+        decision="wij",
     )
-    decided.decision = "other"
     decided.weighing = f"Weging-{tag}-Individueel"
     decided.decided_by = youth_admin
     decided.decided_on = datetime.date(2026, 10, 1)
@@ -687,7 +691,7 @@ def test_officials_see_an_extension_requests_history_without_the_weighing(client
         requested_by="provider",
         reasons="Verlenging nodig.",
     )
-    extension.decision = "other"
+    extension.decision = "wij"
     extension.weighing = "Weging-Mistroostig-Individueel"
     extension.decided_by = official
     extension.decided_on = datetime.date(2026, 10, 1)
