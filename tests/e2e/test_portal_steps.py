@@ -52,7 +52,7 @@ def test_a_provider_asks_for_an_extension_with_the_evaluation_attached(
     _submit(page, "Ja, verstuur het verzoek")
     paula.check("extension sent")
     main = page.locator("main").inner_text()
-    assert "nog niet besloten" in main and "besluit uiterlijk op 17 januari 2027" in main
+    assert "nog niet besloten" in main and "besluit uiterlijk op 12 januari 2027" in main
     assert ExtensionRequest.objects.get().end_evaluation is not None
 
 
