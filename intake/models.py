@@ -476,6 +476,9 @@ class SupportRequest(models.Model):
         ZORGDOMEIN = "zorgdomein", _("Zorgdomein")
         LETTER = "letter", _("letter")
         API = "api", _("referrer's system (API)")
+        # A GP referral that reached an Open House provider after the GP route to WIJ
+        # opened; the provider passed it on (openhouse.PassedOnReferral).
+        OPEN_HOUSE_PROVIDER = "open_house", _("via an Open House provider")
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("registered")

@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from referrals.models import Product, agb_code_validator
-from samen.dates import validate_date_in_range
-from samen.limits import LONG_TEXT, BoundedTextField, text_length_checks
+from samen.dates import date_range_check, validate_date_in_range
+from samen.limits import LONG_TEXT, REASON_TEXT, BoundedTextField, text_length_checks
 from samen.models import Versioned
 
 
@@ -198,3 +199,89 @@ class HandoverNote(models.Model):
 
     def __str__(self):
         return f"{self.get_side_display()}: {self.text[:40]}"
+
+
+class PassedOnReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A provider user sees what its own provider passed on; nobody else reads these
+        records (WIJ works on the support request each became, through its own pages)."""
+        from samen import roles
+
+        if roles.user_role(user) != roles.PROVIDER:
+            return self.none()
+        membership = getattr(user, "provider_membership", None)
+        return self.filter(provider_id=membership.provider_id) if membership else self.none()
+
+
+class PassedOnReferral(models.Model):
+    """Doorgegeven verwijzing: a new GP referral for one of the 11 products that reached an
+    Open House provider after the GP route to WIJ opened (seed 002 q19, q23). The provider
+    passes it on: it became a support request at the child's WIJ team (or a further
+    question on the child's open request). The provider sees what it passed on and when,
+    never the request itself, nor whether the child was known at WIJ."""
+
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="passed_on_referrals",
+        verbose_name=_("provider"),
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    referral_date = models.DateField(_("referral date"), validators=[validate_date_in_range])
+    gp_name = models.CharField(_("GP (huisarts)"), max_length=200)
+    gp_agb_code = models.CharField(
+        _("GP's AGB code"), max_length=8, blank=True, validators=[agb_code_validator]
+    )
+    note = BoundedTextField(_("note"), max_length=REASON_TEXT, blank=True)
+    child_name = models.CharField(
+        _("child's name as given"),
+        max_length=250,
+        help_text=_("What the provider typed: the provider's list shows this, nothing of WIJ's."),
+    )
+    client = models.ForeignKey(
+        "intake.Client", on_delete=models.PROTECT, related_name="+", verbose_name=_("client")
+    )
+    support_request = models.ForeignKey(
+        "intake.SupportRequest",
+        on_delete=models.PROTECT,
+        related_name="passed_on_referrals",
+        verbose_name=_("support request at WIJ"),
+    )
+    further_question = models.ForeignKey(
+        "intake.FurtherQuestion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("further question"),
+        help_text=_("When the child already had an open request: the question added to it."),
+    )
+    passed_on_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("passed on by"),
+    )
+    passed_on_at = models.DateTimeField(_("passed on at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = PassedOnReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral passed on to WIJ")
+        verbose_name_plural = _("referrals passed on to WIJ")
+        ordering = ["-passed_on_at", "-id"]
+        indexes = [
+            # The provider's list: its own, newest first.
+            models.Index(fields=["provider", "-passed_on_at"], name="passedon_provider_idx"),
+        ]
+        constraints = [
+            date_range_check("passedonreferral", "referral_date"),
+            *text_length_checks("passedonreferral", note=REASON_TEXT),
+        ]
+
+    def __str__(self):
+        # No child: the label lists and history show.
+        return f"#{self.pk} {self.product.code} {self.referral_date:%d-%m-%Y}"

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,14 +14,25 @@ from knox.settings import knox_settings
 
 from accounts import api_keys
 from audit.services import Event, access_log_record, log_read
-from indications.models import Indication
+from indications.models import ExtensionRequest, Indication
+from indications.services import indication_end_early, indication_hand_over_to_provider
+from samen.codelists import EndReason
 from samen.decorators import role_required
 from samen.forms import add_validation_errors, errors_as_text
 from samen.roles import PROVIDER, TEAM_LEAD, WIJ_STAFF, YOUTH_ADMIN, user_role
 
 from . import selectors, services
-from .forms import EndEvaluationForm, HandoverNoteForm, IndicationFilterForm, StopForm
-from .models import EndEvaluation, HandoverNote
+from .forms import (
+    EndEarlyForm,
+    EndEvaluationForm,
+    ExtensionRequestForm,
+    HandOverForm,
+    HandoverNoteForm,
+    IndicationFilterForm,
+    PassOnReferralForm,
+    StopForm,
+)
+from .models import EndEvaluation, HandoverNote, PassedOnReferral
 from .uploads import upload_was_too_large
 
 provider_only = role_required(PROVIDER)
@@ -131,6 +143,7 @@ def indication(request, pk):
             return redirect("openhouse:indication", pk=pk)
     evaluations = indication.end_evaluations.select_related("uploaded_by", "read_by")
     log_read(request, "indication", [indication.client_id], indication.pk)
+    today = timezone.localdate()
     return render(
         request,
         "openhouse/indication.html",
@@ -140,6 +153,13 @@ def indication(request, pk):
             "evaluations": evaluations,
             "notes": indication.handover_notes.select_related("author"),
             "note_form": HandoverNoteForm(),
+            "extensions": ExtensionRequest.objects.visible_to(request.user)
+            .filter(indication=indication)
+            .order_by("-requested_on", "-pk"),
+            "may_ask_extension": not services.extension_request_check(
+                indication=indication, on_date=today
+            ),
+            "successor": _successor(indication),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -257,3 +277,451 @@ def api_key(request):
             + knox_settings.AUTH_TOKEN_CHARACTER_LENGTH,
         },
     )
+
+
+def _successor(indication):
+    """After a handover to another provider: the provider and start of the indication that
+    continues it (the other provider's name and a date, nothing of its records)."""
+    if indication.status != Indication.Status.OTHER_PROVIDER:
+        return None
+    return (
+        Indication.objects.filter(preceded_by=indication)
+        .select_related("provider")
+        .only("start_on", "provider__name")
+        .first()
+    )
+
+
+def _posted(form, names) -> list[tuple[str, str]]:
+    """The cleaned values a confirmation page sends again (hidden fields), as text."""
+    posted = []
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        posted.append((name, "" if value is None else str(value)))
+    return posted
+
+
+def _confirm(request, *, title, summary, points, posted, yes, back, indication=None, status=200):
+    return render(
+        request,
+        "openhouse/confirm.html",
+        {
+            "title": title,
+            "indication": indication,
+            "summary": summary,
+            "points": points,
+            "posted": posted,
+            "yes": yes,
+            "back": back,
+            "action": request.path,
+        },
+        status=status,
+    )
+
+
+def _step_page(request, *, title, intro, form, indication=None, blocked=None, multipart=False):
+    failed = request.method == "POST" and (blocked or form.errors)
+    return render(
+        request,
+        "openhouse/step.html",
+        {
+            "title": title,
+            "intro": intro,
+            "form": form,
+            "indication": indication,
+            "blocked": blocked or [],
+            "multipart": multipart,
+        },
+        status=400 if failed else 200,
+    )
+
+
+@provider_only
+def extension_request(request, pk):
+    """Verlengingsverzoek: reasons, proposed end date, the end-evaluation for the current end
+    (chosen, or attached: stored as a new version before the confirmation, as any upload
+    is); the request itself is sent only after the confirmation page."""
+    indication = get_object_or_404(_indications(request), pk=pk)
+    today = timezone.localdate()
+    log_read(request, "extension request", [indication.client_id], indication.pk)
+    title = _("Ask for an extension")
+    intro = _(
+        "The youth administration of the municipality weighs every request individually; "
+        "continuing with you is the exception, Basis jeugdhulp at WIJ the rule. Attach your "
+        "end-evaluation for the current end date."
+    )
+    blocked = services.extension_request_check(indication=indication, on_date=today)
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = ExtensionRequestForm(
+        *data, indication=indication, too_large=upload_was_too_large(request)
+    )
+    if blocked:
+        return _step_page(
+            request,
+            title=title,
+            intro=intro,
+            form=None,
+            indication=indication,
+            blocked=[str(m) for m in blocked.values()],
+        )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        errors = services.extension_request_check(
+            indication=indication, on_date=today, proposed_end_on=data["proposed_end_on"]
+        )
+        if errors:
+            add_validation_errors(form, ValidationError(errors))
+        elif request.POST.get("confirmed") == "1":
+            try:
+                extension = services.extension_request_send(
+                    indication=indication,
+                    user=request.user,
+                    reasons=data["reasons"],
+                    proposed_end_on=data["proposed_end_on"],
+                    end_evaluation=data["end_evaluation"],
+                )
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                access_log_record(
+                    request=request,
+                    event=Event.CREATE,
+                    part="extension request",
+                    clients=[indication.client_id],
+                    object_id=extension.pk,
+                )
+                messages.success(
+                    request,
+                    _(
+                        "Your extension request is sent. The youth administration decides by "
+                        "%(date)s."
+                    )
+                    % {"date": extension.decide_by.strftime("%d-%m-%Y")},
+                )
+                return redirect("openhouse:indication", pk=pk)
+        else:
+            evaluation = data["end_evaluation"]
+            if data["document"]:
+                try:
+                    evaluation = services.end_evaluation_upload(
+                        indication=indication, upload=data["document"], user=request.user
+                    )
+                except ValidationError as exc:
+                    form.add_error("document", exc)
+                else:
+                    access_log_record(
+                        request=request,
+                        event=Event.CREATE,
+                        part="end-evaluation",
+                        clients=[indication.client_id],
+                        object_id=evaluation.pk,
+                    )
+            if not form.errors:
+                form.cleaned_data["end_evaluation"] = evaluation
+                return _confirm(
+                    request,
+                    title=_("Send this extension request?"),
+                    indication=indication,
+                    summary=[
+                        (_("Current end date"), indication.end_on.strftime("%d-%m-%Y")),
+                        (_("Proposed new end date"), data["proposed_end_on"].strftime("%d-%m-%Y")),
+                        (_("Reasons"), data["reasons"]),
+                        (
+                            _("End-evaluation"),
+                            _("version %(version)s: %(name)s")
+                            % {"version": evaluation.version, "name": evaluation.original_name},
+                        ),
+                    ],
+                    points=[
+                        _(
+                            "The youth administration weighs the request and decides at the "
+                            "latest 8 weeks from today, and before the current end date."
+                        ),
+                        _(
+                            "One request waits at a time; a request sent cannot be withdrawn "
+                            "here. You see the decision and its reason on this indication."
+                        ),
+                        *(
+                            [
+                                _(
+                                    "The end-evaluation you attached is stored with the "
+                                    "indication already, whatever you decide here."
+                                )
+                            ]
+                            if data["document"]
+                            else []
+                        ),
+                    ],
+                    posted=_posted(form, ["reasons", "proposed_end_on", "end_evaluation"]),
+                    yes=_("Yes, send the request"),
+                    back=reverse("openhouse:indication", args=[pk]),
+                )
+    return _step_page(
+        request, title=title, intro=intro, form=form, indication=indication, multipart=True
+    )
+
+
+@provider_only
+def end_early(request, pk):
+    """Our care ends early, or we hand over to WIJ now (seed 002 q6): after the look, the
+    indication ends with its date, reason and status; the WIJ team gets a task at once and
+    the warm-handover thread opens with the message."""
+    indication = get_object_or_404(_indications(request), pk=pk)
+    log_read(request, "end early", [indication.client_id], indication.pk)
+    title = _("Our care ends early")
+    intro = _(
+        "Report that your care ends before the end date, or that you hand the family over to "
+        "WIJ now. The WIJ team of the child gets a task at once to pick the family up."
+    )
+    if not indication.is_running:
+        return _step_page(
+            request,
+            title=title,
+            intro=intro,
+            form=None,
+            indication=indication,
+            blocked=[_("This indication no longer runs.")],
+        )
+    form = EndEarlyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        arguments = {
+            "indication_id": indication.pk,
+            "ends_on": data["ends_on"],
+            "end_reason": data["end_reason"],
+            "message": data["message"],
+            "user": request.user,
+            "status": data["how"],
+        }
+        if request.POST.get("confirmed") == "1":
+            try:
+                indication_end_early(**arguments)
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                access_log_record(
+                    request=request,
+                    event=Event.CHANGE,
+                    part="indication ended early",
+                    clients=[indication.client_id],
+                    object_id=indication.pk,
+                )
+                messages.success(
+                    request, _("Recorded. The WIJ team has a task to pick the family up now.")
+                )
+                return redirect("openhouse:indication", pk=pk)
+        else:
+            refusal = services.step_errors(indication_end_early, **arguments)
+            if refusal is not None:
+                add_validation_errors(form, refusal)
+            else:
+                return _confirm(
+                    request,
+                    title=_("End the care early?"),
+                    indication=indication,
+                    summary=[
+                        (_("What happens"), dict(form.fields["how"].choices)[data["how"]]),
+                        (_("Last day of our care"), data["ends_on"].strftime("%d-%m-%Y")),
+                        (_("Reason (JZ588)"), EndReason(data["end_reason"]).label),
+                        (_("Message to WIJ"), data["message"]),
+                    ],
+                    points=[
+                        _(
+                            "The indication ends on this date with this reason, at once: it "
+                            "cannot be undone in the portal."
+                        ),
+                        _("The WIJ team %(team)s gets a task to pick the family up now.")
+                        % {"team": indication.client.team.name},
+                        _(
+                            "Your message opens the warm-handover thread; WIJ answers there. "
+                            "Please tell the family that WIJ will contact them."
+                        ),
+                    ],
+                    posted=_posted(form, ["how", "ends_on", "end_reason", "message"]),
+                    yes=_("Yes, end our care"),
+                    back=reverse("openhouse:indication", args=[pk]),
+                )
+    return _step_page(request, title=title, intro=intro, form=form, indication=indication)
+
+
+@provider_only
+def hand_over(request, pk):
+    """Hand the family over to another provider (seed 002 q15): after the look, this
+    indication ends the day before the other provider starts (reason 38) and a new one runs
+    there. The list names providers only, nothing of their clients."""
+    indication = get_object_or_404(_indications(request), pk=pk)
+    log_read(request, "hand over to provider", [indication.client_id], indication.pk)
+    title = _("Hand over to another provider")
+    intro = _(
+        "When your volume became too small, another provider with this product in its RIGG "
+        "contract can take the care over until the same end date."
+    )
+    if not indication.is_running:
+        return _step_page(
+            request,
+            title=title,
+            intro=intro,
+            form=None,
+            indication=indication,
+            blocked=[_("This indication no longer runs.")],
+        )
+    form = HandOverForm(request.POST or None, providers=services.hand_over_providers(indication))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        arguments = {
+            "indication_id": indication.pk,
+            "provider": data["provider"],
+            "starts_on": data["starts_on"],
+            "user": request.user,
+        }
+        if request.POST.get("confirmed") == "1":
+            try:
+                indication_hand_over_to_provider(**arguments)
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                access_log_record(
+                    request=request,
+                    event=Event.CHANGE,
+                    part="indication handed over",
+                    clients=[indication.client_id],
+                    object_id=indication.pk,
+                )
+                messages.success(
+                    request, _("Handed over to %(provider)s.") % {"provider": data["provider"].name}
+                )
+                return redirect("openhouse:indication", pk=pk)
+        else:
+            refusal = services.step_errors(indication_hand_over_to_provider, **arguments)
+            if refusal is not None:
+                add_validation_errors(form, refusal)
+            else:
+                last_day = data["starts_on"] - relativedelta(days=1)
+                return _confirm(
+                    request,
+                    title=_("Hand over to %(provider)s?") % {"provider": data["provider"].name},
+                    indication=indication,
+                    summary=[
+                        (_("Other provider"), data["provider"].name),
+                        (_("Starts on"), data["starts_on"].strftime("%d-%m-%Y")),
+                        (_("Your last day"), last_day.strftime("%d-%m-%Y")),
+                    ],
+                    points=[
+                        _(
+                            "Your indication ends on your last day with reason 38 (move to "
+                            "another provider); a new one runs at the other provider until "
+                            "the same end date. This cannot be undone in the portal."
+                        ),
+                        _(
+                            "Agree the handover with the other provider and the family first; "
+                            "WIJ's open tasks for this child move with the indication."
+                        ),
+                    ],
+                    posted=_posted(form, ["provider", "starts_on"]),
+                    yes=_("Yes, hand over"),
+                    back=reverse("openhouse:indication", args=[pk]),
+                )
+    return _step_page(request, title=title, intro=intro, form=form, indication=indication)
+
+
+def _membership_or_404(request):
+    membership = getattr(request.user, "provider_membership", None)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+@provider_only
+def referral_pass_on(request):
+    """A new GP referral for one of the 11 products, passed on to WIJ after a look. The
+    answer is the same whether the child is known at WIJ or not."""
+    membership = _membership_or_404(request)
+    form = PassOnReferralForm(request.POST or None)
+    title = _("Pass a GP referral on to WIJ")
+    intro = _(
+        "A GP referred a child to you for one of the products of Basis jeugdhulp after the GP "
+        "route to WIJ opened: pass the referral on, and refer the family to WIJ. WIJ "
+        "registers it at the child's WIJ team with the GP as referrer."
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        arguments = {
+            "provider": membership.provider,
+            "user": request.user,
+            "child": {name: data[name] for name in services.CHILD_FIELDS},
+            "product": data["product"],
+            "referral_date": data["referral_date"],
+            "gp_name": data["gp_name"],
+            "gp_agb_code": data["gp_agb_code"],
+            "note": data["note"],
+        }
+        if request.POST.get("confirmed") == "1":
+            try:
+                passed = services.referral_pass_on(**arguments)
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                access_log_record(
+                    request=request,
+                    event=Event.CREATE,
+                    part="referral passed on",
+                    clients=[passed.client_id],
+                    object_id=passed.pk,
+                )
+                messages.success(request, _("The referral is passed on to WIJ."))
+                return redirect("openhouse:passed_on")
+        else:
+            refusal = services.step_errors(services.referral_pass_on, **arguments)
+            if refusal is not None:
+                add_validation_errors(form, refusal)
+            else:
+                return _confirm(
+                    request,
+                    title=_("Pass this referral on to WIJ?"),
+                    summary=[
+                        (_("Child"), f"{data['first_name']} {data['last_name']}"),
+                        (_("Date of birth"), data["date_of_birth"].strftime("%d-%m-%Y")),
+                        (_("Address"), f"{data['postcode']} {data['house_number']}"),
+                        (_("Product"), f"{data['product'].code} {data['product'].name}"),
+                        (_("Referral date"), data["referral_date"].strftime("%d-%m-%Y")),
+                        (
+                            _("GP"),
+                            data["gp_name"]
+                            + (f" (AGB {data['gp_agb_code']})" if data["gp_agb_code"] else ""),
+                        ),
+                        *([(_("Note for WIJ"), data["note"])] if data["note"] else []),
+                    ],
+                    points=[
+                        _(
+                            "WIJ registers the referral at the child's WIJ team, with the GP "
+                            "as referrer and you as the way it came in; WIJ contacts the family."
+                        ),
+                        _(
+                            "You see it in your list of referrals passed on; WIJ's file stays "
+                            "with WIJ. Tell the family that WIJ will contact them."
+                        ),
+                    ],
+                    posted=_posted(form, list(form.fields)),
+                    yes=_("Yes, pass it on to WIJ"),
+                    back=reverse("openhouse:dashboard"),
+                )
+    return _step_page(request, title=title, intro=intro, form=form)
+
+
+@provider_only
+def passed_on(request):
+    """What this provider passed on to WIJ, newest first (25 a page): the child as the
+    provider gave it, the product, the referral date, the GP, when and by whom."""
+    _membership_or_404(request)
+    found = PassedOnReferral.objects.visible_to(request.user).select_related(
+        "product", "passed_on_by"
+    )
+    page = Paginator(found, selectors.PAGE_SIZE).get_page(request.GET.get("pagina"))
+    rows = list(page.object_list)
+    if rows:
+        log_read(request, "referrals passed on", [row.client_id for row in rows])
+    return render(request, "openhouse/passed_on.html", {"page": page, "rows": rows})

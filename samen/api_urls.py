@@ -25,6 +25,18 @@ urlpatterns = [
         openhouse_api.EndEvaluationUpload.as_view(),
         name="end_evaluations",
     ),
+    path(
+        "indications/<int:pk>/extension-requests/",
+        openhouse_api.ExtensionRequestCreate.as_view(),
+        name="extension_requests",
+    ),
+    path("indications/<int:pk>/end-early/", openhouse_api.EndEarly.as_view(), name="end_early"),
+    path("indications/<int:pk>/hand-over/", openhouse_api.HandOver.as_view(), name="hand_over"),
+    path(
+        "passed-on-referrals/",
+        openhouse_api.PassedOnReferrals.as_view(),
+        name="passed_on_referrals",
+    ),
 ]
 
 

@@ -1030,6 +1030,8 @@ PLACED = {
     "triage.ChildOutcome:child_outcome_wij_is_basis": "the form sets WIJ's role Basis jeugdhulp for a WIJ outcome (triage.services.ChildOutcomeData.normalized); the role is no field for it",
     "triage.ChildOutcome:child_outcome_once": "one form per child of the request; the formset refuses a child twice or left out (tests/triage/test_outcomes_per_child.py)",
     "indications.ExtensionRequest:extension_extend_has_new_end": "the decision form requires the new end date (tests/indications/test_backoffice.py)",
+    "openhouse.PassedOnReferral:passedonreferral_note_max_length": "the portal form and the API serializer have the same maximum (tests/openhouse/test_provider_steps.py, a note of 5,000 characters)",
+    "openhouse.PassedOnReferral:passedonreferral_referral_date_in_range": "the portal form and the API serializer check the range (validate_date_in_range), and referral_pass_on refuses a referral date before the GP route opened or in the future",
     "referrals.RoutePhase:routephase_referrer_type_known": "one row per route; adding is closed, the type is read-only",
     "referrals.RoutePhase.referrer_type:unique": "adding is closed once every route has its row (403, tested above)",
     "indications.Indication:indication_unique_allocation": "import only: the same line again is not a new indication",
