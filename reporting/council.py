@@ -29,7 +29,10 @@ SECTIONS = (
     "end-evaluations",
     "out-of-sight",
     "running",
+    "running-left",
     "flagged-ended",
+    "extensions",
+    "early-handovers",
 )
 
 

@@ -28,7 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indications.models import Indication
+from indications.models import ExtensionRequest, Indication
 from intake.models import SupportRequest, Team
 from openhouse.models import EndEvaluation, Provider
 from referrals.models import Product, ReferrerType
@@ -74,6 +74,10 @@ REINDICATIONS = (
 )
 ESCALATIONS = OUTCOME_GROUPS["specialist"][1]
 FINISHED = (Indication.Status.ENDED, Indication.Status.STOPPED_EARLY, Indication.Status.TRANSFERRED)
+# Ended in the transition's sense: at its end date, or early (to WIJ, stopped, or handed over
+# to another provider: that one ended here and a new one started there).
+ENDED_ANY = (Indication.Status.ENDED, *Indication.ENDED_EARLY)
+PGB = Q(financing=Indication.Financing.PGB)
 
 SIGNAL_MONTHS = 6
 SHORT_WEEKS = 8
@@ -487,7 +491,11 @@ def _too_heavy(filters: Filters) -> Table:
     for start_on, end_on, status in started:
         key = period.bucket_of(start_on)
         tally[key]["started"] += 1
-        if status in FINISHED and end_on <= start_on + datetime.timedelta(weeks=SHORT_WEEKS):
+        if (
+            status in FINISHED
+            and end_on is not None
+            and end_on <= start_on + datetime.timedelta(weeks=SHORT_WEEKS)
+        ):
             tally[key]["short"] += 1
 
     def cells(bucket: Bucket):
@@ -667,13 +675,18 @@ def _evaluations(filters: Filters) -> Table:
     """End-evaluations received at least 2 months before the end date."""
     period, today = filters.period, filters.today
     last = min(period.end, today - datetime.timedelta(days=1))
+    # In kind only (a PGB has no provider to evaluate), not ended early, and only an
+    # evaluation written for the current end counts (not one for the end before an extension).
+    for_this_end = EndEvaluation.objects.filter(
+        indication=OuterRef("pk"), for_end_on=OuterRef("end_on")
+    )
     due = (
         _team_indications(filters)
-        .exclude(status__in=(Indication.Status.STOPPED_EARLY, Indication.Status.TRANSFERRED))
-        .filter(evaluation_due_on__range=(period.start, last))
+        .exclude(status__in=Indication.ENDED_EARLY)
+        .filter(provider__isnull=False, evaluation_due_on__range=(period.start, last))
         .annotate(
-            on_time=Exists(EndEvaluation.objects.filter(indication=OuterRef("pk"), on_time=True)),
-            received=Exists(EndEvaluation.objects.filter(indication=OuterRef("pk"))),
+            on_time=Exists(for_this_end.filter(on_time=True)),
+            received=Exists(for_this_end),
         )
         .values_list("evaluation_due_on", "on_time", "received")
     )
@@ -697,7 +710,11 @@ def _evaluations(filters: Filters) -> Table:
         [_("Due"), _("On time"), _("Late"), _("Missing"), _("Share on time")],
         cells,
         chart=Chart(bars=[1, 2, 3]),
-        note=_("By the month the end-evaluation was due; only dates that have passed."),
+        note=_(
+            "By the month the end-evaluation was due; only dates that have passed. In kind "
+            "only (a personal budget has no provider); after an extension only an "
+            "evaluation for the new end counts."
+        ),
     )
     _fill_total_shares(table, [(4, 1, 0)])
     return table
@@ -731,16 +748,27 @@ def _out_of_sight(filters: Filters) -> Table:
 # --- transition ------------------------------------------------------------------
 
 
+def _running_on(day: datetime.date) -> Q:
+    """Running on `day` by its dates (an early end moves `end_on`, so the dates tell the
+    truth whatever the status): started, and not ended before it; an open end runs on."""
+    return Q(start_on__lte=day) & (Q(end_on__isnull=True) | Q(end_on__gte=day))
+
+
 def transition(filters: Filters) -> list[Table]:
     period = filters.period
     indications = _team_indications(filters)
     buckets = period.buckets
     products = list(Product.objects.order_by("code"))
-
-    def running_on(day):
-        return Q(start_on__lte=day, end_on__gte=day)
+    running_on = _running_on
 
     ends = {bucket.start: min(bucket.end, period.end) for bucket in buckets}
+
+    def on_label(bucket: Bucket) -> str:
+        return _("%(period)s (on %(day)s)") % {
+            "period": bucket.label,
+            "day": date_format(ends[bucket.start], "j M"),
+        }
+
     per_product = (
         indications.values("product_id")
         .annotate(
@@ -755,11 +783,29 @@ def transition(filters: Filters) -> list[Table]:
     running_rows = []
     for i, bucket in enumerate(buckets):
         values = [running.get(p.pk, {}).get(f"b{i}", 0) for p in products]
-        label = _("%(period)s (on %(day)s)") % {
-            "period": bucket.label,
-            "day": date_format(ends[bucket.start], "j M"),
+        running_rows.append(Row(on_label(bucket), counts([*values, sum(values)])))
+
+    left = indications.aggregate(
+        **{
+            f"{kind}{i}": Count("id", filter=running_on(ends[bucket.start]) & condition)
+            for i, bucket in enumerate(buckets)
+            for kind, condition in (("zin", ~PGB), ("pgb", PGB), ("open", Q(end_on__isnull=True)))
         }
-        running_rows.append(Row(label, counts([*values, sum(values)])))
+    )
+    left_rows = [
+        Row(
+            on_label(bucket),
+            counts(
+                [
+                    left[f"zin{i}"],
+                    left[f"pgb{i}"],
+                    left[f"zin{i}"] + left[f"pgb{i}"],
+                    left[f"open{i}"],
+                ]
+            ),
+        )
+        for i, bucket in enumerate(buckets)
+    ]
 
     provider_rows = []
     per_provider = (
@@ -773,52 +819,59 @@ def transition(filters: Filters) -> list[Table]:
             started=Count("id", filter=Q(start_on__range=(period.start, period.end))),
             ended=Count("id", filter=Q(end_on__range=(period.start, period.end))),
         )
-        .filter(start_on__lte=period.end, end_on__gte=period.start)  # overlaps the period
+        # Overlaps the period (an open end runs on).
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=period.start), start_on__lte=period.end)
         .order_by()
     )
-    providers = Provider.objects.in_bulk([row["provider_id"] for row in per_provider])
-    for row in sorted(per_provider, key=lambda r: providers[r["provider_id"]].name):
+    providers = Provider.objects.in_bulk(
+        [row["provider_id"] for row in per_provider if row["provider_id"]]
+    )
+
+    def provider_counts(row) -> list:
+        return counts(
+            [
+                row["at_start"],
+                *(row[f"b{i}"] for i in range(len(buckets))),
+                row["started"],
+                row["ended"],
+            ]
+        )
+
+    in_kind = [row for row in per_provider if row["provider_id"]]
+    for row in sorted(in_kind, key=lambda r: providers[r["provider_id"]].name):
         provider = providers[row["provider_id"]]
         status = provider.get_status_display()
         if provider.stops_on:
             status = f"{status} ({date_format(provider.stops_on, 'j M Y')})"
-        provider_rows.append(
-            Row(
-                provider.name,
-                [
-                    *counts(
-                        [
-                            row["at_start"],
-                            *(row[f"b{i}"] for i in range(len(buckets))),
-                            row["started"],
-                            row["ended"],
-                        ]
-                    ),
-                    status,
-                ],
+        provider_rows.append(Row(provider.name, [*provider_counts(row), status]))
+    # A personal budget has no provider: the budget holders together, as one row.
+    for row in per_provider:
+        if row["provider_id"] is None:
+            provider_rows.append(
+                Row(_("Personal budget (PGB): no provider"), [*provider_counts(row), "–"])
             )
-        )
 
+    in_period = (period.start, period.end)
     flagged = _per_bucket(
-        indications.filter(flagged_on__range=(period.start, period.end)), "flagged_on", period
+        indications.filter(flagged_on__range=in_period), "flagged_on", period, "financing"
     )
     ended = _per_bucket(
-        indications.filter(status__in=FINISHED, end_on__range=(period.start, period.end)),
+        indications.filter(status__in=ENDED_ANY, end_on__range=in_period),
         "end_on",
         period,
+        "financing",
     )
-    followed = _per_bucket(
-        indications.filter(handled_on__range=(period.start, period.end)), "handled_on", period
-    )
-    stops = _per_bucket(
-        Provider.objects.filter(stops_on__range=(period.start, period.end)), "stops_on", period
-    )
+    followed = _per_bucket(indications.filter(handled_on__range=in_period), "handled_on", period)
+    stops = _per_bucket(Provider.objects.filter(stops_on__range=in_period), "stops_on", period)
+    zin, pgb = Indication.Financing.ZIN, Indication.Financing.PGB
 
     def flow_cells(bucket: Bucket):
         key = bucket.start
         return [
-            Cell(flagged.get(key, 0)),
-            Cell(ended.get(key, 0)),
+            Cell(flagged.get((key, zin), 0)),
+            Cell(flagged.get((key, pgb), 0)),
+            Cell(ended.get((key, zin), 0)),
+            Cell(ended.get((key, pgb), 0)),
             Cell(followed.get(key, 0)),
             Cell(stops.get(key, 0), suppress=False),
         ]
@@ -829,24 +882,43 @@ def transition(filters: Filters) -> list[Table]:
         [*(p.code for p in products), _("Total")],
         running_rows,
         chart=Chart(bars=[len(products)]),
-        note=_("Indications running on the last day of each period."),
+        note=_("Indications running on the last day of each period, in kind and PGB."),
+    )
+    left_table = Table(
+        "running-left",
+        _("Indications still running: in kind (ZIN) and personal budget (PGB)"),
+        [_("In kind (ZIN)"), _("Personal budget (PGB)"), _("Total"), _("Of which an open end")],
+        left_rows,
+        chart=Chart(bars=[0, 1]),
+        note=_(
+            "How many are left: indications running on the last day of each period by their "
+            "dates (started, and their end date not before that day; an early end moves the "
+            "end date). An open end (no end date) runs on: counted in the totals, and apart."
+        ),
     )
     flows = _bucket_table(
         "flagged-ended",
         _("Flagged, ended and followed up per period; provider stops"),
         period,
         [
-            _("Flagged (ending within 3 months)"),
-            _("Ended"),
+            _("Flagged, in kind (ZIN)"),
+            _("Flagged, PGB"),
+            _("Ended, in kind (ZIN)"),
+            _("Ended, PGB"),
             _("Followed up at WIJ"),
             _("Providers stopping"),
         ],
         flow_cells,
-        chart=Chart(bars=[0, 1, 2], stacked=False),
+        chart=Chart(bars=[0, 1, 2, 3], stacked=False),
+        note=_(
+            "Flagged: ending within 3 months. Ended: at the end date or early (handed over to "
+            "WIJ, stopped early, or handed over to another provider)."
+        ),
     )
-    flows.rows[-1].cells[3] = Cell(flows.rows[-1].cells[3].n, suppress=False)
+    flows.rows[-1].cells[5] = Cell(flows.rows[-1].cells[5].n, suppress=False)
     return [
         running_table,
+        left_table,
         Table(
             "providers",
             _("Running indications per provider"),
@@ -864,7 +936,117 @@ def transition(filters: Filters) -> list[Table]:
             row_header=_("Provider"),
         ),
         flows,
+        _extensions(filters),
+        _early_ends(filters),
+        _early_end_reasons(filters),
     ]
+
+
+def _team_extensions(filters: Filters):
+    requests = ExtensionRequest.objects.all()
+    return requests.filter(indication__client__team=filters.team) if filters.team else requests
+
+
+def _extensions(filters: Filters) -> Table:
+    """Extension requests by the month they were asked, and decisions by the month they
+    were decided (extend, or not extended: Basis jeugdhulp at WIJ)."""
+    period = filters.period
+    requests = _team_extensions(filters)
+    asked = _per_bucket(
+        requests.filter(requested_on__range=(period.start, period.end)), "requested_on", period
+    )
+    decided = _per_bucket(
+        requests.filter(decided_on__range=(period.start, period.end)).exclude(
+            decision=ExtensionRequest.Decision.PENDING
+        ),
+        "decided_on",
+        period,
+        "decision",
+    )
+    extend, wij = ExtensionRequest.Decision.EXTEND, ExtensionRequest.Decision.WIJ
+
+    def cells(bucket: Bucket):
+        key = bucket.start
+        extended, not_extended = decided.get((key, extend), 0), decided.get((key, wij), 0)
+        return [
+            Cell(asked.get(key, 0)),
+            Cell(extended),
+            Cell(not_extended),
+            Share(extended, extended + not_extended),
+        ]
+
+    table = _bucket_table(
+        "extensions",
+        _("Extension requests and decisions"),
+        period,
+        [
+            _("Requested"),
+            _("Decided: extended"),
+            _("Decided: not extended (Basis jeugdhulp at WIJ)"),
+            _("Share extended"),
+        ],
+        cells,
+        chart=Chart(bars=[0, 1, 2], stacked=False),
+        note=_(
+            "Requested: by the month of the request (from the provider or WIJ's triage). "
+            "Decided: by the month of the youth administration's decision."
+        ),
+    )
+    total = table.rows[-1].cells
+    table.rows[-1].cells[3] = Share(total[1].n, total[1].n + total[2].n)
+    return table
+
+
+def _ended_early(filters: Filters):
+    period = filters.period
+    return _team_indications(filters).filter(
+        status__in=Indication.ENDED_EARLY, end_on__range=(period.start, period.end)
+    )
+
+
+def _early_ends(filters: Filters) -> Table:
+    """Indications ended before their end date, by the month of their (new) end date."""
+    period = filters.period
+    per = _per_bucket(_ended_early(filters), "end_on", period, "status")
+    statuses = Indication.ENDED_EARLY
+
+    def cells(bucket: Bucket):
+        values = [per.get((bucket.start, status), 0) for status in statuses]
+        return counts([*values, sum(values)])
+
+    return _bucket_table(
+        "early-handovers",
+        _("Ended early: handed over to WIJ, stopped, to another provider"),
+        period,
+        [
+            _("Handed over to WIJ"),
+            _("Care stopped early"),
+            _("Handed over to another provider"),
+            _("Total"),
+        ],
+        cells,
+        chart=Chart(bars=[0, 1, 2]),
+        note=_("By the month of the last day of care (the end date the early end set)."),
+    )
+
+
+def _early_end_reasons(filters: Filters) -> Table:
+    tally = dict(_ended_early(filters).values_list("end_reason").annotate(n=Count("id")).order_by())
+    ended = sum(tally.values())
+    rows = [
+        Row(f"{code} {label}", [Cell(tally.get(code, 0)), Share(tally.get(code, 0), ended)])
+        for code, label in EndReason.choices
+        if code not in (EndReason.PAUSED, EndReason.AS_PLANNED)
+    ]
+    rows.append(Row(_("Total"), [Cell(ended), Share(ended, ended)], total=True))
+    return Table(
+        "early-handover-reasons",
+        _("Indications ended early by reason for ending (JZ588)"),
+        [_("Ended early"), _("Share")],
+        rows,
+        # No chart: the JZ588 labels are too long for an axis.
+        row_header=_("Reason for ending"),
+    )
 
 
 # --- the help itself (Basis jeugdhulp at WIJ) -----------------------------------------
@@ -1401,7 +1583,8 @@ REPORTS = {
             "transitie",
             gettext_lazy("Transition"),
             gettext_lazy(
-                "Running indications per product and provider, flagged and ended, provider stops."
+                "Running indications per product and provider, in kind and PGB, flagged and "
+                "ended, extensions, early handovers, provider stops."
             ),
             transition,
         ),

@@ -171,7 +171,15 @@ def test_signals_of_help_too_light(today, beijum):
 def test_signals_of_help_too_heavy(today, beijum):
     start = day("2026-02-02")
     for end_on, status in [("2026-03-20", "ended")] * 5 + [("2026-03-30", "stopped_early")]:
-        IndicationFactory(client__team=beijum, start_on=start, end_on=day(end_on), status=status)
+        IndicationFactory(
+            client__team=beijum,
+            start_on=start,
+            end_on=day(end_on),
+            status=status,
+            end_reason="32" if status == "stopped_early" else "",
+        )
+    # An open end never ended: not counted as short.
+    IndicationFactory(client__team=beijum, start_on=start, end_on=None, status="active")
     IndicationFactory(client__team=beijum, start_on=start, end_on=day("2026-06-30"), status="ended")
     IndicationFactory(
         client__team=beijum, start_on=start, end_on=day("2026-03-20"), status="active"
@@ -179,9 +187,9 @@ def test_signals_of_help_too_heavy(today, beijum):
     q1 = Period(day("2026-01-01"), day("2026-03-31"), MONTH)
     # 2 Feb + 8 weeks = 30 March: the stopped one counts, the active one does not.
     assert shown(matched_care(Filters(q1, None, TODAY)), "too-heavy")["Feb 2026"] == [
-        "8",
+        "9",
         "6",
-        "75.0%",
+        "66.7%",
     ]
 
 
@@ -261,13 +269,19 @@ def test_transition(q3):
         "8",
         "stopping on a date (30 Sep 2026)",
     ]
-    # Flagged, ended, followed up, providers stopping (organisations: never suppressed).
+    # Flagged ZIN and PGB, ended ZIN and PGB, followed up, providers stopping
+    # (organisations: never suppressed).
     assert shown(tables, "flagged-ended") == {
-        "Jul 2026": ["7", "0", "0", "0"],
-        "Aug 2026": ["0", "0", "0", "0"],
-        "Sep 2026": ["0", "8", "5", "1"],
-        "Total": ["7", "8", "5", "1"],
+        "Jul 2026": ["7", "0", "0", "0", "0", "0"],
+        "Aug 2026": ["0", "0", "0", "0", "0", "0"],
+        "Sep 2026": ["0", "0", "8", "0", "5", "1"],
+        "Total": ["7", "0", "8", "0", "5", "1"],
     }
+    assert list(raw(tables, "running-left").values()) == [
+        [15, 0, 15, 0],
+        [15, 0, 15, 0],
+        [7, 0, 7, 0],
+    ]
 
 
 @pytest.mark.parametrize("n, display", [(0, "0"), (1, "<5"), (4, "<5"), (5, "5"), (1234, "1,234")])

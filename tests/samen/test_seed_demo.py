@@ -1,6 +1,8 @@
 """`seed_demo` (the demo command) loads every role and a Groningen-like data set, twice
 without duplicates, and refuses production."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -33,7 +35,9 @@ def test_it_loads_the_demo_and_can_run_again(capsys):
         "registered",
         "contacted",
     }
-    assert Indication.objects.count() == 12
+    # 12 for 25 families, and the demo's indications at their real end (some need a
+    # child with a triage: enough of those with 300 families, see below).
+    assert Indication.objects.count() >= 12
     # The demo provider account sees its own clients in the portal.
     provider_user = get_user_model().objects.get(username="aanbieder")
     assert provider_user.provider_membership.provider.name == "Zorg Noord Jeugd"
@@ -89,3 +93,52 @@ def test_the_demo_has_trajectories_in_every_state():
     assert Evaluation.objects.exists()
     shared = Agreement.objects.filter(shared_with_provider=True).get()
     assert shared.provider.agb_code == "73990001"
+
+
+def test_the_demo_has_indications_at_their_real_end():
+    """Extended (flagged again), pending requests (advised, and needing WIJ's advice), PGB,
+    an open end, handed over early to WIJ and to another provider: made by the services."""
+    from indications.models import ExtensionRequest, ProviderNotice
+    from indications.services import extension_needs_wij_advice
+    from openhouse.models import HandoverNote
+
+    call_command("seed_demo", families=300)
+    extended = ExtensionRequest.objects.filter(decision="extend").select_related("indication")
+    assert extended.count() == 2
+    assert {e.indication.status for e in extended} == {"ending_soon", "extended"}
+    again = next(e.indication for e in extended if e.indication.status == "ending_soon")
+    assert again.flagged_on is not None
+    # Flagged for the old end (done by the extension) and again for the new one.
+    plan = Task.objects.filter(indication=again, kind="plan_triage")
+    assert sorted(plan.values_list("done_how", flat=True)) == ["", "extended"]
+    assert plan.get(done_how="").for_end_on == again.end_on
+    assert ProviderNotice.objects.filter(indication=again, kind="extension_decided").exists()
+    assert all(e.triage_id and e.end_evaluation_id for e in extended)
+    pending = ExtensionRequest.objects.pending().select_related("indication__product")
+    assert pending.count() == 2
+    assert all(p.requested_by == "provider" and p.end_evaluation_id for p in pending)
+    today = again.flagged_on
+    assert sorted(extension_needs_wij_advice(p, on_date=today) for p in pending) == [False, True]
+    # PGB: a budget holder, no provider; the one ending soon flagged with a task to WIJ only.
+    pgb = Indication.objects.filter(financing="pgb")
+    assert pgb.count() == 2 and not pgb.filter(provider__isnull=False).exists()
+    flagged_pgb = pgb.get(flagged_on__isnull=False)
+    assert flagged_pgb.tasks.filter(kind="plan_triage", team__isnull=False).exists()
+    assert not flagged_pgb.notices.exists()
+    open_end = Indication.objects.get(end_on__isnull=True)
+    assert open_end.flagged_on is None and not open_end.tasks.exists()
+    to_wij = Indication.objects.get(status="transferred")
+    assert to_wij.end_reason == "33"
+    assert to_wij.tasks.filter(kind="handed_over", done_on__isnull=True).exists()
+    assert set(HandoverNote.objects.filter(indication=to_wij).values_list("side", flat=True)) == {
+        "provider",
+        "wij",
+    }
+    first = Indication.objects.get(status="other_provider")
+    assert first.end_reason == "38"
+    assert first.succeeded_by.provider != first.provider
+    assert first.succeeded_by.start_on == first.end_on + datetime.timedelta(days=1)
+    # Running again creates nothing new.
+    counts = (Indication.objects.count(), ExtensionRequest.objects.count())
+    call_command("seed_demo", families=300)
+    assert (Indication.objects.count(), ExtensionRequest.objects.count()) == counts

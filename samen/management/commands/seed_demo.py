@@ -62,7 +62,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{referrers} referrer organisations (GP practices, GIs, hospitals).")
         self.stdout.write(f"{requests} new families with support requests over the WIJ teams.")
         self.stdout.write(f"{triages} triages with conversation reports.")
-        self.stdout.write(f"{indications} running indications at 8 providers (jobs run once).")
+        self.stdout.write(
+            f"{indications} indications at 8 providers: running, extended, PGB, an open end, handed over (jobs run once)."
+        )
         self.stdout.write(f"{trajectories} trajectories of Basis jeugdhulp, in every state.")
         self.stdout.write(f"{plans} support plans, agreed with the family, most evaluated once.")
         self.stdout.write(
