@@ -301,7 +301,7 @@ def extension_request_create(
     if extension_needs_wij_advice(extension, on_date=today):
         # The WIJ team triages the family and advises (decision 76); the task closes by
         # itself when the advice is recorded (extension_advice_record).
-        Task.objects.get_or_create(
+        task, made = Task.objects.get_or_create(
             indication=indication,
             kind=Task.Kind.EXTENSION_ADVICE,
             for_end_on=indication.end_on,
@@ -312,6 +312,15 @@ def extension_request_create(
                 "due_on": extension.decide_by,
             },
         )
+        if not made and task.done_on is not None:
+            # A new request for the same end after the first was decided: the team is
+            # asked again (one task per end date; its history keeps the first closing).
+            task.done_on = task.done_by = None
+            task.done_how = task.done_note = ""
+            task.due_on = extension.decide_by
+            task._history_user = user
+            task.full_clean()
+            task.save()
     return extension
 
 

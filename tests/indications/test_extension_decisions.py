@@ -109,6 +109,27 @@ def test_not_extended_without_advice_closes_the_advice_task(beijum, youth_admin)
     assert (task.done_how, task.done_by) == ("extension_decided", youth_admin)
 
 
+@time_machine.travel(NOW)
+def test_a_new_request_for_the_same_end_asks_the_team_again(beijum, youth_admin):
+    first = provider_request(beijum)
+    services.extension_decide(
+        request_id=first.pk,
+        decision="wij",
+        weighing="Basis jeugdhulp bij WIJ past.",
+        new_end_on=None,
+        user=youth_admin,
+    )
+    second = services.extension_request_create(
+        indication_id=first.indication_id,
+        requested_by=ExtensionRequest.Requester.WIJ,
+        reasons="Het gezin vraagt opnieuw.",
+        user=UserFactory(),
+    )
+    task = Task.objects.get(kind="extension_advice")
+    assert (task.done_on, task.done_how, task.due_on) == (None, "", second.decide_by)
+    assert task.history.filter(done_how="extension_decided").exists()
+
+
 def test_advice_needs_a_triage_and_text(beijum):
     extension = ExtensionRequest.objects.create(
         indication=IndicationFactory(client__team=beijum),
