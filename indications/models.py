@@ -484,6 +484,10 @@ class ExtensionRequest(models.Model):
             *text_length_checks(
                 "extension", reasons=REASON_TEXT, weighing=REASON_TEXT, wij_advice=REASON_TEXT
             ),
+            *(
+                date_range_check("extension", name)
+                for name in ("proposed_end_on", "new_end_on", "decide_by", "letter_printed_on")
+            ),
         ]
 
     def __str__(self):

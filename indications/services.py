@@ -226,11 +226,27 @@ def extension_decide_by(*, requested_on: datetime.date, end_on: datetime.date) -
     return min(requested_on + datetime.timedelta(weeks=EXTENSION_DECISION_WEEKS), end_on)
 
 
-def extension_errors(indication: Indication, *, on_date: datetime.date, proposed_end_on=None):
-    """Why an extension cannot be asked or decided for `indication` on `on_date` (a dict
-    of field errors, empty when it can): running, with an end date not yet passed, and a
-    proposed new end after the current one. Asked by the forms first, and by the services."""
+def has_pending_extension(indication: Indication) -> bool:
+    """One extension request waits at a time per indication (a partial unique index)."""
+    return ExtensionRequest.objects.pending().filter(indication=indication).exists()
+
+
+def extension_errors(
+    indication: Indication,
+    *,
+    on_date: datetime.date,
+    proposed_end_on=None,
+    new_request: bool = False,
+):
+    """Why an extension cannot be asked (`new_request`) or granted for `indication` on
+    `on_date` (a dict of field errors, empty when it can): running, with an end date not
+    yet passed, a proposed new end after the current one, and for a new request none
+    waiting already. Asked by the forms first, and by the services."""
     errors = {}
+    if new_request and has_pending_extension(indication):
+        errors[NON_FIELD_ERRORS] = _(
+            "An extension request for this indication is already waiting for a decision."
+        )
     if not indication.is_running:
         errors[NON_FIELD_ERRORS] = _("This indication no longer runs: it cannot be extended.")
     elif indication.end_on is None:
@@ -262,7 +278,9 @@ def extension_request_create(
     waits at a time per indication; its deadline is `extension_decide_by`."""
     indication = Indication.objects.select_for_update().get(pk=indication_id)
     today = timezone.localdate()
-    errors = extension_errors(indication, on_date=today, proposed_end_on=proposed_end_on)
+    errors = extension_errors(
+        indication, on_date=today, proposed_end_on=proposed_end_on, new_request=True
+    )
     if not reasons.strip():
         errors["reasons"] = _("Give the reasons for the extension.")
     if requested_by == ExtensionRequest.Requester.PROVIDER:
@@ -277,10 +295,6 @@ def extension_request_create(
             errors["end_evaluation"] = _(
                 "This end-evaluation is not the one for the current end of this indication."
             )
-    if ExtensionRequest.objects.pending().filter(indication=indication).exists():
-        errors[NON_FIELD_ERRORS] = _(
-            "An extension request for this indication is already waiting for a decision."
-        )
     if errors:
         raise ValidationError(errors)
     extension = ExtensionRequest(
@@ -361,7 +375,9 @@ def extension_decide(
     same provider until a new date, for now a solution other than Basis jeugdhulp at WIJ;
     or not extended, so Basis jeugdhulp at WIJ follows at the end.
 
-    Decided before the current end date. An extension gives the indication its new end and
+    Extended only while it runs and before the current end date; "not extended" can be
+    decided later too (the family is owed a decision, and the request must not block an
+    early end or a handover for ever). An extension gives the indication its new end and
     watches it again: the end's earlier tasks close (done by the extension), the flag job
     flags the new end in its time with its own task and notice, and an end-evaluation
     written for the earlier end does not count for the new one. The provider is told (a
@@ -375,7 +391,11 @@ def extension_decide(
         raise ValidationError(_("This request has already been decided."))
     indication = Indication.objects.select_for_update().get(pk=extension.indication_id)
     today = timezone.localdate()
-    errors = extension_errors(indication, on_date=today)
+    errors = (
+        extension_errors(indication, on_date=today)
+        if decision == ExtensionRequest.Decision.EXTEND
+        else {}
+    )
     if not weighing.strip():
         errors["weighing"] = _("Record the individual weighing.")
     if decision not in (ExtensionRequest.Decision.EXTEND, ExtensionRequest.Decision.WIJ):
@@ -565,7 +585,7 @@ def extension_steps_apply(*, steps, triage, reasons: str, outcome_labels: dict, 
 
 
 def _pending_extension_refuses(indication: Indication) -> None:
-    if ExtensionRequest.objects.pending().filter(indication=indication).exists():
+    if has_pending_extension(indication):
         raise ValidationError(
             _(
                 "An extension request for this indication waits for the youth "

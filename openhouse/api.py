@@ -8,7 +8,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -43,7 +44,19 @@ class EndEvaluationSerializer(serializers.ModelSerializer):
 
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):
-    """A request to extend and, once decided, the decision and its reason (`weighing`)."""
+    """A request to extend and, once decided, the decision and its reason (`weighing`).
+    The reasons only of the provider's own requests: a request from WIJ's triage carries
+    WIJ's notes about the family, which are not the provider's to read (as in the portal)."""
+
+    reasons = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_reasons(self, extension) -> str:
+        return (
+            extension.reasons
+            if extension.requested_by == ExtensionRequest.Requester.PROVIDER
+            else ""
+        )
 
     class Meta:
         model = ExtensionRequest

@@ -5,7 +5,7 @@ import datetime
 import re
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -135,12 +135,9 @@ def extension_request_check(
     """Why the provider cannot ask an extension now (field errors; empty when it can): the
     rule of `extension_errors`, and one request waiting at a time. The portal asks this
     before it offers the step and before the confirmation page."""
-    errors = extension_errors(indication, on_date=on_date, proposed_end_on=proposed_end_on)
-    if ExtensionRequest.objects.pending().filter(indication=indication).exists():
-        errors[NON_FIELD_ERRORS] = _(
-            "An extension request for this indication is already waiting for a decision."
-        )
-    return errors
+    return extension_errors(
+        indication, on_date=on_date, proposed_end_on=proposed_end_on, new_request=True
+    )
 
 
 @transaction.atomic

@@ -10,6 +10,24 @@ import samen.dates
 import samen.limits
 
 
+def refuse_two_waiting_requests(apps, schema_editor):
+    from django.db.models import Count
+
+    extension_request = apps.get_model("indications", "ExtensionRequest")
+    doubled = list(
+        extension_request.objects.filter(decision="pending")
+        .values("indication_id")
+        .annotate(waiting=Count("id"))
+        .filter(waiting__gt=1)
+        .values_list("indication_id", flat=True)
+    )
+    if doubled:
+        raise RuntimeError(
+            "These indications have more than one extension request waiting; decide all "
+            f"but one of each, then migrate again: {sorted(doubled)}"
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("indications", "0009_task_done_when_trajectory_ended"),
@@ -650,6 +668,10 @@ class Migration(migrations.Migration):
                 name="indication_watch_end_idx",
             ),
         ),
+        # One request waits at a time per indication (the partial unique index below): if
+        # an indication has more than one waiting, stop with their numbers, so that the
+        # youth administration decides all but one first; nothing is decided for them.
+        migrations.RunPython(refuse_two_waiting_requests, migrations.RunPython.noop),
         # Data: the decision "another solution" meant "not extended, WIJ" (seed 004 q2);
         # every task, notice and end-evaluation of an indication is for its current end.
         migrations.RunSQL(

@@ -257,7 +257,7 @@ def test_a_decided_request_is_shown_read_only_and_not_decided_again(client, yout
     )
     client.force_login(youth_admin)
     html = client.get(decide_url(extension)).content.decode()
-    assert "niet verlengen: Basis jeugdhulp bij WIJ" in html
+    assert "niet verlengd: Basis jeugdhulp bij WIJ" in html
     assert "Al gewogen." in html and "<textarea" not in html
     values = {"decision": "extend", "weighing": "Toch.", "new_end_on": "2027-06-30", "confirm": "1"}
     response = client.post(decide_url(extension), values, follow=True)

@@ -150,7 +150,7 @@ def test_extend_refuses_an_indication_past_its_end(client, beijum, intake_worker
     )
     response = client.post(triage_url(request), data)
     assert response.status_code == 400
-    assert "De einddatum is voorbij" in response.content.decode()
+    assert "De einddatum is verstreken" in response.content.decode()
 
 
 @time_machine.travel(NOW)

@@ -482,3 +482,26 @@ def test_a_stopping_provider_hands_its_open_ends_to_wij_too(beijum):
     assert counts["tasks"] == 1
     assert kinds(open_end) == [("provider_stops", None, True)]
     assert not Task.objects.filter(indication=ended_before).exists()
+
+
+def test_not_extended_can_still_be_decided_after_the_end(beijum):
+    """The family is owed a decision, and a waiting request would hold an early end or a
+    handover for ever: "not extended" is decided after the end too; "extend" is not."""
+    indication = IndicationFactory(client__team=beijum, end_on=D(2026, 12, 31))
+    extension = _extension(indication)
+    tasks.end(D(2027, 1, 5).isoformat())
+    with time_machine.travel(datetime.datetime(2027, 1, 5, 9, tzinfo=datetime.UTC)):
+        services.extension_decide(
+            request_id=extension.pk,
+            decision="wij",
+            weighing="Te laat voor verlenging: Basis jeugdhulp bij WIJ.",
+            new_end_on=None,
+            user=UserFactory(role="jeugdadministratie"),
+        )
+    extension.refresh_from_db()
+    indication.refresh_from_db()
+    assert (extension.decision, indication.status, indication.end_on) == (
+        "wij",
+        "ended",
+        D(2026, 12, 31),
+    )

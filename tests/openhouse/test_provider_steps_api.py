@@ -292,3 +292,31 @@ def test_other_roles_cannot_use_the_provider_steps(client, world, intake_worker)
     api(client, token)
     assert client.post(f"/api/v1/indications/{ind.pk}/end-early/", {}).status_code == 403
     assert client.get("/api/v1/passed-on-referrals/").status_code == 403
+
+
+@time_machine.travel(NOW)
+def test_wijs_reasons_on_a_request_from_the_triage_stay_with_wij(client, world, schema):
+    """A request made by WIJ's triage carries WIJ's notes about the family: the provider
+    reads the decision, never those reasons; its own request's reasons it reads back."""
+    ind = world["a"]["indication"]
+    ExtensionRequest.objects.create(
+        indication=ind,
+        requested_by="wij",
+        reasons="Notitie-WIJ: zorgen over de veiligheid thuis.",
+        decision="wij",
+        weighing="Basis jeugdhulp bij WIJ.",
+        decided_by=UserFactory(role=roles.YOUTH_ADMIN),
+        decided_on=NOW.date(),
+    )
+    ExtensionRequest.objects.create(
+        indication=ind, requested_by="provider", reasons="Onze-reden: nog niet klaar."
+    )
+    response = api(client, world["a"]["token"]).get("/api/v1/indications/")
+    body = valid(schema, response, "/api/v1/indications/", "get", 200)
+    text = response.content.decode()
+    assert "Notitie-WIJ" not in text and "Onze-reden" in text
+    (row,) = [r for r in body["results"] if r["id"] == ind.pk]
+    assert sorted(e["reasons"] for e in row["extension_requests"]) == [
+        "",
+        "Onze-reden: nog niet klaar.",
+    ]

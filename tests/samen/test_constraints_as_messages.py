@@ -1045,6 +1045,10 @@ PLACED = {
     "indications.ProviderNotice:notice_once_per_indication_end": "written by the jobs (ON CONFLICT DO NOTHING) and the extension decision (get_or_create) only",
     # Issue 18: written by indications.services only; each service refuses with a message first.
     "indications.ExtensionRequest:extension_letter_only_when_decided": "set by extension_letter_printed only, which refuses a request not yet decided with a message (tests/indications/test_extension_decisions.py)",
+    "indications.ExtensionRequest:extension_proposed_end_on_in_range": "the portal's and the API's date fields (validate_date_in_range) refuse it first",
+    "indications.ExtensionRequest:extension_new_end_on_in_range": "the decision form's date field (validate_date_in_range) refuses it first",
+    "indications.ExtensionRequest:extension_decide_by_in_range": "computed from the request date and the end date, both in range",
+    "indications.ExtensionRequest:extension_letter_printed_on_in_range": "set to today by extension_letter_printed only",
     "indications.ExtensionRequest:extension_decision_known": "the decision form offers the two decisions only; the service refuses another",
     "indications.ExtensionRequest:extension_new_end_only_when_extended": "extension_decide keeps the new end only with 'extend'",
     "indications.ExtensionRequest:extension_one_pending_per_indication": "extension_request_create refuses a second waiting request with a message first (tests/indications/test_extensions.py)",
