@@ -240,8 +240,11 @@ class Indication(Versioned):
         return f"#{self.pk} {self.product.code} {self.start_on:%d-%m-%Y}–{end}"
 
     def save(self, *args, **kwargs):
+        # No end-evaluation is asked of a PGB (no provider), nor for an open end.
         self.evaluation_due_on = (
-            self.end_on - relativedelta(months=EVALUATION_LATEST_MONTHS) if self.end_on else None
+            self.end_on - relativedelta(months=EVALUATION_LATEST_MONTHS)
+            if self.end_on and self.financing != self.Financing.PGB
+            else None
         )
         if kwargs.get("update_fields") is not None and "end_on" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "evaluation_due_on"}
@@ -293,6 +296,12 @@ class Indication(Versioned):
     @property
     def flag_from(self) -> datetime.date | None:
         return self.end_on - relativedelta(months=FLAG_MONTHS) if self.end_on else None
+
+    def evaluation_for_current_end(self):
+        """The newest end-evaluation written for the current end (an earlier end's, before
+        an extension, does not count); uses a prefetch of `end_evaluations` when there."""
+        for_this_end = [e for e in self.end_evaluations.all() if e.for_end_on == self.end_on]
+        return max(for_this_end, key=lambda e: e.version, default=None)
 
     @property
     def is_running(self) -> bool:

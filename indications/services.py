@@ -690,7 +690,7 @@ def indication_hand_over_to_provider(
         errors["starts_on"] = _("The handover cannot be in the past.")
     elif starts_on <= indication.start_on + datetime.timedelta(days=1):
         errors["starts_on"] = _("The other provider starts at least two days after the start.")
-    elif indication.end_on is not None and starts_on > indication.end_on:
+    elif indication.end_on is not None and starts_on >= indication.end_on:
         errors["starts_on"] = _("The other provider must start before the end date.")
     if provider is None or provider.pk == indication.provider_id:
         errors["provider"] = _("Choose another provider.")

@@ -275,6 +275,18 @@ def referral_pass_on(
         errors["gp_agb_code"] = _("An AGB code is exactly 8 digits, for example 01234567.")
     if errors:
         raise ValidationError(errors)
+    # The same referral sent twice (two tabs, a double click) is passed on once: the
+    # provider's row lock makes the second wait, then find the first.
+    Provider.objects.select_for_update().get(pk=provider.pk)
+    same = PassedOnReferral.objects.filter(
+        provider=provider,
+        product=product,
+        referral_date=referral_date,
+        client__bsn=child["bsn"],
+        gp_name=gp_name.strip()[:200],
+    ).first()
+    if same is not None:
+        return same
     gp_agb_code = gp_agb_code.strip()
     organisation = (
         ReferrerOrganisation.objects.filter(

@@ -15,7 +15,11 @@ from knox.settings import knox_settings
 from accounts import api_keys
 from audit.services import Event, access_log_record, log_read
 from indications.models import ExtensionRequest, Indication
-from indications.services import indication_end_early, indication_hand_over_to_provider
+from indications.services import (
+    has_pending_extension,
+    indication_end_early,
+    indication_hand_over_to_provider,
+)
 from samen.codelists import EndReason
 from samen.decorators import role_required
 from samen.forms import add_validation_errors, errors_as_text
@@ -160,6 +164,10 @@ def indication(request, pk):
                 indication=indication, on_date=today
             ),
             "successor": _successor(indication),
+            # A waiting extension request holds an early end and a handover (the youth
+            # administration decides it first): say so instead of offering the steps.
+            "extension_waiting": has_pending_extension(indication),
+            "today": today,
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -505,3 +505,21 @@ def test_not_extended_can_still_be_decided_after_the_end(beijum):
         "ended",
         D(2026, 12, 31),
     )
+
+
+def test_only_an_evaluation_for_the_current_end_counts_as_received(beijum):
+    indication = IndicationFactory(client__team=beijum, end_on=D(2027, 1, 31))
+    old = EndEvaluationFactory(indication=indication)
+    assert indication.evaluation_for_current_end() == old
+    Indication.objects.filter(pk=indication.pk).update(end_on=D(2027, 7, 31))
+    indication.refresh_from_db()
+    assert indication.evaluation_for_current_end() is None
+    new = EndEvaluationFactory(indication=indication, version=2)
+    assert indication.evaluation_for_current_end() == new
+
+
+def test_a_pgb_has_no_end_evaluation_due(beijum):
+    pgb = IndicationFactory(
+        client__team=beijum, financing="pgb", provider=None, budget_holder="J. de Boer"
+    )
+    assert pgb.end_on and pgb.evaluation_due_on is None

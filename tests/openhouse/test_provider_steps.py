@@ -351,6 +351,16 @@ def test_a_child_with_an_open_request_gets_a_further_question_and_the_answer_is_
 
 
 @time_machine.travel(NOW)
+def test_the_same_referral_confirmed_twice_is_passed_on_once(client, world):
+    """Two tabs, both confirmed: one request, one record, the same answer."""
+    client.force_login(world["user_a"])
+    first, second = _pass_on(client), _pass_on(client)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert PassedOnReferral.objects.count() == 1 and SupportRequest.objects.count() == 1
+    assert not FurtherQuestion.objects.exists()
+
+
+@time_machine.travel(NOW)
 def test_a_referral_before_the_gp_route_opened_stays_with_the_provider(client, world):
     client.force_login(world["user_a"])
     response = _pass_on(client, referral_date="2022-12-15")
@@ -395,3 +405,24 @@ def test_the_list_of_referrals_passed_on_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get("/portaal/doorgegeven/?pagina=999999999999999999999")
     assert response.status_code == 200 and PassedOnReferral.objects.count() == 3
+
+
+@time_machine.travel(NOW)
+def test_a_waiting_request_holds_the_other_steps_and_says_so(client, world):
+    ind = world["ind_a"]
+    ExtensionRequest.objects.create(indication=ind, requested_by="provider", reasons="Nog niet.")
+    client.force_login(world["user_a"])
+    page = client.get(f"/portaal/indicaties/{ind.pk}/").content.decode()
+    assert "/eerder-einde/" not in page and "/andere-aanbieder/" not in page
+    assert escape("wacht een verlengingsverzoek op het besluit") in page
+
+
+@time_machine.travel(NOW)
+def test_an_early_end_still_ahead_reads_as_ahead(client, world):
+    ind = world["ind_a"]
+    Indication.objects.filter(pk=ind.pk).update(
+        status="transferred", end_reason="34", end_on=NOW.date() + datetime.timedelta(days=10)
+    )
+    client.force_login(world["user_a"])
+    page = client.get(f"/portaal/indicaties/{ind.pk}/").content.decode()
+    assert "Uw zorg eindigt op" in page and "eindigde" not in page
