@@ -473,18 +473,14 @@ def extension_request(request, pk):
     )
 
 
-@provider_only
-def end_early(request, pk):
-    """Our care ends early, or we hand over to WIJ now (seed 002 q6): after the look, the
-    indication ends with its date, reason and status; the WIJ team gets a task at once and
-    the warm-handover thread opens with the message."""
-    indication = get_object_or_404(_indications(request), pk=pk)
-    log_read(request, "end early", [indication.client_id], indication.pk)
-    title = _("Our care ends early")
-    intro = _(
-        "Report that your care ends before the end date, or that you hand the family over to "
-        "WIJ now. The WIJ team of the child gets a task at once to pick the family up."
-    )
+def _indication_step(
+    request, indication, *, title, intro, form, service, arguments, part, done, look
+):
+    """The shape the early end and the handover share: a form; on a valid post the look
+    (the service tried in a rolled-back transaction, `services.step_errors`, so the look
+    checks exactly its rules), then with `confirmed` the service itself, logged. `arguments`
+    turns the cleaned data into the service's arguments, `done` into the success message,
+    `look` into the confirmation page's title, summary, points, posted fields and yes."""
     if not indication.is_running:
         return _step_page(
             request,
@@ -494,66 +490,88 @@ def end_early(request, pk):
             indication=indication,
             blocked=[_("This indication no longer runs.")],
         )
-    form = EndEarlyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        arguments = {
-            "indication_id": indication.pk,
-            "ends_on": data["ends_on"],
-            "end_reason": data["end_reason"],
-            "message": data["message"],
-            "user": request.user,
-            "status": data["how"],
-        }
+        kwargs = {"indication_id": indication.pk, "user": request.user, **arguments(data)}
         if request.POST.get("confirmed") == "1":
             try:
-                indication_end_early(**arguments)
+                service(**kwargs)
             except ValidationError as exc:
                 add_validation_errors(form, exc)
             else:
                 access_log_record(
                     request=request,
                     event=Event.CHANGE,
-                    part="indication ended early",
+                    part=part,
                     clients=[indication.client_id],
                     object_id=indication.pk,
                 )
-                messages.success(
-                    request, _("Recorded. The WIJ team has a task to pick the family up now.")
-                )
-                return redirect("openhouse:indication", pk=pk)
+                messages.success(request, done(data))
+                return redirect("openhouse:indication", pk=indication.pk)
         else:
-            refusal = services.step_errors(indication_end_early, **arguments)
+            refusal = services.step_errors(service, **kwargs)
             if refusal is not None:
                 add_validation_errors(form, refusal)
             else:
                 return _confirm(
                     request,
-                    title=_("End the care early?"),
                     indication=indication,
-                    summary=[
-                        (_("What happens"), dict(form.fields["how"].choices)[data["how"]]),
-                        (_("Last day of our care"), data["ends_on"].strftime("%d-%m-%Y")),
-                        (_("Reason (JZ588)"), EndReason(data["end_reason"]).label),
-                        (_("Message to WIJ"), data["message"]),
-                    ],
-                    points=[
-                        _(
-                            "The indication ends on this date with this reason, at once: it "
-                            "cannot be undone in the portal."
-                        ),
-                        _("The WIJ team %(team)s gets a task to pick the family up now.")
-                        % {"team": indication.client.team.name},
-                        _(
-                            "Your message opens the warm-handover thread; WIJ answers there. "
-                            "Please tell the family that WIJ will contact them."
-                        ),
-                    ],
-                    posted=_posted(form, ["how", "ends_on", "end_reason", "message"]),
-                    yes=_("Yes, end our care"),
-                    back=reverse("openhouse:indication", args=[pk]),
+                    back=reverse("openhouse:indication", args=[indication.pk]),
+                    **look(data),
                 )
     return _step_page(request, title=title, intro=intro, form=form, indication=indication)
+
+
+@provider_only
+def end_early(request, pk):
+    """Our care ends early, or we hand over to WIJ now (seed 002 q6): after the look, the
+    indication ends with its date, reason and status; the WIJ team gets a task at once and
+    the warm-handover thread opens with the message."""
+    indication = get_object_or_404(_indications(request), pk=pk)
+    log_read(request, "end early", [indication.client_id], indication.pk)
+    form = EndEarlyForm(request.POST or None)
+    return _indication_step(
+        request,
+        indication,
+        title=_("Our care ends early"),
+        intro=_(
+            "Report that your care ends before the end date, or that you hand the family over "
+            "to WIJ now. The WIJ team of the child gets a task at once to pick the family up."
+        ),
+        form=form,
+        service=indication_end_early,
+        arguments=lambda data: {
+            "ends_on": data["ends_on"],
+            "end_reason": data["end_reason"],
+            "message": data["message"],
+            "status": data["how"],
+        },
+        part="indication ended early",
+        done=lambda data: _("Recorded. The WIJ team has a task to pick the family up now."),
+        look=lambda data: {
+            "title": _("End the care early?"),
+            "summary": [
+                (_("What happens"), dict(form.fields["how"].choices)[data["how"]]),
+                (_("Last day of our care"), data["ends_on"].strftime("%d-%m-%Y")),
+                (_("Reason (JZ588)"), EndReason(data["end_reason"]).label),
+                (_("Message to WIJ"), data["message"]),
+            ],
+            "points": [
+                _(
+                    "The indication ends on this date with this reason, at once: it "
+                    "cannot be undone in the portal."
+                ),
+                _("The WIJ team %(team)s gets a task to pick the family up now.")
+                % {"team": indication.client.team.name},
+                _(
+                    "Your message opens the warm-handover thread; WIJ answers there. "
+                    "Please tell the family that WIJ will contact them."
+                ),
+            ],
+            "posted": _posted(form, ["how", "ends_on", "end_reason", "message"]),
+            "yes": _("Yes, end our care"),
+        },
+    )
 
 
 @provider_only
@@ -563,77 +581,45 @@ def hand_over(request, pk):
     there. The list names providers only, nothing of their clients."""
     indication = get_object_or_404(_indications(request), pk=pk)
     log_read(request, "hand over to provider", [indication.client_id], indication.pk)
-    title = _("Hand over to another provider")
-    intro = _(
-        "When your volume became too small, another provider with this product in its RIGG "
-        "contract can take the care over until the same end date."
-    )
-    if not indication.is_running:
-        return _step_page(
-            request,
-            title=title,
-            intro=intro,
-            form=None,
-            indication=indication,
-            blocked=[_("This indication no longer runs.")],
-        )
     form = HandOverForm(request.POST or None, providers=services.hand_over_providers(indication))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        arguments = {
-            "indication_id": indication.pk,
-            "provider": data["provider"],
-            "starts_on": data["starts_on"],
-            "user": request.user,
-        }
-        if request.POST.get("confirmed") == "1":
-            try:
-                indication_hand_over_to_provider(**arguments)
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                access_log_record(
-                    request=request,
-                    event=Event.CHANGE,
-                    part="indication handed over",
-                    clients=[indication.client_id],
-                    object_id=indication.pk,
-                )
-                messages.success(
-                    request, _("Handed over to %(provider)s.") % {"provider": data["provider"].name}
-                )
-                return redirect("openhouse:indication", pk=pk)
-        else:
-            refusal = services.step_errors(indication_hand_over_to_provider, **arguments)
-            if refusal is not None:
-                add_validation_errors(form, refusal)
-            else:
-                last_day = data["starts_on"] - relativedelta(days=1)
-                return _confirm(
-                    request,
-                    title=_("Hand over to %(provider)s?") % {"provider": data["provider"].name},
-                    indication=indication,
-                    summary=[
-                        (_("Other provider"), data["provider"].name),
-                        (_("Starts on"), data["starts_on"].strftime("%d-%m-%Y")),
-                        (_("Your last day"), last_day.strftime("%d-%m-%Y")),
-                    ],
-                    points=[
-                        _(
-                            "Your indication ends on your last day with reason 38 (move to "
-                            "another provider); a new one runs at the other provider until "
-                            "the same end date. This cannot be undone in the portal."
-                        ),
-                        _(
-                            "Agree the handover with the other provider and the family first; "
-                            "WIJ's open tasks for this child move with the indication."
-                        ),
-                    ],
-                    posted=_posted(form, ["provider", "starts_on"]),
-                    yes=_("Yes, hand over"),
-                    back=reverse("openhouse:indication", args=[pk]),
-                )
-    return _step_page(request, title=title, intro=intro, form=form, indication=indication)
+    return _indication_step(
+        request,
+        indication,
+        title=_("Hand over to another provider"),
+        intro=_(
+            "When your volume became too small, another provider with this product in its RIGG "
+            "contract can take the care over until the same end date."
+        ),
+        form=form,
+        service=indication_hand_over_to_provider,
+        arguments=lambda data: {"provider": data["provider"], "starts_on": data["starts_on"]},
+        part="indication handed over",
+        done=lambda data: _("Handed over to %(provider)s.") % {"provider": data["provider"].name},
+        look=lambda data: {
+            "title": _("Hand over to %(provider)s?") % {"provider": data["provider"].name},
+            "summary": [
+                (_("Other provider"), data["provider"].name),
+                (_("Starts on"), data["starts_on"].strftime("%d-%m-%Y")),
+                (
+                    _("Your last day"),
+                    (data["starts_on"] - relativedelta(days=1)).strftime("%d-%m-%Y"),
+                ),
+            ],
+            "points": [
+                _(
+                    "Your indication ends on your last day with reason 38 (move to "
+                    "another provider); a new one runs at the other provider until "
+                    "the same end date. This cannot be undone in the portal."
+                ),
+                _(
+                    "Agree the handover with the other provider and the family first; "
+                    "WIJ's open tasks for this child move with the indication."
+                ),
+            ],
+            "posted": _posted(form, ["provider", "starts_on"]),
+            "yes": _("Yes, hand over"),
+        },
+    )
 
 
 def _membership_or_404(request):
