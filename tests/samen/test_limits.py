@@ -45,6 +45,13 @@ SYSTEM_DATES = {
     ("samen.JobRun", "started_at"),
     ("samen.JobRun", "finished_at"),
     ("samen.JobRun", "heartbeat_at"),
+    # Issue 18: set by the services from dates already checked, or to now.
+    ("indications.ExtensionRequest", "decide_by"),  # request date + 8 weeks, or the end
+    ("indications.ExtensionRequest", "letter_printed_on"),  # today, by the print
+    ("indications.Task", "for_end_on"),  # the indication's end date
+    ("indications.ProviderNotice", "for_end_on"),
+    ("openhouse.EndEvaluation", "for_end_on"),
+    ("openhouse.PassedOnReferral", "passed_on_at"),
 }
 
 
