@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("indications", "0011_extension_advice_task_and_letter"),
         ("openhouse", "0007_passed_on_referrals"),
-        ("triage", "0004_child_outcomes_from_single_outcome"),
+        ("triage", "0001_triage_exceptions_beschikking_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
