@@ -5,6 +5,8 @@ with axe at 1280 and 320 px (conftest.Visitor); screenshots under artifacts/."""
 
 import datetime
 
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from weasyprint import HTML
 
 from indications.models import ExtensionRequest, Indication, Task
@@ -58,15 +60,20 @@ def test_a_provider_asks_for_an_extension_with_the_evaluation_attached(
 
 def test_a_provider_hands_a_family_over_to_wij_early(visitor, beijum, provider_user):
     provider = _own_provider(provider_user, "73990502")
+    today = timezone.localdate()
     ind = IndicationFactory(
-        client__team=beijum, provider=provider, end_on=datetime.date(2027, 3, 31)
+        client__team=beijum, provider=provider, end_on=today + datetime.timedelta(days=120)
     )
+    # The last day of care lies ahead, whenever this runs: the page says it "ends".
+    last_day = today + datetime.timedelta(days=10)
+    with translation.override("nl"):
+        last_day_text = date_format(last_day, "j F Y")
     paula = visitor(provider_user, "aanbieder")
     page = paula.visit(f"/portaal/indicaties/{ind.pk}/")
     page.get_by_role("link", name="Onze zorg eindigt eerder, of wij dragen nu over aan WIJ").click()
     paula.check("end early form")
     page.get_by_label("Wij dragen het gezin over aan WIJ").check()
-    page.fill("#id_ends_on", "2026-12-15")
+    page.fill("#id_ends_on", last_day.isoformat())
     page.select_option("#id_end_reason", "34")
     page.fill(
         "#id_message", "Het gezin weet dat WIJ belt; moeder is het beste 's ochtends bereikbaar."
@@ -77,7 +84,7 @@ def test_a_provider_hands_a_family_over_to_wij_early(visitor, beijum, provider_u
     _submit(page, "Ja, beëindig onze zorg")
     paula.check("ended early")
     main = page.locator("main").inner_text()
-    assert "Uw zorg eindigde op 15 december 2026, reden 34" in main
+    assert f"Uw zorg eindigt op {last_day_text}, reden 34" in main
     assert "'s ochtends bereikbaar" in main
     assert Task.objects.filter(indication=ind, kind="handed_over").exists()
 
