@@ -40,7 +40,6 @@ def end_evaluation_upload(*, indication: Indication, upload, user) -> EndEvaluat
     evaluation = EndEvaluation(
         indication=indication,
         version=latest + 1,
-        for_end_on=indication.end_on,
         original_name=original_name,
         uploaded_by=user,
         uploaded_at=now,
