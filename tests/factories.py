@@ -21,7 +21,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name", locale="nl_NL")
-    last_name = factory.Faker("last_name", locale="nl_NL")
+    # Never a name a child could have: tests assert that a child's name is not on a page,
+    # and the header shows the user's own name.
+    last_name = factory.Sequence(lambda n: f"Collega-{n:04d}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
     password = factory.django.Password(PASSWORD)
 

@@ -214,12 +214,12 @@ def test_the_childs_team_lead_sees_who_looked_and_why(
     page = client.get(f"/jeugdigen/{other_child.pk}/").content.decode()
     assert f"/jeugdigen/{other_child.pk}/inzage/" in page
     log_page = client.get(f"/jeugdigen/{other_child.pk}/inzage/").content.decode()
-    assert escape(intake_worker.first_name) in log_page
+    assert escape(intake_worker.last_name) in log_page
     assert "gezamenlijke casus" in log_page.lower() or "joint case" in log_page
     filtered = client.get(
         f"/jeugdigen/{other_child.pk}/inzage/", {"user": lead.pk, "event": "read"}
     ).content.decode()
-    assert escape(intake_worker.first_name) not in filtered.split("<tbody")[1]
+    assert escape(intake_worker.last_name) not in filtered.split("<tbody")[1]
 
 
 def test_searches_are_logged_by_the_children_shown_never_by_their_terms(
