@@ -6,6 +6,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -147,6 +148,28 @@ class Indication(Versioned):
         blank=True,
         help_text=_("JZ588, when the care ended before its end date (stop, handover)."),
     )
+    allocation_number = models.PositiveIntegerField(
+        _("allocation number"),
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[MaxValueValidator(999_999_999)],
+        help_text=_("ToewijzingNummer of the national messages (JW301): unique."),
+    )
+    care_started_on = models.DateField(
+        _("care started on"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text=_("The actual start the provider reported (JW305 start message)."),
+    )
+    care_stopped_on = models.DateField(
+        _("care stopped on"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text=_("The actual stop the provider reported (JW307 stop message)."),
+    )
     flagged_on = models.DateField(_("flagged on"), null=True, blank=True)
     handled_on = models.DateField(_("handled on"), null=True, blank=True)
     follow_up_request = models.ForeignKey(
@@ -218,6 +241,13 @@ class Indication(Versioned):
             ),
             date_range_check("indication", "start_on"),
             date_range_check("indication", "end_on"),
+            date_range_check("indication", "care_started_on"),
+            date_range_check("indication", "care_stopped_on"),
+            models.CheckConstraint(
+                condition=Q(allocation_number__lte=999_999_999),
+                name="indication_allocation_number_fits",
+                violation_error_message=_("An allocation number has at most 9 digits."),
+            ),
             # One import line is one indication: importing a file twice creates nothing new.
             # A PGB has no provider: NULLs count as equal, so its re-import is known too.
             models.UniqueConstraint(

@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "outbox",
+    "ijw",
 ]
 
 MIDDLEWARE = [
@@ -265,12 +266,29 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "plans.evaluations_due",
         "schedule": crontab(hour=6, minute=15),
     },
+    # Requests for allocation still undecided a working day before their deadline are
+    # answered "aanvraag in onderzoek" (JW319), so the 5 working days always hold.
+    "ijw-answer-deadlines": {
+        "task": "ijw.answer_deadlines",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "clear-sessions": {"task": "accounts.clear_sessions", "schedule": crontab(hour=3, minute=0)},
     # Frequent, not recorded as job runs (samen.health.FREQUENT_TASKS): the outbox's
     # pending and due messages, and runs whose process died (no heartbeat).
     "outbox-send-due": {"task": "outbox.send_due", "schedule": 60.0},
     "job-runs-sweep": {"task": "samen.job_runs_sweep", "schedule": 300.0},
 }
+# --- National youth-care messages (ijw/, docs/ijw.md) ---
+# IJW_XSD_DIR: the directory with the official iJw 3.2 schemas (JW301.xsd ... and
+# basisschema.xsd), read at run time; never part of the repository or the image (mount
+# it). Development and tests: ../shared/ijw beside the project.
+IJW_XSD_DIR = env.path("IJW_XSD_DIR", default=BASE_DIR.parent / "shared" / "ijw")
+# IJW_MUNICIPALITY_CODE: the municipality's code in the messages (CBS: Groningen 0014).
+IJW_MUNICIPALITY_CODE = env.str("IJW_MUNICIPALITY_CODE", default="0014")
+# IJW_DECIDE_AUTOMATICALLY: answer a request for allocation at once as the phasing table
+# proposes; off (the default), the youth administration reviews every proposal first.
+IJW_DECIDE_AUTOMATICALLY = env.bool("IJW_DECIDE_AUTOMATICALLY", default=False)
+
 # --- Job runs (samen/jobs.py) ---
 # JOB_HEARTBEAT_SECONDS: a running job writes a sign of life to its JobRun this often.
 JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=30)
