@@ -83,6 +83,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # indication import and extension decisions, through its own pages (not the admin).
     YOUTH_ADMIN: {
         "indications": WORK,
+        # The message traffic it handles (ijw/): the register and the requests.
+        "ijw": WORK,
         "openhouse.provider": VIEW,
         "referrals": VIEW,
     },

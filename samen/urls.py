@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("trajectories.urls")),
     path("", include("plans.urls")),
     path("", include("indications.urls")),
+    path("", include("ijw.urls")),
     path("", include("openhouse.urls")),
     path("", include("reporting.urls")),
     path("", include("audit.urls")),
