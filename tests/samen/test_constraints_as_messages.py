@@ -1027,6 +1027,30 @@ PROVOKED_HERE = {
 # Rules no form, admin page or API call of a user can break, or that their own entry
 # point's tests provoke. Reason for each; a new constraint must be added here or above.
 PLACED = {
+    # The national messages (ijw/): the input is a message, checked by ijw.services before
+    # anything is stored; a rule it breaks becomes a retour code, never an IntegrityError.
+    "ijw.Message:ijw_message_in_unique_identification": "message_receive keeps a second one as a duplicate (9056; tests/ijw/test_core.py), the savepoint catches a race",
+    "ijw.Message:ijw_message_out_unique_identification": "identifications we write are random (ijw.services.new_identification)",
+    "ijw.Message:ijw_message_direction_known": "set by the services only",
+    "ijw.Message:ijw_message_type_known": "set from the parsed, schema-validated message only",
+    "ijw.Message:ijw_message_status_fits_direction": "set by the services only",
+    "ijw.Message:ijwmessage_dated_on_in_range": "message_receive stores a date outside the range as empty and rejects the message (8848 or 0001)",
+    "ijw.Message:ijwmessage_errors_max_length": "message_receive cuts the explanation to the maximum",
+    "ijw.AllocationRequest.extension:unique": "one request per JW317, made with its extension request",
+    "ijw.AllocationRequest:ijw_request_unique_reference": "message_receive answers 9347 first (tests/ijw/test_core.py)",
+    "ijw.AllocationRequest:ijw_request_done_has_route": "request_decide sets the route with the status (AllocationRequest.clean holds it)",
+    "ijw.AllocationRequest:ijw_request_override_has_reason": "request_decide refuses without a reason through full_clean (tests/ijw/test_core.py)",
+    "ijw.AllocationRequest:ijw_request_rejection_has_reason": "request_decide fills reason 4 for WIJ, and full_clean refuses a rejection without one",
+    "ijw.AllocationRequest:ijwrequest_comment_max_length": "cut from the message's comment when the request is made",
+    "ijw.AllocationRequest:ijwrequest_proposal_explained_max_length": "written by route_propose, cut to the maximum",
+    "ijw.AllocationRequest:ijwrequest_override_reason_max_length": "the review form has the same maximum",
+    "ijw.AllocationRequest:ijwrequest_start_on_in_range": "the JW315 handler refuses a date outside the range (0001)",
+    "ijw.AllocationRequest:ijwrequest_end_on_in_range": "the JW315 handler refuses a date outside the range (0001)",
+    "ijw.AllocationRequest:ijwrequest_date_of_birth_in_range": "the handler refuses a birth date outside the range (0001)",
+    "indications.Indication.allocation_number:unique": "numbers come from a sequence that skips imported ones (ijw.services._allocation_number); the JW301 import checks per message",
+    "indications.Indication:indication_allocation_number_fits": "the schema limits ToewijzingNummer to 9 digits (LDT_Nummer)",
+    "indications.Indication:indication_care_started_on_in_range": "set from a schema-validated JW305, refused outside the range",
+    "indications.Indication:indication_care_stopped_on_in_range": "set from a schema-validated JW307, refused outside the range",
     "triage.ChildOutcome:child_outcome_wij_is_basis": "the form sets WIJ's role Basis jeugdhulp for a WIJ outcome (triage.services.ChildOutcomeData.normalized); the role is no field for it",
     "triage.ChildOutcome:child_outcome_once": "one form per child of the request; the formset refuses a child twice or left out (tests/triage/test_outcomes_per_child.py)",
     "indications.ExtensionRequest:extension_extend_has_new_end": "the decision form requires the new end date (tests/indications/test_backoffice.py)",
