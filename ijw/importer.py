@@ -368,9 +368,11 @@ def import_jw301(
     *,
     result: Jw301Result | None = None,
     today: datetime.date | None = None,
+    dry_run: bool = False,
 ) -> Jw301Result:
     """Check and apply the messages in one transaction; any error rolls all back. Never
-    raises for what is in the files: every problem is a line of the result's report."""
+    raises for what is in the files: every problem is a line of the result's report.
+    `dry_run`: apply and report, then roll back (the page's report before confirming)."""
     result = result or Jw301Result()
     today = today or timezone.localdate()
     if not entries and not result.errors:
@@ -403,9 +405,11 @@ def import_jw301(
     try:
         with transaction.atomic():
             _apply(read, today=today, result=result)
-            if result.errors:
+            if result.errors or dry_run:
                 raise _Rollback
     except _Rollback:
+        if not result.errors:
+            return result
         result.created = result.updated = result.removed = result.clients_created = 0
         result.existing = result.messages = 0
     return result

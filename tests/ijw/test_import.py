@@ -367,3 +367,91 @@ def test_the_command_prints_the_report_and_fails_on_errors(tmp_path, provider, b
     with pytest.raises(CommandError), translation.override("en"):
         call_command("import_indications", "--format", "jw301", str(single), stderr=err)
     assert "one.xml: unknown provider" in err.getvalue()
+
+
+# The page (/jeugdadministratie/import/)
+
+IMPORT = "/jeugdadministratie/import/"
+
+
+def _upload(name, data, content_type="application/zip"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def test_the_page_checks_first_and_imports_on_confirmation(client, youth_admin, provider, beijum):
+    client.force_login(youth_admin)
+    response = client.post(IMPORT, {"file": _upload("oud.zip", zipped(history()))})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Er is nog niets opgeslagen" in html and "readme.txt" in html
+    assert not Indication.objects.exists() and not Message.objects.exists()
+    token = response.context["confirm"].initial["token"]
+    done = client.post(IMPORT, {"token": token})
+    assert done.status_code == 200
+    assert "2 nieuwe toewijzingen, 2 gewijzigd, 1 verwijderd" in done.content.decode()
+    assert Indication.objects.get().allocation_number == 500001
+    # The confirmation is used up: a second post imports nothing again.
+    again = client.post(IMPORT, {"token": token})
+    assert again.status_code == 400 and "opnieuw" in again.content.decode()
+
+
+def test_the_page_takes_several_xml_files(client, youth_admin, provider, beijum):
+    client.force_login(youth_admin)
+    files = [
+        _upload(name, data, "text/xml") for name, data in history().items() if name.endswith(".xml")
+    ]
+    response = client.post(IMPORT, {"file": files})
+    assert response.status_code == 200
+    client.post(IMPORT, {"token": response.context["confirm"].initial["token"]})
+    assert Indication.objects.count() == 1
+
+
+def test_bad_messages_are_listed_on_the_page_and_nothing_is_stored(
+    client, youth_admin, provider, beijum
+):
+    client.force_login(youth_admin)
+    files = {**history(), "x.xml": jw301("old-9", datetime.date(2026, 1, 1), receiver="99999999")}
+    response = client.post(IMPORT, {"file": _upload("oud.zip", zipped(files))})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Niets geïmporteerd: 1 fout." in html
+    assert '<td class="utrecht-table__cell">x.xml</td>' in html
+    assert "onbekende aanbieder (AGB-code 99999999)" in html
+    assert not Indication.objects.exists() and not Client.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["", "0" * 32, "zz", "a\x00b", "9" * 10_000],
+    ids=["empty", "unknown", "odd", "nul", "huge"],
+)
+def test_an_odd_confirmation_is_a_message_not_an_error(client, youth_admin, token):
+    client.force_login(youth_admin)
+    response = client.post(IMPORT, {"token": token})
+    assert response.status_code == 400
+    assert "opnieuw" in response.content.decode()
+
+
+def test_a_50_mb_upload_is_refused_with_a_message(client, youth_admin, provider, beijum):
+    client.force_login(youth_admin)
+    response = client.post(IMPORT, {"file": _upload("groot.zip", b"0" * 50_000_000)})
+    assert response.status_code == 400
+    assert "groter dan 20 MB" in response.content.decode()
+    assert not Indication.objects.exists() and not Message.objects.exists()
+
+
+def test_a_csv_and_xml_together_are_refused(client, youth_admin):
+    client.force_login(youth_admin)
+    files = [_upload("a.csv", b"bsn\n", "text/csv"), _upload("b.xml", b"<x/>", "text/xml")]
+    response = client.post(IMPORT, {"file": files})
+    assert response.status_code == 400
+    assert "CSV-bestand" in response.content.decode()
+
+
+def test_only_the_youth_administration_imports(client, provider, beijum, intake_worker):
+    client.force_login(intake_worker)
+    response = client.post(IMPORT, {"file": _upload("oud.zip", zipped(history()))})
+    assert response.status_code == 403
+    assert not Indication.objects.exists()
