@@ -55,6 +55,9 @@ class Message(models.Model):
         SENT = "sent", _("sent (picked up)")
         CONFIRMED = "confirmed", _("retour received: accepted")
         RETURNED = "returned", _("retour received: with errors")
+        # Out, from the old system: a JW301 the municipality sent before this system,
+        # imported with the allocation it made or changed (ijw.importer). Never sent again.
+        IMPORTED = "imported", _("imported from the previous system")
 
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     message_type = models.CharField(_("message type"), max_length=5, choices=MessageType.choices)
@@ -187,7 +190,10 @@ class Message(models.Model):
                 condition=Q(message_type__in=MessageType.values), name="ijw_message_type_known"
             ),
             models.CheckConstraint(
-                condition=Q(direction="out", status__in=["ready", "sent", "confirmed", "returned"])
+                condition=Q(
+                    direction="out",
+                    status__in=["ready", "sent", "confirmed", "returned", "imported"],
+                )
                 | Q(
                     direction="in",
                     status__in=["processed", "rejected", "awaiting_answer", "answered"],

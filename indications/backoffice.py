@@ -3,7 +3,10 @@ that needs a child's identity, on application pages rather than in the admin: de
 extension requests (and printing the decision's beschikking letter) and importing
 indications. Every page that shows a child is logged."""
 
+import secrets
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import HttpResponse
@@ -13,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Event, access_log_record, log_read
+from ijw.importer import Jw301Result, entries_from_zip, import_jw301
+from openhouse.uploads import upload_was_too_large
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
 from samen.pagination import page_number as paged
 from samen.roles import YOUTH_ADMIN
 
 from . import services
-from .forms import ExtensionDecisionForm, ImportForm
+from .forms import ExtensionDecisionForm, ImportConfirmForm, ImportForm
 from .importer import import_indications_csv
 from .letter import concept_letter_context, extension_letter_pdf
 from .models import ExtensionRequest
@@ -217,9 +222,19 @@ def extension_letter(request, pk):
 @require_http_methods(["GET", "POST"])
 def import_view(request):
     """The indication import (the same as `manage.py import_indications`): all or nothing,
-    every line checked first; the line errors are shown in a table."""
+    every line checked first; the line errors are shown in a table. A CSV imports at once;
+    the previous system's JW301 messages (.zip or .xml) are checked and their report shown
+    first, and imported on confirmation (they may remove allocations: reason 13)."""
+    if request.method == "POST" and "token" in request.POST:
+        return _import_jw301_confirmed(request)
     result = None
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    form = (
+        ImportForm(request.POST, request.FILES, too_large=upload_was_too_large(request))
+        if request.method == "POST"
+        else ImportForm()
+    )
+    if form.is_bound and form.is_valid() and form.format == "jw301":
+        return _import_jw301_check(request, form)
     if form.is_bound and form.is_valid():
         try:
             result = import_indications_csv(form.cleaned_data["file"])
@@ -254,6 +269,65 @@ def import_view(request):
     return _import_page(request, form, result, status=status)
 
 
+# The checked upload waits this long for the confirmation (then: upload it again).
+JW301_CONFIRM_SECONDS = 15 * 60
+
+
+def _jw301_key(request, token: str) -> str:
+    # Per user: another user's token finds nothing.
+    return f"ijw-import:{request.user.pk}:{token}"
+
+
+def _import_jw301_check(request, form):
+    """Step 1: read and check the messages, apply them and roll back: the report shows
+    what the import would do; the upload is kept (cache, a few minutes) for step 2."""
+    result = Jw301Result()
+    entries = []
+    for name, data in form.cleaned_data["file"]:
+        if name.lower().endswith(".zip"):
+            entries += entries_from_zip(data, result, name=name)
+        else:
+            entries.append((name, data))
+    if result.ok:
+        result = import_jw301(entries, result=result, dry_run=True)
+    if not result.ok:
+        return _import_page(request, form, result, status=400)
+    token = secrets.token_hex(16)
+    cache.set(_jw301_key(request, token), entries, JW301_CONFIRM_SECONDS)
+    return render(
+        request,
+        "indications/backoffice/import_confirm.html",
+        {"result": result, "confirm": ImportConfirmForm(initial={"token": token})},
+    )
+
+
+def _import_jw301_confirmed(request):
+    """Step 2: import the checked upload for real (checked again: all or nothing)."""
+    confirm = ImportConfirmForm(request.POST)
+    entries = None
+    if confirm.is_valid():
+        key = _jw301_key(request, confirm.cleaned_data["token"])
+        entries = cache.get(key)
+        cache.delete(key)
+    form = ImportForm()
+    if entries is None:
+        messages.error(
+            request,
+            _("The checked upload is no longer kept (or was imported already): upload it again."),
+        )
+        return _import_page(request, form, None, status=400)
+    result = import_jw301(entries)
+    if not result.ok:
+        return _import_page(request, form, result, status=400)
+    # The importer reports counts, not which children: the entry names none.
+    access_log_record(request=request, event=Event.CREATE, part="indication import (JW301)")
+    return render(
+        request,
+        "indications/backoffice/import_confirm.html",
+        {"result": result, "done": True},
+    )
+
+
 def _import_page(request, form, result, *, status):
     return render(
         request,
@@ -261,6 +335,7 @@ def _import_page(request, form, result, *, status):
         {
             "form": form,
             "result": result,
+            "jw301": isinstance(result, Jw301Result),
             "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
         },
         status=status,

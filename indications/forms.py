@@ -7,7 +7,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from ijw.importer import MAX_UPLOAD_BYTES
 from intake.forms import DateInput
+from openhouse.uploads import too_large_message
 from samen.dates import validate_date_in_range
 from samen.forms import StyledFormMixin
 from samen.limits import REASON_TEXT
@@ -19,6 +21,9 @@ from .models import ExtensionRequest
 # (an export of something else, a binary) from holding a worker and its memory.
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_LINES = 20_000
+# The previous system's JW301 messages: a zip or .xml files of a few kilobytes each; the
+# upload handler stops any file past UPLOAD_MAX_BYTES before this is checked.
+JW301_MAX_UPLOAD_BYTES = MAX_UPLOAD_BYTES
 
 
 def _label(name):
@@ -76,23 +81,74 @@ class ExtensionDecisionForm(StyledFormMixin, forms.Form):
         return cleaned
 
 
-class ImportForm(StyledFormMixin, forms.Form):
-    """A CSV file of indications. Only its size and number of lines are checked here (what
-    would hold a worker and its memory); what is in it — encoding, separators, binary
-    bytes, every value — is the importer's, and each problem is a line of its report."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
-    file = forms.FileField(label=_("CSV file"))
+
+class MultipleFileField(forms.FileField):
+    """One or more files (the previous system's .xml messages); each checked as a file."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
+JW301_SUFFIXES = (".zip", ".xml")
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    """A CSV file of indications, or the previous system's JW301 messages (a .zip, or one
+    or more .xml files): the format follows the files' type. Only their size and (CSV) number
+    of lines are checked here (what would hold a worker and its memory); what is in them —
+    encoding, separators, binary bytes, every value — is the importer's, and each problem
+    is a line of its report."""
+
+    file = MultipleFileField(label=_("File"))
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        self.format = "csv"
         # Formatted here, not at import: in the language of this request.
         self.fields["file"].help_text = _(
-            "Header: %(header)s, optionally followed by %(optional)s (ZIN or PGB; a PGB names "
-            "its budget holder and no provider). An empty end date is an open end."
+            "A CSV file with the header %(header)s, optionally followed by %(optional)s (ZIN or "
+            "PGB; a PGB names its budget holder and no provider; an empty end date is an open "
+            "end). Or the JW301 messages of the previous system: a .zip or .xml files."
         ) % {"header": ",".join(HEADER), "optional": ",".join(OPTIONAL)}
 
-    def clean_file(self) -> bytes:
-        upload = self.cleaned_data["file"]
+    def full_clean(self):
+        super().full_clean()
+        if self.too_large:
+            # The upload handler stopped reading the body: the file never arrived.
+            self.errors.pop("file", None)
+            self.add_error("file", too_large_message())
+
+    def clean_file(self):
+        uploads = self.cleaned_data["file"]
+        jw301 = [u for u in uploads if u.name.lower().endswith(JW301_SUFFIXES)]
+        if jw301:
+            self.format = "jw301"
+            if len(jw301) != len(uploads):
+                raise ValidationError(
+                    _("Upload a CSV file on its own, or the .zip or .xml files of JW301 messages.")
+                )
+            total = sum(upload.size for upload in uploads)
+            if total > JW301_MAX_UPLOAD_BYTES:
+                raise ValidationError(
+                    _(
+                        "The files are too large (%(size)s); at most %(max)s can be imported at once."
+                    )
+                    % {"size": filesizeformat(total), "max": filesizeformat(JW301_MAX_UPLOAD_BYTES)}
+                )
+            return [(upload.name, upload.read(JW301_MAX_UPLOAD_BYTES + 1)) for upload in uploads]
+        if len(uploads) != 1:
+            raise ValidationError(_("Upload one CSV file at a time."))
+        upload = uploads[0]
         if upload.size > IMPORT_MAX_BYTES:
             raise ValidationError(
                 _("The file is too large (%(size)s); at most %(max)s can be imported at once.")
@@ -105,6 +161,13 @@ class ImportForm(StyledFormMixin, forms.Form):
                 % {"max": IMPORT_MAX_LINES}
             )
         return data
+
+
+class ImportConfirmForm(forms.Form):
+    """The second step of a JW301 import: the checked upload, kept for a few minutes under
+    this token (ijw.importer's report was shown first: it may remove allocations)."""
+
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
 
 
 class TaskCompleteForm(StyledFormMixin, forms.Form):
