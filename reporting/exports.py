@@ -54,7 +54,7 @@ SHEET_NAMES = {
     "end-reasons": _("End reasons"),
     "satisfaction": _("Client satisfaction"),
     "combined-help": _("Combined help"),
-    "ijw-requests": _("Requests: where they went"),
+    "ijw-requests": _("Requests and outcome"),
     "ijw-requests-by-referrer": _("Requests per referrer"),
     "ijw-referrer-outcomes": _("Referrer and outcome"),
     "ijw-product-outcomes": _("Product and outcome"),
