@@ -164,8 +164,13 @@ def seed_ijw_messages(*, today: datetime.date, providers: list) -> dict:
         referrer_agb="",
     ).pk
     # 3. Decided to WIJ: JW319 (reason 4) and a support request at the child's team.
+    # The provider's system could not read our answer: its JW320 has an error code, so the
+    # register shows the answer as returned.
     message = request(own, children[2], "45A04", today + datetime.timedelta(days=14))
-    _decide(message.requests.get(), AllocationRequest.Route.WIJ, admin)
+    decided = _decide(message.requests.get(), AllocationRequest.Route.WIJ, admin)
+    if decided.answer and decided.answer.message_type == "JW319":
+        services.message_picked_up(decided.answer)
+        _retour_from_provider(decided.answer, f"{PREFIX}r0002", ["0001"])
     made["decided_wij"] = message.pk
     # 4. Allocated: an indication and its JW301, picked up by the provider's system; one
     # confirmed by its JW302, one whose retour has not come in and is overdue.
@@ -265,11 +270,11 @@ def seed_delivery_messages(*, today: datetime.date, providers: list) -> dict:
     allocations = list(
         Indication.objects.filter(allocation_number__isnull=False, provider__in=providers)
         .select_related("client", "product", "provider")
-        .order_by("pk")[:3]
+        .order_by("pk")[:2]
     )
     if (
         admin is None
-        or len(allocations) < 3
+        or not allocations
         or Message.objects.filter(message_type__in=("JW305", "JW307", "JW317")).exists()
     ):
         return {}
@@ -281,7 +286,10 @@ def seed_delivery_messages(*, today: datetime.date, providers: list) -> dict:
         except ValidationError:
             made[name] = None
 
-    started, stopped, extended = allocations
+    # Started and later stopped early on the first allocation; an extension asked on the
+    # last (the same one when the demo has only one).
+    started = stopped = allocations[0]
+    extended = allocations[-1]
     for name, indication, build in (
         ("started", started, "start"),
         ("stopped_early", stopped, "stop"),

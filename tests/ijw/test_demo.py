@@ -44,8 +44,24 @@ def test_the_demo_has_messages_in_every_state():
     assert rejected.filter(provider__isnull=True, retour_codes="0001").exists()  # unknown AGB
     assert rejected.filter(provider__isnull=False, retour_codes="0001").exists()  # schema
     assert rejected.filter(duplicate_of__isnull=False).count() == 1
+    statuses = set(Message.objects.values_list("direction", "status"))
+    assert {("in", s) for s in ("processed", "rejected", "awaiting_answer", "answered")} <= statuses
+    assert {("out", s) for s in ("ready", "sent", "confirmed", "returned")} <= statuses
     # Every message the project wrote is in the register with its retour.
     assert not Message.objects.filter(direction="in", message_type="JW315", replies=None).exists()
 
     call_command("seed_demo", families=40)
     assert Message.objects.count() == count
+
+
+def test_the_delivery_messages_are_valid_messages():
+    """seed_delivery_messages is not called by the demo yet (its handlers come with their
+    own change): its messages are built and registered, whatever the handlers make of them."""
+    from ijw.demo import seed_delivery_messages
+    from openhouse.models import Provider
+
+    call_command("seed_demo", families=40)
+    seed_delivery_messages(today=NOW.date(), providers=list(Provider.objects.all()))
+    delivered = Message.objects.filter(direction="in", message_type__in=["JW305", "JW307", "JW317"])
+    assert delivered.count() == 3
+    assert not delivered.filter(retour_codes__contains="0001").exists()  # schema-valid
