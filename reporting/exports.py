@@ -54,6 +54,12 @@ SHEET_NAMES = {
     "end-reasons": _("End reasons"),
     "satisfaction": _("Client satisfaction"),
     "combined-help": _("Combined help"),
+    "ijw-requests": _("Requests and outcome"),
+    "ijw-requests-by-referrer": _("Requests per referrer"),
+    "ijw-referrer-outcomes": _("Referrer and outcome"),
+    "ijw-product-outcomes": _("Product and outcome"),
+    "ijw-answers": _("Answers in time"),
+    "ijw-retours": _("Retours in time"),
 }
 
 # The first part of an export's file name, per report (Dutch, as the officials say it).
@@ -64,6 +70,7 @@ FILE_NAMES = {
     "prognose": "prognose",
     "termijnen": "termijnen",
     "transitie": "transitie",
+    "verzoeken-om-toewijzing": "verzoeken-om-toewijzing",
 }
 
 

@@ -1523,6 +1523,14 @@ def _after_trajectory(filters: Filters) -> Table:
     )
 
 
+def ijw_requests(filters: Filters) -> list[Table]:
+    """The national messages: reporting/ijw_figures.py (imported here, it builds on the
+    helpers above)."""
+    from .ijw_figures import requests_for_allocation
+
+    return requests_for_allocation(filters)
+
+
 # --- the register ------------------------------------------------------------------
 
 
@@ -1588,7 +1596,17 @@ REPORTS = {
             ),
             transition,
         ),
+        Report(
+            "verzoeken-om-toewijzing",
+            gettext_lazy("Requests for allocation (JW315)"),
+            gettext_lazy(
+                "Requests from Open House providers per referrer type and product: to WIJ, "
+                "allocated, rejected or outside Basis jeugdhulp; answers and retours in time."
+            ),
+            ijw_requests,
+        ),
     )
 }
+
 
 __all__ = ["MONTH", "QUARTER", "REPORTS", "Filters"]
