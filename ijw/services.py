@@ -29,6 +29,11 @@ RETOUR_WORKING_DAYS = 3
 ANSWER_WORKING_DAYS = 5
 
 
+class SenderMismatch(ValidationError):
+    """The sender in a message is not the organisation of the API key that posted it
+    (the API answers 403; nothing is stored)."""
+
+
 class Refused(Exception):
     """A message that cannot be processed: answered with `code`, changes nothing."""
 
@@ -141,7 +146,7 @@ def message_receive(*, raw: bytes, user=None, provider: Provider | None = None) 
             % {"type": message_type}
         )
     if provider is not None and header.sender != provider.agb_code:
-        raise ValidationError(
+        raise SenderMismatch(
             _("The sender %(sender)s in the message is not your organisation's AGB code.")
             % {"sender": header.sender}
         )
