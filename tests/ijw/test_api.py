@@ -5,7 +5,19 @@ acknowledgement, one message's state, and the served OpenAPI schema (time pinned
 import datetime
 
 import pytest
+import schemathesis
 import time_machine
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from accounts.models import ApiToken
 from audit.models import AccessLogEntry
@@ -394,3 +406,51 @@ def test_the_served_schema_documents_the_operations(client, key):
     assert paths[OUTGOING]["get"]["operationId"] == "ijw_messages_outgoing"
     assert paths[URL + "{id}/"]["get"]["operationId"] == "ijw_message"
     assert paths[URL + "{id}/picked-up/"]["post"]["operationId"] == "ijw_message_picked_up"
+
+
+# ------------------------------------------------------- fuzzed through the schema
+
+APP = WSGIHandler()
+
+
+@pytest.fixture
+def connections_kept_open():
+    """As Django's test client does: the handler must not close the database connection
+    at the end of a request, or the test's transaction would go with it."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+fuzz_schema = schemathesis.openapi.from_dict(
+    SchemaGenerator().get_schema(request=None, public=True)
+).include(path_regex="^/api/v1/ijw/")
+
+
+@fuzz_schema.parametrize()
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,  # the same examples on every run: a failure is reproducible
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_message_api_answers_as_documented(case, connections_kept_open, key, youth_admin):
+    """Every ijw operation with generated input, for the provider's broker, a key of a
+    youth administrator and no key: no server error, each answer as the schema says."""
+    keys = {"broker": key, "not a provider": _key(youth_admin), "none": None}
+    for name, each in keys.items():
+        api_throttles_clear()  # the examples come faster than any rate limit allows
+        headers = {"Authorization": f"Token {each}"} if each else {}
+        response = case.call(app=APP, headers={**(case.headers or {}), **headers})
+        assert response.status_code < 500, f"{name}: {response.status_code}"
+        case.validate_response(
+            response,
+            checks=[
+                not_a_server_error,
+                status_code_conformance,
+                content_type_conformance,
+                response_schema_conformance,
+            ],
+        )
