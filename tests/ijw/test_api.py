@@ -3,6 +3,7 @@ keys: messages in with their retours, bad input, the outgoing list and its
 acknowledgement, one message's state, and the served OpenAPI schema (time pinned)."""
 
 import datetime
+import io
 
 import pytest
 import schemathesis
@@ -21,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.models import ApiToken
 from audit.models import AccessLogEntry
-from ijw import samples, services, xml
+from ijw import api, samples, services, xml
 from ijw.models import AllocationRequest, Message
 from samen import roles
 from tests.conftest import api_throttles_clear
@@ -147,6 +148,25 @@ def test_a_body_over_the_limit_is_413_and_not_read(client, key, provider):
     assert response.status_code == 413
     assert "MB" in response.json()["detail"]
     assert not Message.objects.exists()
+
+
+def test_a_50_mb_upload_is_refused_by_its_length_before_reading(client, key):
+    response = client.post(
+        URL,
+        data=b"<x/>",
+        content_type="application/xml",
+        HTTP_AUTHORIZATION=f"Token {key}",
+        CONTENT_LENGTH=str(50_000_000),
+    )
+    assert response.status_code == 413
+    assert not Message.objects.exists()
+
+
+def test_a_body_without_a_length_is_read_no_further_than_the_limit():
+    stream = io.BytesIO(b"a" * (api.MAX_BODY_BYTES + 10))
+    with pytest.raises(api.BodyTooLarge):
+        api.XmlBodyParser().parse(stream, parser_context={})
+    assert stream.tell() == api.MAX_BODY_BYTES + 1
 
 
 def test_another_content_type_is_415(client, key, provider, child):
