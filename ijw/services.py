@@ -29,6 +29,11 @@ RETOUR_WORKING_DAYS = 3
 ANSWER_WORKING_DAYS = 5
 
 
+class SenderMismatch(ValidationError):
+    """The sender in a message is not the organisation of the API key that posted it
+    (the API answers 403; nothing is stored)."""
+
+
 class Refused(Exception):
     """A message that cannot be processed: answered with `code`, changes nothing."""
 
@@ -141,7 +146,7 @@ def message_receive(*, raw: bytes, user=None, provider: Provider | None = None) 
             % {"type": message_type}
         )
     if provider is not None and header.sender != provider.agb_code:
-        raise ValidationError(
+        raise SenderMismatch(
             _("The sender %(sender)s in the message is not your organisation's AGB code.")
             % {"sender": header.sender}
         )
@@ -843,8 +848,10 @@ def requests_answer_in_onderzoek(*, on_date: datetime.date) -> dict:
 
 
 def message_picked_up(message: Message) -> None:
-    """An outgoing message was fetched (the broker's GET, or a download)."""
-    if message.status == Message.Status.READY:
-        message.status = Message.Status.SENT
-        message.picked_up_at = timezone.now()
-        message.save(update_fields=["status", "picked_up_at"])
+    """An outgoing message was fetched (the broker's acknowledgement, or a download). One
+    conditional update: a retour that came in meanwhile (confirmed) is never set back."""
+    now = timezone.now()
+    if Message.objects.filter(pk=message.pk, status=Message.Status.READY).update(
+        status=Message.Status.SENT, picked_up_at=now
+    ):
+        message.status, message.picked_up_at = Message.Status.SENT, now

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 
+from ijw import api as ijw_api
 from intake import api as intake_api
 from openhouse import api as openhouse_api
 from referrals import api as referrals_api
@@ -36,6 +37,19 @@ urlpatterns = [
         "passed-on-referrals/",
         openhouse_api.PassedOnReferrals.as_view(),
         name="passed_on_referrals",
+    ),
+    # The message broker's traffic of iJw messages (docs/ijw.md, Transport).
+    path("ijw/messages/", ijw_api.MessageReceive.as_view(), name="ijw_messages"),
+    path(
+        "ijw/messages/outgoing/",
+        ijw_api.OutgoingList.as_view(),
+        name="ijw_messages_outgoing",
+    ),
+    path("ijw/messages/<int:pk>/", ijw_api.MessageDetail.as_view(), name="ijw_message"),
+    path(
+        "ijw/messages/<int:pk>/picked-up/",
+        ijw_api.MessagePickedUp.as_view(),
+        name="ijw_message_picked_up",
     ),
 ]
 

@@ -551,6 +551,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # OpenAPI 3.1: its schemas are JSON Schema 2020-12, so responses validate with jsonschema.
     "OAS_VERSION": "3.1.0",
+    # Choice sets that share a field name ("status") get a name of their own.
+    "ENUM_NAME_OVERRIDES": {"IjwMessageStatusEnum": "ijw.models.Message.Status"},
     # The error answers (400/401/403/404/429) of every operation, documented once.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
