@@ -3,8 +3,11 @@ that needs a child's identity, on application pages rather than in the admin: de
 extension requests (and printing the decision's beschikking letter) and importing
 indications. Every page that shows a child is logged."""
 
-import secrets
+import base64
+import hashlib
+import json
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -274,8 +277,34 @@ JW301_CONFIRM_SECONDS = 15 * 60
 
 
 def _jw301_key(request, token: str) -> str:
-    # Per user: another user's token finds nothing.
-    return f"ijw-import:{request.user.pk}:{token}"
+    # Per user: another user's token finds nothing. The cache key is a hash of the token,
+    # which is also the encryption key: the cache never holds what reads the upload.
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return f"ijw-import:{request.user.pk}:{digest}"
+
+
+def _jw301_keep(request, entries) -> str:
+    """Keep the checked upload for the confirmation, encrypted: the messages name
+    children, and the key travels only in the confirmation form (the browser's), so the
+    cache (Redis) holds nothing readable. Returns the token for the form."""
+    token = Fernet.generate_key().decode()
+    plain = json.dumps([[name, base64.b64encode(data).decode()] for name, data in entries])
+    sealed = Fernet(token.encode()).encrypt(plain.encode())
+    cache.set(_jw301_key(request, token), sealed, JW301_CONFIRM_SECONDS)
+    return token
+
+
+def _jw301_take(request, token: str):
+    key = _jw301_key(request, token)
+    sealed = cache.get(key)
+    cache.delete(key)
+    if sealed is None:
+        return None
+    try:
+        plain = Fernet(token.encode()).decrypt(sealed)
+    except (InvalidToken, ValueError):
+        return None
+    return [(name, base64.b64decode(data)) for name, data in json.loads(plain)]
 
 
 def _import_jw301_check(request, form):
@@ -292,8 +321,7 @@ def _import_jw301_check(request, form):
         result = import_jw301(entries, result=result, dry_run=True)
     if not result.ok:
         return _import_page(request, form, result, status=400)
-    token = secrets.token_hex(16)
-    cache.set(_jw301_key(request, token), entries, JW301_CONFIRM_SECONDS)
+    token = _jw301_keep(request, entries)
     return render(
         request,
         "indications/backoffice/import_confirm.html",
@@ -306,9 +334,7 @@ def _import_jw301_confirmed(request):
     confirm = ImportConfirmForm(request.POST)
     entries = None
     if confirm.is_valid():
-        key = _jw301_key(request, confirm.cleaned_data["token"])
-        entries = cache.get(key)
-        cache.delete(key)
+        entries = _jw301_take(request, confirm.cleaned_data["token"])
     form = ImportForm()
     if entries is None:
         messages.error(

@@ -167,7 +167,7 @@ class ImportConfirmForm(forms.Form):
     """The second step of a JW301 import: the checked upload, kept for a few minutes under
     this token (ijw.importer's report was shown first: it may remove allocations)."""
 
-    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    token = forms.RegexField(regex=r"^[A-Za-z0-9_-]{43}=$", widget=forms.HiddenInput)
 
 
 class TaskCompleteForm(StyledFormMixin, forms.Form):
