@@ -65,9 +65,22 @@ class RetourCode(models.TextChoices):
     DATED_IN_FUTURE = "8848", _("The date of the message must be on or before the system date")
     NO_ALLOCATION = "9019", _("The message cannot be linked to an allocation")
     IDENTIFICATION_NOT_UNIQUE = "9056", _("The identification must be unique")
+    NO_EARLIER_MESSAGE = (
+        "9063",
+        _("The message cannot be processed: no earlier message was received"),
+    )
     NO_CURRENT_START = "9069", _("There is no current start message with the same key")
+    START_NOT_REMOVABLE = (
+        "9071",
+        _("The earlier start message cannot be removed: the care has already ended"),
+    )
     SAME_KEY = "9074", _("A message with the same key was received before")
+    NOT_STOPPED = "9326", _("The current delivery has not been stopped with a stop message yet")
     REFERENCE_NOT_UNIQUE = "9347", _("The provider's reference is not unique for the provider")
+    NOT_ALL_CURRENT = (
+        "9349",
+        _("The change request does not name every current allocation of the client"),
+    )
     UNCHANGED_NOT_CURRENT = "9350", _("An unchanged product is not a current allocation")
     TO_CHANGE_NOT_CURRENT = "9351", _("A product to change is not a current allocation")
     REQUEST_PENDING = "9374", _("A request is already being handled")

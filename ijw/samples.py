@@ -145,6 +145,18 @@ class Change:
     end_on: datetime.date | None = None
 
 
+@dataclass
+class NewProduct:
+    """One NieuwProduct of a JW317."""
+
+    code: str
+    start_on: datetime.date
+    end_on: datetime.date | None = None
+    volume: int | None = 2
+    unit: str = "04"
+    frequency: str = "2"
+
+
 def jw317(
     *,
     sender: str,
@@ -155,6 +167,7 @@ def jw317(
     reason: str = "1",
     changes: tuple = (),
     unchanged: tuple = (),
+    new: tuple = (),
 ) -> bytes:
     own, base = xml._makers("JW317")
     parts = [own.ReferentieAanbieder(reference), own.RedenVerzoek(reason)]
@@ -175,6 +188,18 @@ def jw317(
                 item.append(own.Einddatum(c.end_on.isoformat()))
             items.append(own.TeWijzigenProduct(*item))
         parts.append(own.TeWijzigenProducten(*items))
+    if new:
+        items = []
+        for p in new:
+            item = [
+                own.Product(base.Categorie(p.code[:2]), base.Code(p.code)),
+                own.GewensteIngangsdatum(p.start_on.isoformat()),
+            ]
+            if p.end_on:
+                item.append(own.Einddatum(p.end_on.isoformat()))
+            item += _omvang(own, base, p.volume, p.unit, p.frequency)
+            items.append(own.NieuwProduct(*item))
+        parts.append(own.NieuweProducten(*items))
     root = own.Bericht(
         _header(own, base, "JW317", sender, identification, dated_on),
         own.Client(own.Bsn(bsn), own.Verzoek(*parts)),

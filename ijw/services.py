@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -375,20 +376,6 @@ def _receive_retour(message: Message, parsed: xml.ParsedMessage, user) -> None:
     message.client = ours.client
     message.indication = ours.indication
     message.save()
-
-
-def _not_yet(message, parsed, user):  # pragma: no cover - replaced below by their modules
-    raise Refused(RetourCode.NOT_JUDGED, _("This message type is not processed yet."))
-
-
-HANDLERS = {
-    "JW302": _receive_retour,
-    "JW320": _receive_retour,
-    "JW315": _receive_jw315,
-    "JW305": _not_yet,
-    "JW307": _not_yet,
-    "JW317": _not_yet,
-}
 
 
 # ------------------------------------------------------- the phasing table decides
@@ -829,19 +816,25 @@ def requests_answer_in_onderzoek(*, on_date: datetime.date) -> dict:
     (JW319, WJ760 code 2). It stays on the youth administration's worklist."""
     horizon = add_working_days(on_date, 1)
     answered = 0
+    Status = AllocationRequest.Status
+    # An extension asked by a JW317 waits for its decision (up to 8 weeks, decision 79):
+    # it is answered "in onderzoek" once, and stays waiting.
     for request_id in AllocationRequest.objects.filter(
-        status=AllocationRequest.Status.PROPOSED, answer_due_on__lte=horizon
+        Q(status=Status.PROPOSED) | Q(status=Status.WAITING, answer__isnull=True),
+        answer_due_on__lte=horizon,
     ).values_list("pk", flat=True):
         with transaction.atomic():
             request = (
                 AllocationRequest.objects.select_for_update(of=("self",))
-                .select_related("provider", "message")
+                .select_related("provider", "message", "client", "indication")
                 .get(pk=request_id)
             )
-            if request.status != AllocationRequest.Status.PROPOSED:
+            waiting = request.status == Status.WAITING and request.answer_id is None
+            if request.status != Status.PROPOSED and not waiting:
                 continue
             request.answer = _answer_jw319(request, answer=RequestAnswer.IN_ONDERZOEK)
-            request.status = AllocationRequest.Status.IN_ONDERZOEK
+            if not waiting:
+                request.status = Status.IN_ONDERZOEK
             request.save(update_fields=["answer", "status"])
             answered += 1
     return {"answered_in_onderzoek": answered}
@@ -855,3 +848,24 @@ def message_picked_up(message: Message) -> None:
         status=Message.Status.SENT, picked_up_at=now
     ):
         message.status, message.picked_up_at = Message.Status.SENT, now
+
+
+# The start, stop and change messages, and the answers that follow a decided change,
+# live in ijw.handlers; it uses the helpers above, so it is imported here, at the end.
+from .handlers import (  # noqa: E402
+    allocation_ended_early,  # noqa: F401 - called by indications.services
+    change_request_own_handling,  # noqa: F401 - the youth administration's step
+    extension_decided,  # noqa: F401 - called by indications.services
+    receive_jw305,
+    receive_jw307,
+    receive_jw317,
+)
+
+HANDLERS = {
+    "JW302": _receive_retour,
+    "JW320": _receive_retour,
+    "JW315": _receive_jw315,
+    "JW305": receive_jw305,
+    "JW307": receive_jw307,
+    "JW317": receive_jw317,
+}

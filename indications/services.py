@@ -271,11 +271,14 @@ def extension_request_create(
     end_evaluation=None,
     triage=None,
     wij_advice: str = "",
+    end_evaluation_required: bool = True,
 ) -> ExtensionRequest:
     """A request to extend an indication, for the youth administration to weigh: from the
     provider (portal, API; with its end-evaluation for the current end, attached or
     uploaded before) or from WIJ's triage (re-indication: extend, with WIJ's advice). One
-    waits at a time per indication; its deadline is `extension_decide_by`."""
+    waits at a time per indication; its deadline is `extension_decide_by`. A provider's
+    change request message (JW317) carries no end-evaluation: it asks with
+    `end_evaluation_required=False`, and the decision page says none was received."""
     indication = Indication.objects.select_for_update().get(pk=indication_id)
     today = timezone.localdate()
     errors = extension_errors(
@@ -284,7 +287,9 @@ def extension_request_create(
     if not reasons.strip():
         errors["reasons"] = _("Give the reasons for the extension.")
     if requested_by == ExtensionRequest.Requester.PROVIDER:
-        if end_evaluation is None:
+        if end_evaluation is None and not end_evaluation_required:
+            pass
+        elif end_evaluation is None:
             errors["end_evaluation"] = _(
                 "Attach the end-evaluation, or upload it first: the request is weighed on it."
             )
@@ -444,6 +449,9 @@ def extension_decide(
     extension._history_user = user
     extension.full_clean()
     extension.save()
+    from ijw.services import extension_decided  # the national messages follow (no cycle)
+
+    extension_decided(extension=extension, indication=indication)
     if indication.provider_id:
         ProviderNotice.objects.get_or_create(
             indication=indication,
@@ -603,13 +611,18 @@ def indication_end_early(
     message: str,
     user,
     status: str = Indication.Status.TRANSFERRED,
+    reported_stop: bool = False,
 ) -> Indication:
     """The provider hands the family over to WIJ before the end (seed 002 q6): its care
     ends on `ends_on` (today or later, before the current end), with a JZ588 reason. The
     indication takes the date and its status at once; the WIJ team gets a task to pick the
     family up now, and the warm-handover thread opens with the provider's message. What
     watched the old end (plan the triage, end-evaluation overdue) is done by this.
-    A JW307 stop message calls this too (status `stopped_early`)."""
+    A JW307 stop message calls this too (status `stopped_early`, `reported_stop`): it
+    reports a stop that happened, so its day may lie in the past, and a waiting extension
+    request does not hold it up (the care stopped; the youth administration decides that
+    request "not extended" later). A message may come without a user: no handover note
+    then, the task tells the team. An allocation (JW301) is sent again with its new end."""
     from openhouse.models import HandoverNote
 
     indication = (
@@ -619,7 +632,7 @@ def indication_end_early(
     errors = {}
     if not indication.is_running:
         errors[NON_FIELD_ERRORS] = _("This indication no longer runs.")
-    elif ends_on < today:
+    elif ends_on < today and not reported_stop:
         errors["ends_on"] = _("The last day of care cannot be in the past.")
     elif indication.end_on is not None and ends_on > indication.end_on:
         errors["ends_on"] = _("The last day of care is after the end date: that is not early.")
@@ -636,7 +649,8 @@ def indication_end_early(
         errors[NON_FIELD_ERRORS] = _("Choose how the care ends.")
     if errors:
         raise ValidationError(errors)
-    _pending_extension_refuses(indication)
+    if not reported_stop:
+        _pending_extension_refuses(indication)
     old_end = indication.end_on
     indication.end_on = ends_on
     indication.status = status
@@ -657,14 +671,19 @@ def indication_end_early(
         for_end_on=ends_on,
         defaults={"team_id": indication.client.team_id, "due_on": today},
     )
-    HandoverNote.objects.create(
-        indication=indication,
-        side=HandoverNote.Side.PROVIDER
-        if roles.user_role(user) == roles.PROVIDER
-        else HandoverNote.Side.WIJ,
-        author=user,
-        text=message.strip(),
-    )
+    if user is not None:
+        HandoverNote.objects.create(
+            indication=indication,
+            side=HandoverNote.Side.PROVIDER
+            if roles.user_role(user) == roles.PROVIDER
+            else HandoverNote.Side.WIJ,
+            author=user,
+            text=message.strip(),
+        )
+    if indication.allocation_number:
+        from ijw.services import allocation_ended_early  # no cycle
+
+        allocation_ended_early(indication=indication)
     return indication
 
 
