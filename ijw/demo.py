@@ -261,20 +261,11 @@ def seed_ijw_messages(*, today: datetime.date, providers: list) -> dict:
 
 def seed_delivery_messages(*, today: datetime.date, providers: list) -> dict:
     """The provider's side after an allocation: a start of care (JW305), an early stop
-    (JW307) and an extension request (JW317), each on one of the demo's allocations.
-    Not called yet: the handlers for these messages come with their own change (the
-    integrator turns this on in indications/demo.py after merging)."""
-    from indications.models import Indication
-
+    (JW307) and an extension request (JW317), each on one of the demo's allocations."""
     admin = get_user_model().objects.filter(username="jeugdadministratie").first()
-    allocations = list(
-        Indication.objects.filter(allocation_number__isnull=False, provider__in=providers)
-        .select_related("client", "product", "provider")
-        .order_by("pk")[:2]
-    )
     if (
         admin is None
-        or not allocations
+        or not providers
         or Message.objects.filter(message_type__in=("JW305", "JW307", "JW317")).exists()
     ):
         return {}
@@ -286,10 +277,13 @@ def seed_delivery_messages(*, today: datetime.date, providers: list) -> dict:
         except ValidationError:
             made[name] = None
 
-    # Started and later stopped early on the first allocation; an extension asked on the
-    # last (the same one when the demo has only one).
-    started = stopped = allocations[0]
-    extended = allocations[-1]
+    # Two running allocations of the old system, imported from their JW301s: one started
+    # and stopped early (yesterday, by agreement), one the provider asks to extend.
+    provider = providers[0]
+    started = stopped = _imported_running_allocation(900002, today=today, provider=provider)
+    extended = _imported_running_allocation(900001, today=today, provider=provider)
+    if started is None or extended is None:
+        return made
     for name, indication, build in (
         ("started", started, "start"),
         ("stopped_early", stopped, "stop"),
@@ -311,7 +305,7 @@ def seed_delivery_messages(*, today: datetime.date, providers: list) -> dict:
                 starts=items,
             )
         else:
-            items[0].end_on = min(today, indication.end_on or today)
+            items[0].end_on = today - datetime.timedelta(days=1)
             items[0].end_reason = EndReason.EARLY_BY_AGREEMENT
             raw = samples.jw307(
                 sender=indication.provider.agb_code,
@@ -339,3 +333,51 @@ def seed_delivery_messages(*, today: datetime.date, providers: list) -> dict:
         "extension_requested",
     )
     return made
+
+
+def _imported_running_allocation(number: int, *, today: datetime.date, provider):
+    """A running allocation from the old system, as the JW301 import brings it in (the
+    register shows it "imported"): 45A51 for a demo child without indications, ending in
+    two months, so a JW317 can ask to extend it."""
+    from indications.models import Indication
+    from referrals.models import Product
+
+    from .importer import import_jw301
+
+    found = Indication.objects.filter(allocation_number=number).first()
+    if found is not None:
+        return found
+    client = (
+        Client.objects.filter(indications__isnull=True, bsn__isnull=False)
+        .exclude(postcode="")
+        .order_by("pk")
+        .first()
+    )
+    product = Product.objects.filter(code="45A51").first()
+    if client is None or product is None:
+        return None
+    provider.products.add(product)
+    start_on = today - relativedelta(months=8)
+    raw = xml.jw301_xml(
+        sender=services.municipality(),
+        receiver=provider.agb_code,
+        identification=f"{PREFIX}o{number}"[:12],
+        dated_on=start_on,
+        client=services.client_data_of(client),
+        products=[
+            xml.AllocatedProduct(
+                number=number,
+                category=product.category,
+                code=product.code,
+                allocated_at=timezone.make_aware(
+                    datetime.datetime.combine(start_on, datetime.time(9, 0))
+                ),
+                start_on=start_on,
+                end_on=today + relativedelta(months=2),
+            )
+        ],
+    )
+    result = import_jw301([(f"oud-systeem-{number}.xml", raw)], today=today)
+    if not result.ok:
+        return None
+    return Indication.objects.filter(allocation_number=number).first()

@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from ijw.demo import seed_ijw_messages
+from ijw.demo import seed_delivery_messages, seed_ijw_messages
 from intake.models import Client
 from openhouse import services as openhouse_services
 from openhouse.models import Provider, ProviderMembership
@@ -66,7 +66,8 @@ def seed_indications(*, count: int = 150, today: datetime.date | None = None) ->
     services.indications_check_evaluations(on_date=today)
     ends = seed_indication_ends(today=today, providers=providers)
     messages = seed_ijw_messages(today=today, providers=providers)
-    return len(clients) + len(ends) + len(messages)
+    deliveries = seed_delivery_messages(today=today, providers=providers)
+    return len(clients) + len(ends) + len(messages) + len(deliveries)
 
 
 # --- indications to their real end ---------------------------------------------------

@@ -36,7 +36,14 @@ def test_the_demo_has_messages_in_every_state():
     allocated = requests.filter(route="allocate", indication__isnull=False)
     assert allocated.count() == 2
     jw301s = Message.objects.filter(message_type="JW301")
-    assert set(jw301s.values_list("status", flat=True)) == {"confirmed", "sent"}
+    # Ours (confirmed, and one whose retour is overdue; the JW301 after the early stop is
+    # ready), and the old system's (imported).
+    assert set(jw301s.values_list("status", flat=True)) == {
+        "confirmed",
+        "sent",
+        "ready",
+        "imported",
+    }
     waiting = jw301s.get(status="sent")
     assert waiting.retour_overdue(NOW.date())
     rejected = Message.objects.filter(direction="in", status="rejected")
@@ -54,14 +61,18 @@ def test_the_demo_has_messages_in_every_state():
     assert Message.objects.count() == count
 
 
-def test_the_delivery_messages_are_valid_messages():
-    """seed_delivery_messages is not called by the demo yet (its handlers come with their
-    own change): its messages are built and registered, whatever the handlers make of them."""
-    from ijw.demo import seed_delivery_messages
-    from openhouse.models import Provider
+def test_the_demo_has_a_start_an_early_stop_and_an_extension_by_message():
+    from indications.models import ExtensionRequest, Indication
 
     call_command("seed_demo", families=40)
-    seed_delivery_messages(today=NOW.date(), providers=list(Provider.objects.all()))
     delivered = Message.objects.filter(direction="in", message_type__in=["JW305", "JW307", "JW317"])
-    assert delivered.count() == 3
-    assert not delivered.filter(retour_codes__contains="0001").exists()  # schema-valid
+    assert dict(delivered.values_list("message_type", "status")) == {
+        "JW305": "processed",
+        "JW307": "processed",
+        "JW317": "awaiting_answer",
+    }, list(delivered.values_list("message_type", "retour_codes", "errors"))
+    stopped = delivered.get(message_type="JW307").indication
+    assert stopped.status == Indication.Status.STOPPED_EARLY and stopped.care_stopped_on
+    change = AllocationRequest.objects.get(kind="change")
+    assert change.status == "waiting"
+    assert ExtensionRequest.objects.pending().filter(pk=change.extension_id).exists()
