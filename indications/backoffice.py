@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Event, access_log_record, log_read
+from ijw.selectors import worklist_counts
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
 from samen.pagination import page_number as paged
@@ -66,6 +67,7 @@ def backoffice(request):
         ext.needs_advice = services.extension_needs_wij_advice(ext, on_date=today)
     if shown:
         log_read(request, "extension requests", [ext.indication.client_id for ext in shown])
+    message_counts = worklist_counts(request.user, today=today)
     return render(
         request,
         "indications/backoffice/index.html",
@@ -75,6 +77,7 @@ def backoffice(request):
             "has_previous": page_number > 1,
             "has_next": len(rows) > PAGE_SIZE,
             "today": today,
+            "message_counts": message_counts,
         },
     )
 
