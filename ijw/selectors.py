@@ -23,12 +23,13 @@ def _requests(user):
 
 
 def requests_to_review(user, *, offset: int, limit: int) -> list[AllocationRequest]:
-    """Requests for allocation waiting for the youth administration's decision (also those
-    answered "in onderzoek" meanwhile), the nearest answer deadline first. `limit + 1` rows
+    """Requests waiting for the youth administration's decision (also those answered "in
+    onderzoek" meanwhile), the nearest answer deadline first; a change request that is
+    decided as an extension waits there, not here. `limit + 1` rows
     are fetched by the caller to know whether there is a next page (no COUNT)."""
     return list(
         _requests(user)
-        .filter(kind=AllocationRequest.Kind.ALLOCATION, status__in=TO_REVIEW)
+        .filter(status__in=TO_REVIEW)
         .order_by("answer_due_on", "id")[offset : offset + limit]
     )
 
@@ -65,9 +66,7 @@ def rejected_recently(user, *, today: datetime.date) -> list[Message]:
 def worklist_counts(user, *, today: datetime.date) -> dict:
     """For the youth administration's start page: requests to review, of which overdue, and
     sent messages whose retour is overdue."""
-    requests = AllocationRequest.objects.visible_to(user).filter(
-        kind=AllocationRequest.Kind.ALLOCATION, status__in=TO_REVIEW
-    )
+    requests = AllocationRequest.objects.visible_to(user).filter(status__in=TO_REVIEW)
     counts = requests.aggregate(
         to_review=Count("id"), overdue=Count("id", filter=Q(answer_due_on__lt=today))
     )
