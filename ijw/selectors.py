@@ -139,7 +139,9 @@ def requests_of(user, message: Message) -> list[AllocationRequest]:
 def request_detail(user, pk: int) -> AllocationRequest | None:
     return (
         _requests(user)
-        .select_related("client__team", "team", "decided_by", "indication", "extension")
+        .select_related(
+            "client__team", "team", "decided_by", "indication", "extension", "support_request__team"
+        )
         .filter(pk=pk)
         .first()
     )

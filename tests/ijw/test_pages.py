@@ -401,6 +401,7 @@ def test_review_confirm_and_decide_to_wij(admin_client, provider, child, youth_a
     assert item.support_request is not None
     html = admin_client.get(request_url(item)).content.decode()
     assert message_url(item.answer) in html and "Controleer en verstuur" not in html
+    assert "Aanmelding bij WIJ-team WIJ Beijum" in html
     assert 'name="route"' not in html
     # A second post (double click, another tab) sends nothing again.
     again = admin_client.post(request_url(item), {"route": "wij", "confirm": "1"}, follow=True)
