@@ -4,6 +4,7 @@ received, and the review of a request for allocation with a confirmation before 
 answer goes out. Every page that shows a child is logged; URLs carry ids, never a name."""
 
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import TooManyFilesSent, ValidationError
@@ -115,8 +116,6 @@ def register(request):
 
 
 def _filter_query(filters: dict) -> str:
-    from urllib.parse import urlencode
-
     values = {}
     for key in ("direction", "message_type", "status"):
         if filters.get(key):
