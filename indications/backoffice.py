@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.services import Event, access_log_record, log_read
 from ijw.importer import Jw301Result, entries_from_zip, import_jw301
 from openhouse.uploads import upload_was_too_large
+from ijw.selectors import worklist_counts
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
 from samen.pagination import page_number as paged
@@ -74,6 +75,7 @@ def backoffice(request):
         ext.needs_advice = services.extension_needs_wij_advice(ext, on_date=today)
     if shown:
         log_read(request, "extension requests", [ext.indication.client_id for ext in shown])
+    message_counts = worklist_counts(request.user, today=today)
     return render(
         request,
         "indications/backoffice/index.html",
@@ -83,6 +85,7 @@ def backoffice(request):
             "has_previous": page_number > 1,
             "has_next": len(rows) > PAGE_SIZE,
             "today": today,
+            "message_counts": message_counts,
         },
     )
 

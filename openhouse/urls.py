@@ -21,4 +21,10 @@ urlpatterns = [
     path("indicaties/<int:pk>/overdracht/", views.handover_note, name="handover_note"),
     path("portaal/we-stoppen/", views.stop, name="stop"),
     path("portaal/api-sleutel/", views.api_key, name="api_key"),
+    path("portaal/verzoeken/", views.ijw_requests, name="ijw_requests"),
+    path(
+        "portaal/berichten/<int:pk>/download/",
+        views.ijw_message_download,
+        name="ijw_message_download",
+    ),
 ]

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from knox.settings import knox_settings
 
 from accounts import api_keys
@@ -23,6 +23,7 @@ from indications.services import (
 from samen.codelists import EndReason
 from samen.decorators import role_required
 from samen.forms import add_validation_errors, errors_as_text
+from samen.pagination import page_number as paged
 from samen.roles import PROVIDER, TEAM_LEAD, WIJ_STAFF, YOUTH_ADMIN, user_role
 
 from . import selectors, services
@@ -719,3 +720,75 @@ def passed_on(request):
     if rows:
         log_read(request, "referrals passed on", [row.client_id for row in rows])
     return render(request, "openhouse/passed_on.html", {"page": page, "rows": rows})
+
+
+# ------------------------------------------------------- iJw: requests and messages
+
+
+@provider_only
+@require_GET
+def ijw_requests(request):
+    """The provider's own requests for allocation and change (JW315/JW317) with their state
+    in words, and its messages in and out. What WIJ does with a family is WIJ's: the page
+    says a request went to WIJ, never the team or the support request."""
+    from ijw import selectors as ijw_selectors
+
+    page_number = paged(request.GET.get("page", "1"))
+    offset = (page_number - 1) * ijw_selectors.PAGE_SIZE
+    rows = ijw_selectors.portal_requests(
+        request.user, offset=offset, limit=ijw_selectors.PAGE_SIZE + 1
+    )
+    shown = rows[: ijw_selectors.PAGE_SIZE]
+    for item in shown:
+        item.state = _request_state(item)
+    recent = ijw_selectors.portal_messages(request.user, offset=0, limit=ijw_selectors.PAGE_SIZE)
+    clients = sorted({item.client_id for item in shown if item.client_id})
+    if clients:
+        log_read(request, "portal iJw requests", clients)
+    return render(
+        request,
+        "openhouse/ijw_requests.html",
+        {
+            "rows": shown,
+            "ijw_messages": recent,
+            "page_number": page_number,
+            "has_previous": page_number > 1,
+            "has_next": len(rows) > ijw_selectors.PAGE_SIZE,
+        },
+    )
+
+
+@provider_only
+@require_POST
+def ijw_message_download(request, pk):
+    """One of the provider's own messages as XML (a message to it is then picked up)."""
+    from ijw.models import Message
+    from ijw.views import xml_download
+
+    message = get_object_or_404(Message.objects.visible_to(request.user), pk=pk)
+    return xml_download(request, message, "portal iJw message XML")
+
+
+def _request_state(item) -> str:
+    """A request's state as the provider may know it."""
+    from ijw.models import AllocationRequest
+
+    Status, Route = AllocationRequest.Status, AllocationRequest.Route
+    if item.status == Status.PROPOSED:
+        return _("being reviewed by the municipality")
+    if item.status == Status.IN_ONDERZOEK:
+        return _("in onderzoek: the municipality is looking into it")
+    if item.status == Status.WAITING:
+        return _("being decided as an extension")
+    if item.status == Status.OWN_HANDLING:
+        return _("in onderzoek: the municipality handles it itself")
+    if item.route == Route.ALLOCATE:
+        number = item.indication.allocation_number if item.indication else None
+        return _("allocated (allocation number %(number)s)") % {"number": number or "–"}
+    if item.route == Route.WIJ:
+        return _("passed on to WIJ: the family is contacted within 5 working days")
+    if item.route == Route.REJECT:
+        return _("rejected: %(reason)s") % {"reason": item.get_reject_reason_display()}
+    if item.route == Route.EXTENSION:
+        return _("decided as an extension")
+    return item.get_status_display()

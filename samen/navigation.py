@@ -80,6 +80,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Your clients' indications ending, end-evaluations due and overdue."),
     ),
     NavItem(
+        "openhouse:ijw_requests",
+        _("Requests and messages"),
+        (PROVIDER,),
+        _("Your requests for allocation (JW315) and what became of them; your messages."),
+    ),
+    NavItem(
         "plans:portal_agreements",
         _("Agreements from support plans"),
         (PROVIDER,),

@@ -140,8 +140,9 @@ def test_the_list_takes_the_same_queries_for_1_or_20_requests(
         extension_request(beijum)
     client.force_login(youth_admin)
     # Session, user, the second factor's device, role, the page of requests (with child,
-    # product and provider), the log's partition check and the entry: none per request.
-    with django_assert_max_num_queries(7):
+    # product and provider), the log's partition check and the entry, the counts of the
+    # message worklist (requests, retours overdue): none per request.
+    with django_assert_max_num_queries(9):
         response = client.get(LIST)
     assert response.content.decode().count("/jeugdadministratie/verlengingen/") == count
 
