@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import Event, access_log_record, log_read
 from ijw.importer import Jw301Result, entries_from_zip, import_jw301
-from openhouse.uploads import upload_was_too_large
 from ijw.selectors import worklist_counts
+from openhouse.uploads import upload_was_too_large
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
 from samen.pagination import page_number as paged
