@@ -452,5 +452,14 @@ class AllocationRequest(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def awaits_own_handling(self) -> bool:
+        """A change other than an extension, not handed to the municipality's system yet."""
+        return (
+            self.kind == self.Kind.CHANGE
+            and self.proposed_route == self.Route.OTHER_CHANGE
+            and self.status in (self.Status.PROPOSED, self.Status.IN_ONDERZOEK)
+        )
+
     def is_overdue(self, today: datetime.date) -> bool:
         return self.status == self.Status.PROPOSED and self.answer_due_on < today

@@ -134,6 +134,9 @@ def message_receive(*, raw: bytes, user=None, provider: Provider | None = None) 
     API - a sender other than the token's provider. Everything else is registered: a
     message that breaks a rule is kept as rejected, with the retour code that says why,
     and changes nothing else."""
+    if b"\x00" in raw:
+        # UTF-16 or binary: an iJw message is UTF-8, and the register stores text.
+        raise ValidationError(_("The file contains NUL bytes: an iJw message is UTF-8 text."))
     try:
         parsed = xml.parse(raw)
         header, message_type, invalid = parsed.header, parsed.message_type, None

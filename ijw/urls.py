@@ -21,4 +21,9 @@ urlpatterns = [
         views.request_review,
         name="request",
     ),
+    path(
+        "jeugdadministratie/berichten/verzoeken/<int:pk>/eigen-afhandeling/",
+        views.request_own_handling,
+        name="request_own_handling",
+    ),
 ]

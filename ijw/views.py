@@ -213,9 +213,6 @@ def _receive(request, upload) -> dict:
     if upload.size > MESSAGE_MAX_BYTES:
         return {"name": name, "outcome": "refused", "reason": too_big_for_a_message(upload)}
     raw = upload.read(MESSAGE_MAX_BYTES + 1)
-    if b"\x00" in raw:
-        # iJw messages are UTF-8: a NUL byte (UTF-16, a binary file) cannot be kept as text.
-        return {"name": name, "outcome": "refused", "reason": _("This is not an XML message.")}
     try:
         received = services.message_receive(raw=raw, user=request.user)
     except ValidationError as exc:
@@ -312,6 +309,37 @@ def request_review(request, pk):
         },
         status=status,
     )
+
+
+@youth_admin_only
+@require_http_methods(["GET", "POST"])
+def request_own_handling(request, pk):
+    """A change request other than an extension (JW317: new products, a shorter end):
+    handed to the municipality's own system. GET shows what goes out; POST with `confirm`
+    does it (a JW319 "in onderzoek" unless one went out already)."""
+    item = _request_or_404(request, pk)
+    if not item.awaits_own_handling:
+        if request.method == "POST":
+            messages.error(request, _("This request has already been answered."))
+        return redirect("ijw:request", pk=item.pk)
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            done = services.change_request_own_handling(request_id=item.pk, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            access_log_record(
+                request=request,
+                event=Event.CHANGE,
+                part="iJw change request to own handling",
+                clients=_clients(done),
+                object_id=done.pk,
+            )
+            messages.success(request, _("Handed to the municipality's own handling."))
+        return redirect("ijw:request", pk=item.pk)
+    if item.client_id:
+        log_read(request, "iJw request", [item.client_id], item.pk)
+    return render(request, "ijw/request_own_handling.html", {"item": item})
 
 
 def _choice(form) -> dict:

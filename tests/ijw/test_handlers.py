@@ -661,3 +661,24 @@ def test_the_deadline_job_asks_a_fixed_number_of_queries_per_request(
     # release.
     with django_assert_num_queries(1 + 2 * 6):
         services.requests_answer_in_onderzoek(on_date=D(2026, 12, 10))
+
+
+def test_the_youth_administration_hands_a_shortening_over_after_a_look(
+    client, provider, child, allocation, youth_admin
+):
+    received = receive_change(provider, child, changes=[extend(allocation, D(2027, 3, 31))])
+    request = received.message.requests.get()
+    client.force_login(youth_admin)
+    page = client.get(f"/jeugdadministratie/berichten/verzoeken/{request.pk}/").content.decode()
+    url = f"/jeugdadministratie/berichten/verzoeken/{request.pk}/eigen-afhandeling/"
+    assert url in page
+    look = client.get(url)
+    assert look.status_code == 200 and "JW319" in look.content.decode()
+    request.refresh_from_db()
+    assert request.status == AllocationRequest.Status.PROPOSED  # the look changed nothing
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == AllocationRequest.Status.OWN_HANDLING
+    # A second post (another tab) sends nothing more.
+    client.post(url, {"confirm": "1"})
+    assert len(_sent("JW319")) == 1

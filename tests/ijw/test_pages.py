@@ -335,7 +335,7 @@ def test_a_duplicate_identification_is_answered_9056(admin_client, provider, chi
     ("content", "words"),
     [
         (b"<a>" + b"x" * 2_000_000 + b"</a>", "één bericht is hoogstens"),
-        (b"\xff\xfe<\x00?\x00x\x00", "Dit is geen XML-bericht."),
+        (b"\xff\xfe<\x00?\x00x\x00", "NUL-tekens"),
         (b"", "Het verstuurde bestand is leeg."),
     ],
     ids=["2MB", "nul-bytes", "empty"],
@@ -555,7 +555,7 @@ def test_the_provider_sees_its_requests_in_words_without_wijs_data(
     assert response.status_code == 200
     assert "doorgezet naar WIJ: het gezin wordt binnen 5 werkdagen benaderd" in html
     allocated.refresh_from_db()
-    assert f"toegewezen (toewijzingsnummer {allocated.indication.allocation_number})" in html
+    assert f"toegewezen (toewijzingnummer {allocated.indication.allocation_number})" in html
     assert "wordt beoordeeld door de gemeente" in html and waiting.reference in html
     assert "afgewezen: " in html
     assert "WIJ Beijum" not in html and "/ondersteuningsvragen/" not in html
