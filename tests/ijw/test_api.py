@@ -274,6 +274,16 @@ def test_the_providers_other_messages_are_registered_with_a_retour(
     retour = body["retour"]
     assert retour is not None
     _valid(retour["xml"], retour["message_type"])
+    # Accepted, and what each message does happened (ijw/handlers.py).
+    assert body["accepted"] is True and body["retour_codes"] == ["0200"], body
+    indication.refresh_from_db()
+    if message_type == "JW305":
+        assert indication.care_started_on == datetime.date(2026, 1, 5)
+    elif message_type == "JW307":  # stopped before the end (reason 02): ended early
+        assert indication.status == "stopped_early"
+        assert indication.end_on == datetime.date(2026, 12, 3)
+    else:
+        assert message.requests.get().extension.proposed_end_on == datetime.date(2027, 6, 30)
 
 
 # ---------------------------------------------------------------- messages out
