@@ -245,7 +245,9 @@ def _stop_record(message, indication, start, stop, reason, user) -> None:
     indication.care_started_on = start
     indication.care_stopped_on = stop
     _save_delivery(indication, user)
-    early = reason not in (EndReason.PAUSED, EndReason.AS_PLANNED) and (
+    # Every reason but a pause, the planned end and the municipality's own initiative (36:
+    # that is the municipality's change, sent by it) ends the care before its end.
+    early = reason not in (EndReason.PAUSED, EndReason.AS_PLANNED, EndReason.BY_MUNICIPALITY) and (
         indication.end_on is None or stop < indication.end_on
     )
     if not early or not indication.is_running:
@@ -332,6 +334,15 @@ def receive_jw317(message: Message, parsed: xml.ParsedMessage, user) -> None:
         if client
         else {}
     )
+    if not current:
+        # The same answer whether the child is known at WIJ or not: a change request
+        # reveals nothing of a child the provider has no allocation for.
+        raise Refused(
+            RetourCode.TO_CHANGE_NOT_CURRENT,
+            _(
+                "This child has no current allocation at your organisation: request it with a JW315."
+            ),
+        )
     unchanged = [
         xml.number(item, "ToewijzingNummer")
         for item in xml.find_all(verzoek, "OngewijzigdeProducten/OngewijzigdProduct")
@@ -362,11 +373,6 @@ def receive_jw317(message: Message, parsed: xml.ParsedMessage, user) -> None:
         )
     if not changes and not new:
         raise Refused(RetourCode.TECHNICAL, _("The change request asks for no change."))
-    if client is None:  # only new products for a child without allocations here
-        raise Refused(
-            RetourCode.TECHNICAL,
-            _("This child has no allocation at your organisation: request it with a JW315."),
-        )
     message.client = client
     message.status = Message.Status.AWAITING_ANSWER
     message.answer_due_on = add_working_days(timezone.localdate(), ANSWER_WORKING_DAYS)
@@ -590,11 +596,23 @@ def extension_decided(*, extension: ExtensionRequest, indication: Indication) ->
     return answer
 
 
+# JZ002 for the allocation sent again after the care ended early, by the JZ588 reason of
+# the end (the code list JZ002 pairs them): death 02, another provider 09, another domain
+# 06; any other early end came from the provider's side: 12 ("geïnitieerd door de
+# aanbieder").
+CHANGE_REASON_FOR_END = {
+    EndReason.DEATH: ChangeReason.DIED,
+    EndReason.OTHER_PROVIDER: ChangeReason.OTHER_PROVIDER,
+    EndReason.OTHER_DOMAIN: ChangeReason.OTHER_DOMAIN,
+}
+
+
 def allocation_ended_early(*, indication: Indication) -> Message | None:
     """Called by indications.services.indication_end_early (portal or JW307): an
-    allocation whose end moved forward is sent again with its new end, JZ002 12
-    ("geïnitieerd door de aanbieder"), so the provider's allocation and its declarations
-    match ours."""
+    allocation whose end moved forward is sent again with its new end and the JZ002
+    reason that pairs with the JZ588 reason of the end, so the provider's allocation and
+    its declarations match ours."""
     if not indication.allocation_number or indication.provider_id is None:
         return None
-    return send_jw301(indication, change_reason=ChangeReason.BY_PROVIDER, **_volume_of(indication))
+    reason = CHANGE_REASON_FOR_END.get(indication.end_reason, ChangeReason.BY_PROVIDER)
+    return send_jw301(indication, change_reason=reason, **_volume_of(indication))

@@ -9,10 +9,9 @@ and the report lists every error per message file. Idempotent: each imported mes
 kept in the register (direction out, status `imported`, its XML as sent); a message whose
 identification is there already changes nothing ("already known").
 
-Allocations of a product category that Basis jeugdhulp does not have (not 45, 50 or 51)
-are not this system's: they are skipped with a line in the report. A product code in one
-of these categories that is not one of the 11 products is an error (a typo or a product
-that does not exist here)."""
+Allocations of a product that is not one of the 11 products of Basis jeugdhulp are not
+this system's (as a JW315 for one goes to the municipality's own handling): they are
+skipped with a line in the report."""
 
 import datetime
 import io
@@ -20,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,6 +44,10 @@ MAX_TOTAL_BYTES = 200 * 1024 * 1024
 # What the page accepts in one upload (a zip of many messages, or .xml files).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
+# Who may have sent the allocations imported: this municipality, and the municipalities
+# merged into Groningen in 2019 (Haren 0017, Ten Boer 0009), whose old allocations the
+# old system may still hold. A JW301 of any other municipality is not ours to import.
+MERGED_MUNICIPALITIES = ("0017", "0009")
 REMOVED = "13"
 EXTENDED = "04"
 SHORTENED = "05"
@@ -264,6 +268,12 @@ def _read(name, raw, *, providers, products, today, result) -> _Read | None:
         return None
     header, root = parsed.header, parsed.root
     errors_before = len(result.errors)
+    if header.sender not in (settings.IJW_MUNICIPALITY_CODE, *MERGED_MUNICIPALITIES):
+        fail(
+            _("sent by municipality %(sender)s, not by this one: not imported")
+            % {"sender": header.sender}
+        )
+        return None
     if header.dated_on is None or not _in_range(header.dated_on, _("Dagtekening"), fail):
         return None
     provider = providers.get(header.receiver)
@@ -295,25 +305,20 @@ def _read(name, raw, *, providers, products, today, result) -> _Read | None:
     for item in xml.find_all(root, "Client/ToegewezenProducten/ToegewezenProduct"):
         number = xml.number(item, "ToewijzingNummer")
         category, code = xml.text(item, "Product/Categorie"), xml.text(item, "Product/Code")
-        if category not in ProductCategory.values:
+        product = products.get(code.upper()) if category in ProductCategory.values else None
+        if product is None:
+            # Not one of the 11 (another category, or another product of 45, 50, 51: real
+            # youth care, not Basis jeugdhulp): not this system's, as for a JW315.
             result.notes.append(
                 FileError(
                     name,
                     str(number),
                     _(
-                        "product %(code)s (category %(category)s) is not Basis jeugdhulp: "
-                        "only allocations of its 11 products are kept in this system; skipped"
+                        "product %(code)s (category %(category)s) is not one of the 11 "
+                        "products of Basis jeugdhulp: only those are kept in this system; skipped"
                     )
                     % {"code": code or "-", "category": category or "-"},
                 )
-            )
-            continue
-        product = products.get(code.upper())
-        if product is None:
-            fail(
-                _("unknown product code %(code)s: not one of the 11 products")
-                % {"code": code[:20]},
-                number,
             )
             continue
         if number is None or number > 999_999_999:

@@ -26,6 +26,8 @@ from . import xml
 from .codes import INCOMING, RETOUR_FOR, RejectReason, RequestAnswer, RetourCode
 from .models import AllocationRequest, Message
 
+# JW302 answers a JW301, JW320 a JW319: the retours we receive on what we sent.
+ANSWERED_BY = {retour: sent for sent, retour in RETOUR_FOR.items()}
 RETOUR_WORKING_DAYS = 3
 ANSWER_WORKING_DAYS = 5
 
@@ -134,9 +136,6 @@ def message_receive(*, raw: bytes, user=None, provider: Provider | None = None) 
     API - a sender other than the token's provider. Everything else is registered: a
     message that breaks a rule is kept as rejected, with the retour code that says why,
     and changes nothing else."""
-    if b"\x00" in raw:
-        # UTF-16 or binary: an iJw message is UTF-8, and the register stores text.
-        raise ValidationError(_("The file contains NUL bytes: an iJw message is UTF-8 text."))
     try:
         parsed = xml.parse(raw)
         header, message_type, invalid = parsed.header, parsed.message_type, None
@@ -226,11 +225,22 @@ def message_receive(*, raw: bytes, user=None, provider: Provider | None = None) 
             _("The message is dated after today."),
         )
     handler = HANDLERS[message_type]
+    links = (message.client_id, message.indication_id, message.in_reply_to_id)
     try:
         with transaction.atomic():
             handler(message, parsed, user)
-    except Refused as exc:
-        return _reject(message, header, exc.code, exc.message)
+    except (Refused, IntegrityError) as exc:
+        # The handler's changes rolled back: so do the links it set on the message.
+        message.client_id, message.indication_id, message.in_reply_to_id = links
+        if isinstance(exc, Refused):
+            return _reject(message, header, exc.code, exc.message)
+        # A message with the same reference at the same moment: the other one won.
+        return _reject(
+            message,
+            header,
+            RetourCode.REFERENCE_NOT_UNIQUE,
+            _("A request with the same reference arrived at the same moment: not processed."),
+        )
     message.retour_codes = RetourCode.OK if message_type in RETOUR_FOR else ""
     message.save()
     retour = _retour(message, header, [RetourCode.OK]) if message_type in RETOUR_FOR else None
@@ -267,7 +277,7 @@ def _receive_jw315(message: Message, parsed: xml.ParsedMessage, user) -> None:
     message.status = Message.Status.AWAITING_ANSWER
     message.answer_due_on = add_working_days(timezone.localdate(), ANSWER_WORKING_DAYS)
     message.save()
-    requests = []
+    requests, seen = [], set()
     for item in xml.find_all(parsed.root, "Client/AangevraagdeProducten/AangevraagdProduct"):
         reference = xml.text(item, "ReferentieAanbieder")
         code = xml.text(item, "Product/Code").upper()
@@ -275,20 +285,24 @@ def _receive_jw315(message: Message, parsed: xml.ParsedMessage, user) -> None:
         end_on = xml.date(item, "ToewijzingEinddatum")
         if not xml_date_in_range(start_on) or (end_on and not xml_date_in_range(end_on)):
             raise Refused(RetourCode.TECHNICAL, _("A requested date is not a possible date."))
-        if end_on is not None and end_on < start_on:
+        if end_on is not None and end_on <= start_on:
             raise Refused(
                 RetourCode.TECHNICAL,
-                _("The requested end (%(end)s) lies before the start (%(start)s).")
+                _("The requested end (%(end)s) must lie after the start (%(start)s).")
                 % {"end": end_on.strftime("%d-%m-%Y"), "start": start_on.strftime("%d-%m-%Y")},
             )
-        if AllocationRequest.objects.filter(
-            provider=message.provider, reference=reference, product_code=code
-        ).exists():
+        if (
+            reference in seen
+            or AllocationRequest.objects.filter(
+                provider=message.provider, reference=reference
+            ).exists()
+        ):
             raise Refused(
                 RetourCode.REFERENCE_NOT_UNIQUE,
                 _("Your reference %(reference)s was used for an earlier request.")
                 % {"reference": reference},
             )
+        seen.add(reference)
         referrer_type = xml.text(item, "Verwijzer/Type")
         product = Product.objects.filter(code=code).first() if code else None
         proposal = route_propose(
@@ -331,12 +345,28 @@ def _receive_jw315(message: Message, parsed: xml.ParsedMessage, user) -> None:
     if settings.IJW_DECIDE_AUTOMATICALLY:
         for request in requests:
             if decides_automatically(request):
-                request_decide(
-                    request_id=request.pk,
-                    route=request.proposed_route,
-                    reject_reason=request.proposed_reason,
-                    user=None,
-                )
+                _decide_automatically(request)
+
+
+def _decide_automatically(request: AllocationRequest) -> None:
+    """Send the proposal at once. What the decision refuses (an overlap found meanwhile,
+    a rule of the indication) leaves the request proposed, with the reason, for the youth
+    administration: the message itself stays received and answered with its retour."""
+    try:
+        with transaction.atomic():
+            request_decide(
+                request_id=request.pk,
+                route=request.proposed_route,
+                reject_reason=request.proposed_reason,
+                user=None,
+            )
+    except ValidationError as exc:
+        request.proposal_explained = (
+            request.proposal_explained
+            + " "
+            + _("Not sent automatically: %(reasons)s") % {"reasons": " ".join(exc.messages)}
+        )[:2000]
+        request.save(update_fields=["proposal_explained"])
 
 
 def _name(data: xml.ClientData) -> str:
@@ -351,6 +381,8 @@ def _receive_retour(message: Message, parsed: xml.ParsedMessage, user) -> None:
         Message.objects.select_for_update()
         .filter(
             direction=Message.Direction.OUT,
+            message_type=ANSWERED_BY[message.message_type],
+            status__in=[Message.Status.READY, Message.Status.SENT],
             identification=identification,
             receiver=message.sender,
         )
@@ -359,8 +391,11 @@ def _receive_retour(message: Message, parsed: xml.ParsedMessage, user) -> None:
     if ours is None:
         raise Refused(
             RetourCode.TECHNICAL,
-            _("No message %(id)s was sent to you: this retour answers nothing.")
-            % {"id": identification},
+            _(
+                "No %(type)s %(id)s waiting for a retour was sent to you: this retour "
+                "answers nothing."
+            )
+            % {"type": ANSWERED_BY[message.message_type], "id": identification},
         )
     codes = [
         code.text.strip()

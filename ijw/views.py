@@ -160,9 +160,12 @@ def file_name(message: Message) -> str:
     return f"{message.message_type}-{identification}.xml"
 
 
-def xml_download(request, message: Message, part: str) -> HttpResponse:
-    """The message as it was sent; an outgoing one ready to be sent is now picked up."""
-    services.message_picked_up(message)
+def xml_download(request, message: Message, part: str, *, mark_sent: bool = False) -> HttpResponse:
+    """The message as it was sent. Only when asked (`mark_sent`: the youth administration
+    delivers the file to the provider by hand) is an outgoing message taken out of the
+    broker's queue as picked up: a download to look at it changes nothing."""
+    if mark_sent:
+        services.message_picked_up(message)
     access_log_record(
         request=request,
         event=Event.DOWNLOAD,
@@ -178,7 +181,12 @@ def xml_download(request, message: Message, part: str) -> HttpResponse:
 @youth_admin_only
 @require_POST
 def message_download(request, pk):
-    return xml_download(request, _message_or_404(request, pk), "iJw message XML")
+    return xml_download(
+        request,
+        _message_or_404(request, pk),
+        "iJw message XML",
+        mark_sent="mark_sent" in request.POST,
+    )
 
 
 @youth_admin_only

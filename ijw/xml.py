@@ -176,6 +176,9 @@ def parse(raw: bytes) -> ParsedMessage:
             _("The message is larger than %(size)s MB: no iJw message is that large.")
             % {"size": MAX_MESSAGE_BYTES // 1_000_000}
         )
+    if b"\x00" in raw:
+        # UTF-16 or a binary file: an iJw message is UTF-8, and the register keeps text.
+        raise MessageError(_("The file contains NUL bytes: an iJw message is UTF-8 text."))
     if b"<!DOCTYPE" in raw[:2048].upper() or b"<!ENTITY" in raw.upper():
         raise MessageError(_("The message contains a DOCTYPE or entities: refused."))
     try:
@@ -184,6 +187,16 @@ def parse(raw: bytes) -> ParsedMessage:
         raise MessageError(
             _("This is not a readable XML message: %(reason)s") % {"reason": str(exc)[:200]}
         ) from None
+    encoding = (root.getroottree().docinfo.encoding or "UTF-8").upper()
+    if encoding not in ("UTF-8", "UTF8"):
+        raise MessageError(
+            _("The message is encoded as %(encoding)s: an iJw message is UTF-8.")
+            % {"encoding": encoding}
+        )
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MessageError(_("The message is not valid UTF-8 text.")) from None
     match = NS_PATTERN.match(etree.QName(root).namespace or "")
     if etree.QName(root).localname != "Bericht" or match is None:
         raise MessageError(_("This is not an iJw 3.2 message (unknown root or namespace)."))

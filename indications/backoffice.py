@@ -300,8 +300,8 @@ def _jw301_keep(request, entries) -> str:
 def _jw301_take(request, token: str):
     key = _jw301_key(request, token)
     sealed = cache.get(key)
-    cache.delete(key)
-    if sealed is None:
+    # Taken once: of two confirmations at the same moment only one deletes the key.
+    if sealed is None or not cache.delete(key):
         return None
     try:
         plain = Fernet(token.encode()).decrypt(sealed)
@@ -310,21 +310,28 @@ def _jw301_take(request, token: str):
     return [(name, base64.b64decode(data)) for name, data in json.loads(plain)]
 
 
-def _import_jw301_check(request, form):
-    """Step 1: read and check the messages, apply them and roll back: the report shows
-    what the import would do; the upload is kept (cache, a few minutes) for step 2."""
-    result = Jw301Result()
+def _jw301_entries(files, result: Jw301Result) -> list:
+    """The messages of the uploaded files: an .xml as it is, a zip unpacked (its limits)."""
     entries = []
-    for name, data in form.cleaned_data["file"]:
+    for name, data in files:
         if name.lower().endswith(".zip"):
             entries += entries_from_zip(data, result, name=name)
         else:
             entries.append((name, data))
+    return entries
+
+
+def _import_jw301_check(request, form):
+    """Step 1: read and check the messages, apply them and roll back: the report shows
+    what the import would do; the upload as sent (at most the upload limit, not the
+    unpacked zip) is kept, encrypted, for step 2."""
+    result = Jw301Result()
+    entries = _jw301_entries(form.cleaned_data["file"], result)
     if result.ok:
         result = import_jw301(entries, result=result, dry_run=True)
     if not result.ok:
         return _import_page(request, form, result, status=400)
-    token = _jw301_keep(request, entries)
+    token = _jw301_keep(request, form.cleaned_data["file"])
     return render(
         request,
         "indications/backoffice/import_confirm.html",
@@ -335,9 +342,10 @@ def _import_jw301_check(request, form):
 def _import_jw301_confirmed(request):
     """Step 2: import the checked upload for real (checked again: all or nothing)."""
     confirm = ImportConfirmForm(request.POST)
-    entries = None
+    entries, result = None, Jw301Result()
     if confirm.is_valid():
-        entries = _jw301_take(request, confirm.cleaned_data["token"])
+        files = _jw301_take(request, confirm.cleaned_data["token"])
+        entries = None if files is None else _jw301_entries(files, result)
     form = ImportForm()
     if entries is None:
         messages.error(
@@ -345,7 +353,7 @@ def _import_jw301_confirmed(request):
             _("The checked upload is no longer kept (or was imported already): upload it again."),
         )
         return _import_page(request, form, None, status=400)
-    result = import_jw301(entries)
+    result = import_jw301(entries, result=result)
     if not result.ok:
         return _import_page(request, form, result, status=400)
     # The importer reports counts, not which children: the entry names none.

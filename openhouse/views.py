@@ -761,7 +761,7 @@ def ijw_requests(request):
 @provider_only
 @require_POST
 def ijw_message_download(request, pk):
-    """One of the provider's own messages as XML (a message to it is then picked up)."""
+    """One of the provider's own messages as XML (to read; its broker still picks it up)."""
     from ijw.models import Message
     from ijw.views import xml_download
 

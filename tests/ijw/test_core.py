@@ -224,3 +224,99 @@ def test_the_providers_retour_on_our_answer_is_linked(provider, child, youth_adm
     decided.answer.refresh_from_db()
     assert decided.answer.status == Message.Status.CONFIRMED
     assert received.message.in_reply_to == decided.answer
+
+
+def test_a_reference_is_one_request_whatever_the_product(provider, child):
+    services.message_receive(raw=jw315(provider, client=child, reference="R-2"))
+    again = services.message_receive(
+        raw=jw315(provider, client=child, reference="R-2", code="50G41")
+    )
+    assert again.message.codes == ["9347"]
+
+
+def test_an_end_on_the_start_is_refused_in_words(provider, child):
+    day = datetime.date(2022, 6, 1)
+    received = services.message_receive(raw=jw315(provider, client=child, start_on=day, end_on=day))
+    assert received.message.codes == ["0001"] and not AllocationRequest.objects.exists()
+
+
+def test_a_decision_the_rules_refuse_leaves_the_request_proposed_not_the_message_lost(
+    provider, child, settings
+):
+    """Found in review: with automatic decisions, a decision refused by a rule rolled the
+    whole message back (no register, no retour)."""
+    settings.IJW_DECIDE_AUTOMATICALLY = True
+    IndicationFactory(client=child, start_on=datetime.date(2022, 1, 1), end_on=None)
+    # Proposed "allocate" for 45A51 on a date the Open House was open, but the child got
+    # it meanwhile (an overlap the decision finds).
+    from unittest import mock
+
+    with mock.patch.object(
+        services, "_allocate_or_reject", lambda *a: services.Proposal("allocate", "", "why")
+    ):
+        received = services.message_receive(
+            raw=jw315(provider, client=child, start_on=datetime.date(2022, 6, 1))
+        )
+    assert received.message.codes == ["0200"] and received.retour is not None
+    request = received.message.requests.get()
+    assert request.status == AllocationRequest.Status.PROPOSED
+    assert (
+        "Not sent automatically" in request.proposal_explained
+        or "Niet automatisch" in request.proposal_explained
+    )
+
+
+def test_a_utf16_file_is_refused_before_anything_is_stored(provider, child):
+    raw = jw315(provider, client=child).decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    with pytest.raises(ValidationError):
+        services.message_receive(raw=raw.encode("utf-16"))
+    assert not Message.objects.exists()
+
+
+def test_a_retour_confirms_only_the_kind_of_message_it_answers(provider, child, youth_admin):
+    from ijw import samples
+
+    request = _proposal(provider, child)
+    decided = services.request_decide(request_id=request.pk, route="wij", user=youth_admin)
+    ours = xml.parse(decided.answer.raw.encode())
+    answers = xml.Header(
+        sender="0014",
+        receiver=provider.agb_code,
+        identification=ours.header.identification,
+        dated_on=ours.header.dated_on,
+    )
+    # A JW302 answers a JW301, not our JW319.
+    wrong = samples.provider_retour(
+        "JW302",
+        answers=answers,
+        identification="ret-0000002",
+        dated_on=datetime.date(2026, 12, 4),
+        codes=["0200"],
+    )
+    assert services.message_receive(raw=wrong).message.codes == ["0001"]
+    decided.answer.refresh_from_db()
+    assert decided.answer.status == Message.Status.READY
+
+
+@pytest.mark.parametrize(
+    "approval,route",
+    [("approved", "allocate"), ("refused", "wij"), ("pending", "wij")],
+)
+def test_after_the_closing_only_an_approved_exception_allocates(
+    provider, child, approval, route, youth_admin
+):
+    from tests.factories import SupportRequestFactory, TriageFactory
+    from triage.models import OpenHouseException
+
+    triage = TriageFactory(support_request=SupportRequestFactory(team=child.team))
+    triage.support_request.clients.set([child])
+    OpenHouseException.objects.create(
+        triage=triage,
+        product=_product("45A51"),
+        approval=approval,
+        decided_by=youth_admin if approval in ("approved", "refused") else None,
+        decided_on=datetime.date(2025, 8, 1) if approval in ("approved", "refused") else None,
+        decision_reasons="Gewogen" if approval in ("approved", "refused") else "",
+    )
+    # 1 July 2025: the Open House closed for every product.
+    assert _proposal(provider, child, start_on=datetime.date(2025, 7, 1)).proposed_route == route

@@ -682,3 +682,21 @@ def test_the_youth_administration_hands_a_shortening_over_after_a_look(
     # A second post (another tab) sends nothing more.
     client.post(url, {"confirm": "1"})
     assert len(_sent("JW319")) == 1
+
+
+def test_a_change_request_tells_nothing_of_a_child_without_an_allocation_here(
+    provider, child, beijum
+):
+    """Found in review: a JW317 with only new products for a known child was accepted and
+    showed the child's name from WIJ's file to the provider. Known or not, the answer is
+    the same, and nothing of the child is stored for the provider."""
+    from tests.factories import ClientFactory
+
+    stranger = ClientFactory.build(bsn="111222333")
+    new = (samples.NewProduct(code="45A51", start_on=D(2027, 1, 4)),)
+    known = receive_change(provider, child, new=new)
+    unknown = receive_change(provider, stranger, reference="VOW-2", new=new)
+    _refused(known, "9351")
+    _refused(unknown, "9351")
+    assert known.message.errors == unknown.message.errors
+    assert not AllocationRequest.objects.exists()

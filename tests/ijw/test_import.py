@@ -230,11 +230,15 @@ def test_the_official_example_names_products_that_are_not_basis_jeugdhulp(provid
     not among the 11: they are skipped, each with a line, and nothing is stored but the
     message in the register (so a second import knows it)."""
     raw = (SHARED / "voorbeelden" / "JW301.xml").read_bytes()
+    # As published it is sent by municipality 0384: not ours to import.
+    refused = run([("JW301.xml", raw)])
+    assert not refused.ok and "0384" in refused.errors[0].reason
+    raw = raw.replace(b"<jw301:Afzender>0384<", b"<jw301:Afzender>0014<")
     result = run([("JW301.xml", raw)])
     assert result.ok
     assert result.created == 0
     assert [note.allocation for note in result.notes] == ["300201", "300202"]
-    assert "55A11" in result.lines[0] and "not Basis jeugdhulp" in result.lines[0]
+    assert "55A11" in result.lines[0] and "not one of the 11" in result.lines[0]
     assert not Indication.objects.exists()
     assert Message.objects.get().status == Message.Status.IMPORTED
 
@@ -251,7 +255,8 @@ def test_bad_input_is_an_error_line_and_nothing_is_stored(provider, beijum):
     good = ("good.xml", jw301("old-1", datetime.date(2026, 1, 10)))
     base = jw301("old-2", datetime.date(2026, 1, 10), number=500002, code="50G41")
     cases = {
-        "not-xml.xml": (b"\x00\x01 not xml", "not a readable XML message"),
+        "not-xml.xml": (b"\x01 not xml", "not a readable XML message"),
+        "utf-16.xml": (b"\xff\xfe<\x00?\x00", "NUL bytes"),
         "wrong.xml": (
             base.replace(b"<jw301:Geslacht>", b"<jw301:Onzin/><jw301:Geslacht>"),
             "schema",
@@ -268,10 +273,6 @@ def test_bad_input_is_an_error_line_and_nothing_is_stored(provider, beijum):
         "unknown-agb.xml": (
             jw301("old-2", datetime.date(2026, 1, 10), number=500002, receiver="99999999"),
             "unknown provider (AGB code 99999999)",
-        ),
-        "unknown-product.xml": (
-            jw301("old-2", datetime.date(2026, 1, 10), number=500002, code="45Z99"),
-            "unknown product code 45Z99",
         ),
         "no-team.xml": (
             jw301(
@@ -455,3 +456,20 @@ def test_only_the_youth_administration_imports(client, provider, beijum, intake_
     response = client.post(IMPORT, {"file": _upload("oud.zip", zipped(history()))})
     assert response.status_code == 403
     assert not Indication.objects.exists()
+
+
+def test_another_product_of_a_basis_category_is_skipped_like_a_jw315_would_route_it(
+    provider, beijum
+):
+    raw = jw301("old-9", datetime.date(2026, 1, 10), number=500009, code="45A03")
+    result = run([("ander-product.xml", raw)])
+    assert result.ok and result.created == 0
+    assert any("45A03" in line and "not one of the 11" in line for line in result.lines)
+
+
+def test_an_allocation_of_another_municipality_is_not_imported(provider, beijum):
+    raw = jw301("old-8", datetime.date(2026, 1, 10)).replace(
+        b"<jw301:Afzender>0014<", b"<jw301:Afzender>0363<"
+    )
+    result = run([("amsterdam.xml", raw)])
+    assert not result.ok and "0363" in " ".join(result.lines)

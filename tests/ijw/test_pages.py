@@ -240,7 +240,11 @@ def test_a_message_page_shows_the_header_codes_errors_and_the_escaped_xml(
 def test_downloading_an_outgoing_message_marks_it_picked_up(admin_client, provider, child):
     retour = receive(jw315(provider, client=child, identification="abc-123")).retour
     assert retour.status == Message.Status.READY
-    response = admin_client.post(f"{message_url(retour)}download/")
+    # A download to look at it leaves it in the broker's queue (found in review).
+    admin_client.post(f"{message_url(retour)}download/")
+    retour.refresh_from_db()
+    assert retour.status == Message.Status.READY
+    response = admin_client.post(f"{message_url(retour)}download/", {"mark_sent": "1"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
         f'attachment; filename="JW316-{retour.identification}.xml"'
@@ -573,6 +577,8 @@ def test_a_provider_downloads_its_own_messages_only(client, provider, provider_l
     url = reverse("openhouse:ijw_message_download", args=[ours.retour.pk])
     response = client.post(url)
     assert response.status_code == 200 and response.content == ours.retour.raw.encode()
+    ours.retour.refresh_from_db()
+    assert ours.retour.status == Message.Status.READY  # its broker still picks it up
     other_url = reverse("openhouse:ijw_message_download", args=[theirs.retour.pk])
     assert client.post(other_url).status_code == 404
 
