@@ -127,7 +127,12 @@ def seed_ijw_messages(*, today: datetime.date, providers: list) -> dict:
     admin = User.objects.filter(username="jeugdadministratie").first()
     if admin is None or Message.objects.exists() or not providers:
         return {}
-    children = list(Client.objects.filter(indications__isnull=True).order_by("pk")[:9])
+    # Children under 17 today: under 18 on every start asked below (the Jeugdwet's age).
+    children = list(
+        Client.objects.filter(
+            indications__isnull=True, date_of_birth__gt=today - relativedelta(years=17)
+        ).order_by("pk")[:9]
+    )
     if len(children) < 9:
         return {}
     own, other = _Sender(providers[0], admin), _Sender(providers[-1], admin)

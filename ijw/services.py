@@ -7,6 +7,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -313,6 +314,7 @@ def _receive_jw315(message: Message, parsed: xml.ParsedMessage, user) -> None:
             start_on=start_on,
             end_on=end_on,
             referrer_type=referrer_type,
+            date_of_birth=data.date_of_birth,
         )
         volume = xml.number(item, "Omvang/Volume")
         requests.append(
@@ -454,6 +456,7 @@ def route_propose(
     start_on: datetime.date,
     end_on: datetime.date | None,
     referrer_type: str,
+    date_of_birth: datetime.date | None = None,
 ) -> Proposal:
     """The phasing table's answer to a request for allocation, judged on the requested
     start date (a JW315 carries no referral date: decision 83). In this order:
@@ -467,8 +470,10 @@ def route_propose(
     4. the Open House still open for the product on that date: allocate;
     5. the Open House closed and no exception: to WIJ as in 3.
 
-    An allocation is proposed only when the provider has the product in its contract and
-    the child does not have it in that period already; otherwise a rejection."""
+    Before these: a young person of 18 or older on the start is past the Jeugdwet's age
+    (WJ759 9), and a child who already has this product in that period is stacking (6).
+    An allocation is proposed only when the provider has the product in its contract;
+    otherwise a rejection (4). The youth administration may override any of these."""
     if product is None:
         return Proposal(
             AllocationRequest.Route.OUT_OF_SCOPE,
@@ -479,6 +484,21 @@ def route_propose(
             )
             % {"code": product_code or "?"},
         )
+    if date_of_birth is not None and relativedelta(start_on, date_of_birth).years >= 18:
+        return Proposal(
+            AllocationRequest.Route.REJECT,
+            RejectReason.AGE_LIMIT,
+            _("On %(day)s the young person is 18 or older: youth care under the Jeugdwet ends.")
+            % {"day": long_date(start_on)},
+        )
+    if client is not None:
+        probe = Indication(client=client, product=product, start_on=start_on, end_on=end_on)
+        if probe.overlapping().exists():
+            return Proposal(
+                AllocationRequest.Route.REJECT,
+                RejectReason.STACKING,
+                _("The child already has %(product)s in that period.") % {"product": product.code},
+            )
     day = long_date(start_on)
     values = {
         "day": day,

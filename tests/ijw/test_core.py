@@ -252,7 +252,7 @@ def test_a_decision_the_rules_refuse_leaves_the_request_proposed_not_the_message
     from unittest import mock
 
     with mock.patch.object(
-        services, "_allocate_or_reject", lambda *a: services.Proposal("allocate", "", "why")
+        services, "route_propose", lambda **kw: services.Proposal("allocate", "", "why")
     ):
         received = services.message_receive(
             raw=jw315(provider, client=child, start_on=datetime.date(2022, 6, 1))
@@ -320,3 +320,16 @@ def test_after_the_closing_only_an_approved_exception_allocates(
     )
     # 1 July 2025: the Open House closed for every product.
     assert _proposal(provider, child, start_on=datetime.date(2025, 7, 1)).proposed_route == route
+
+
+def test_an_adult_or_a_child_who_has_the_product_is_rejected_first(provider, child):
+    """Found by the tester: a request for a 21-year-old, or a second one for the same
+    product and period, was proposed to WIJ without a word."""
+    from tests.factories import ClientFactory
+
+    grown = ClientFactory(team=child.team, date_of_birth=datetime.date(2005, 6, 7))
+    p = _proposal(provider, grown)
+    assert (p.proposed_route, p.proposed_reason) == ("reject", "9")
+    IndicationFactory(client=child, start_on=datetime.date(2026, 1, 1), end_on=None)
+    p = _proposal(provider, child)
+    assert (p.proposed_route, p.proposed_reason) == ("reject", "6")
