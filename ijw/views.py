@@ -57,7 +57,7 @@ def worklist(request):
     rows = selectors.requests_to_review(request.user, offset=offset, limit=PAGE_SIZE + 1)
     shown = rows[:PAGE_SIZE]
     for item in shown:
-        item.overdue = item.answer_due_on < today
+        item.overdue = item.is_overdue(today)  # "in onderzoek" answered: the 5 days held
     first_page = page_number == 1
     retours = selectors.retours_overdue(request.user, today=today) if first_page else []
     rejected = selectors.rejected_recently(request.user, today=today) if first_page else []
