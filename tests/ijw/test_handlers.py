@@ -700,3 +700,41 @@ def test_a_change_request_tells_nothing_of_a_child_without_an_allocation_here(
     _refused(unknown, "9351")
     assert known.message.errors == unknown.message.errors
     assert not AllocationRequest.objects.exists()
+
+
+def test_start_stop_and_change_come_in_through_the_upload_page_too(
+    client, provider, child, allocation, youth_admin
+):
+    """The youth administration uploads what a provider without a broker sends: the
+    same service, the same outcome (the page says per file what became of it)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload(raw: bytes, name: str) -> str:
+        files = [SimpleUploadedFile(name, raw, content_type="text/xml")]
+        return client.post(
+            "/jeugdadministratie/berichten/ontvangen/", {"files": files}
+        ).content.decode()
+
+    header = {"sender": provider.agb_code, "dated_on": D(2026, 12, 4), "child": child_data(child)}
+    client.force_login(youth_admin)
+    upload(
+        samples.jw305(identification=_id(), starts=[delivery(allocation)], **header), "start.xml"
+    )
+    allocation.refresh_from_db()
+    assert allocation.care_started_on == D(2026, 1, 5)
+    change = samples.jw317(
+        sender=provider.agb_code,
+        identification=_id(),
+        dated_on=D(2026, 12, 4),
+        bsn=child.bsn,
+        reference="VOW-P",
+        changes=[extend(allocation)],
+    )
+    upload(change, "change.xml")
+    assert AllocationRequest.objects.get(reference="VOW-P").extension is not None
+    stop = delivery(allocation, end_on=D(2026, 12, 3), end_reason="34")
+    html = upload(samples.jw307(identification=_id(), stops=[stop], **header), "stop.xml")
+    assert "stop.xml" in html
+    allocation.refresh_from_db()
+    assert allocation.status == Indication.Status.STOPPED_EARLY
+    assert Task.objects.filter(indication=allocation).exists()
