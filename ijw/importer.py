@@ -455,6 +455,14 @@ def _apply(read: list[_Read], *, today, result: Jw301Result) -> None:
         i.allocation_number: i
         for i in Indication.objects.filter(allocation_number__in=numbers).select_related("client")
     }
+    # Numbers this system issued itself (a JW301 it made, no imported history): the old
+    # system's messages may not change those, even when child, product and provider match.
+    imported_before = set(
+        Message.objects.filter(
+            status=Message.Status.IMPORTED, indication__allocation_number__in=numbers
+        ).values_list("indication__allocation_number", flat=True)
+    )
+    ours = {number for number in indications if number not in imported_before}
     # Each allocation's history in order; a message is registered once all of its
     # allocations are applied (its link: the indication, when it carries one).
     # In the order they were sent (per allocation number: Dagtekening, then
@@ -491,6 +499,18 @@ def _apply(read: list[_Read], *, today, result: Jw301Result) -> None:
                 failed_children.add(message.file)
                 continue
             clients[client.bsn] = client
+        if allocation.number in ours:
+            result.errors.append(
+                FileError(
+                    allocation.file,
+                    str(allocation.number),
+                    _(
+                        "this allocation number was issued by this system, not by the old "
+                        "one: an imported message cannot change it"
+                    ),
+                )
+            )
+            continue
         try:
             with transaction.atomic():
                 indication = _apply_one(

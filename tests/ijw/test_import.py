@@ -473,3 +473,17 @@ def test_an_allocation_of_another_municipality_is_not_imported(provider, beijum)
     )
     result = run([("amsterdam.xml", raw)])
     assert not result.ok and "0363" in " ".join(result.lines)
+
+
+def test_an_allocation_number_this_system_issued_is_not_changed_by_an_import(provider, beijum):
+    """Found in review: the sequence's numbers and the old system's could meet; an old
+    message then silently rewrote an allocation this system had made."""
+    raw = jw301("old-7", datetime.date(2026, 1, 10), number=500007)
+    made_here = run([("a.xml", raw)])
+    assert made_here.ok
+    Message.objects.filter(status=Message.Status.IMPORTED).delete()  # as if we issued it
+    later = jw301(
+        "old-7b", datetime.date(2026, 2, 10), number=500007, end_on=datetime.date(2026, 9, 1)
+    )
+    result = run([("b.xml", later)])
+    assert not result.ok and "issued by this system" in " ".join(result.lines)
