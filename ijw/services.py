@@ -4,6 +4,7 @@ decision, and the answers that go out. Every caller (the pages, the API, the imp
 jobs) comes here; see docs/ijw.md for the flow."""
 
 import datetime
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from .models import AllocationRequest, Message
 
 # JW302 answers a JW301, JW320 a JW319: the retours we receive on what we sent.
 ANSWERED_BY = {retour: sent for sent, retour in RETOUR_FOR.items()}
+logger = logging.getLogger(__name__)
 RETOUR_WORKING_DAYS = 3
 ANSWER_WORKING_DAYS = 5
 
@@ -873,7 +875,7 @@ def requests_answer_in_onderzoek(*, on_date: datetime.date) -> dict:
     its deadline (or later, after missed runs) is answered "aanvraag in onderzoek"
     (JW319, WJ760 code 2). It stays on the youth administration's worklist."""
     horizon = add_working_days(on_date, 1)
-    answered = 0
+    answered = failed = 0
     Status = AllocationRequest.Status
     # An extension asked by a JW317 waits for its decision (up to 8 weeks, decision 79):
     # it is answered "in onderzoek" once, and stays waiting.
@@ -881,21 +883,32 @@ def requests_answer_in_onderzoek(*, on_date: datetime.date) -> dict:
         Q(status=Status.PROPOSED) | Q(status=Status.WAITING, answer__isnull=True),
         answer_due_on__lte=horizon,
     ).values_list("pk", flat=True):
-        with transaction.atomic():
-            request = (
-                AllocationRequest.objects.select_for_update(of=("self",))
-                .select_related("provider", "message", "client", "indication")
-                .get(pk=request_id)
-            )
-            waiting = request.status == Status.WAITING and request.answer_id is None
-            if request.status != Status.PROPOSED and not waiting:
-                continue
-            request.answer = _answer_jw319(request, answer=RequestAnswer.IN_ONDERZOEK)
-            if not waiting:
-                request.status = Status.IN_ONDERZOEK
-            request.save(update_fields=["answer", "status"])
-            answered += 1
-    return {"answered_in_onderzoek": answered}
+        try:
+            answered += _answer_in_onderzoek(request_id)
+        except (ValueError, ValidationError):
+            # One request that cannot be answered (a defect: its JW319 would not validate)
+            # must not keep the others from their deadline; the run counts it.
+            logger.exception("ijw: request %s could not be answered 'in onderzoek'", request_id)
+            failed += 1
+    return {"answered_in_onderzoek": answered, "failed": failed}
+
+
+@transaction.atomic
+def _answer_in_onderzoek(request_id: int) -> int:
+    Status = AllocationRequest.Status
+    request = (
+        AllocationRequest.objects.select_for_update(of=("self",))
+        .select_related("provider", "message", "client", "indication")
+        .get(pk=request_id)
+    )
+    waiting = request.status == Status.WAITING and request.answer_id is None
+    if request.status != Status.PROPOSED and not waiting:
+        return 0
+    request.answer = _answer_jw319(request, answer=RequestAnswer.IN_ONDERZOEK)
+    if not waiting:
+        request.status = Status.IN_ONDERZOEK
+    request.save(update_fields=["answer", "status"])
+    return 1
 
 
 def message_picked_up(message: Message) -> None:

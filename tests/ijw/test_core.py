@@ -68,7 +68,9 @@ def test_the_same_identification_twice_is_answered_9056_and_changes_nothing(prov
     assert second.message.status == Message.Status.REJECTED
     assert second.message.duplicate_of is not None
     assert second.message.codes == ["9056"]
-    assert xml.parse(second.retour.raw.encode()).root is not None
+    retour = xml.parse(second.retour.raw.encode())
+    assert retour.header.answers == "dubbel-00001"
+    assert "<jw316:RetourCode>9056</jw316:RetourCode>" in second.retour.raw
     assert AllocationRequest.objects.count() == 1
 
 
@@ -83,7 +85,8 @@ def test_the_invalid_date_of_the_example_is_kept_as_rejected(db):
     received = services.message_receive(raw=raw)
     assert received.message.status == Message.Status.REJECTED
     assert received.message.codes == ["0001"]
-    assert "2027-06-31" in received.message.errors or "Einddatum" in received.message.errors
+    assert "ToewijzingEinddatum" in received.message.errors
+    assert "<jw316:RetourCode>0001</jw316:RetourCode>" in received.retour.raw
 
 
 def test_a_message_dated_tomorrow_gets_8848(provider, child):
@@ -190,10 +193,12 @@ def test_an_unknown_child_is_placed_in_a_team(provider, youth_admin, beijum):
 def test_undecided_requests_are_answered_in_onderzoek_the_day_before_the_deadline(provider, child):
     request = _proposal(provider, child)  # due Friday 11 December
     assert services.requests_answer_in_onderzoek(on_date=datetime.date(2026, 12, 9)) == {
-        "answered_in_onderzoek": 0
+        "answered_in_onderzoek": 0,
+        "failed": 0,
     }
     assert services.requests_answer_in_onderzoek(on_date=datetime.date(2026, 12, 10)) == {
-        "answered_in_onderzoek": 1
+        "answered_in_onderzoek": 1,
+        "failed": 0,
     }
     request.refresh_from_db()
     assert request.status == AllocationRequest.Status.IN_ONDERZOEK

@@ -525,10 +525,12 @@ def test_a_waiting_extension_gets_in_onderzoek_once_before_its_5_working_days(
 ):
     request = _extension_asked(provider, child, allocation)
     assert services.requests_answer_in_onderzoek(on_date=D(2026, 12, 10)) == {
-        "answered_in_onderzoek": 1
+        "answered_in_onderzoek": 1,
+        "failed": 0,
     }
     assert services.requests_answer_in_onderzoek(on_date=D(2026, 12, 11)) == {
-        "answered_in_onderzoek": 0
+        "answered_in_onderzoek": 0,
+        "failed": 0,
     }
     request.refresh_from_db()
     assert request.status == AllocationRequest.Status.WAITING

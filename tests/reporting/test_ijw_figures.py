@@ -113,7 +113,8 @@ def q4(beijum):
     receive("2026-11-03", code="45A04", start_on=datetime.date(2026, 11, 9))  # H
     with on("2026-11-06"):
         assert services.requests_answer_in_onderzoek(on_date=datetime.date(2026, 11, 6)) == {
-            "answered_in_onderzoek": 1
+            "answered_in_onderzoek": 1,
+            "failed": 0,
         }
     receive("2026-12-03", referrer_type="06", identification="dubbel-0001")  # F
     receive("2026-12-03", referrer_type="06", identification="dubbel-0001")  # G
