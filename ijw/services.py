@@ -551,6 +551,8 @@ def route_propose(
 
 
 def _allocate_or_reject(product, provider, client, start_on, end_on, why: str) -> Proposal:
+    """Allocate, if the product is in the provider's contract (stacking was checked first,
+    in route_propose)."""
     if not provider.products.filter(pk=product.pk).exists():
         return Proposal(
             AllocationRequest.Route.REJECT,
@@ -559,14 +561,6 @@ def _allocate_or_reject(product, provider, client, start_on, end_on, why: str) -
             + " "
             + _("But %(product)s is not in this provider's contract.") % {"product": product.code},
         )
-    if client is not None:
-        probe = Indication(client=client, product=product, start_on=start_on, end_on=end_on)
-        if probe.overlapping().exists():
-            return Proposal(
-                AllocationRequest.Route.REJECT,
-                RejectReason.STACKING,
-                why + " " + _("But the child already has this product in that period."),
-            )
     return Proposal(AllocationRequest.Route.ALLOCATE, "", why)
 
 
@@ -836,6 +830,8 @@ def request_decide(
 def _allocate(request: AllocationRequest) -> Indication:
     from intake.services import client_create
 
+    if request.product is None:
+        raise ValidationError({"route": _("Only one of the 11 products can be allocated here.")})
     client = request.client
     if client is None:
         first, _space, last = request.child_name.partition(" ")
@@ -847,8 +843,6 @@ def _allocate(request: AllocationRequest) -> Indication:
             date_of_birth=request.date_of_birth,
         )
         request.client = client
-    if request.product is None:
-        raise ValidationError({"route": _("Only one of the 11 products can be allocated here.")})
     indication = Indication(
         client=client,
         product=request.product,
