@@ -49,6 +49,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "openhouse": VIEW,
     },
     TEAM_LEAD: {
+        # Told of the family's requests about their teams' children (read only).
+        "rights.rightsrequest": VIEW,
         "intake": WORK,
         "triage": WORK,
         "trajectories": WORK,
@@ -88,10 +90,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "openhouse.provider": VIEW,
         "referrals": VIEW,
     },
-    # Reads the access log (and, later, the rights requests); sees no files.
+    # Reads the access log and handles the family's requests (rights/): it sees a child's
+    # file only as the copy of a request it handles, never through WIJ's pages.
     PRIVACY: {
         "audit.accesslogentry": VIEW,
         "audit.accessgrant": VIEW,
+        "rights": WORK,
     },
     PROVIDER: {
         "openhouse.endevaluation": ("view", "add"),

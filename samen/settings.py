@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "accounts",
     "outbox",
     "ijw",
+    "rights",
 ]
 
 MIDDLEWARE = [

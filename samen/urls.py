@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("openhouse.urls")),
     path("", include("reporting.urls")),
     path("", include("audit.urls")),
+    path("", include("rights.urls")),
 ]
 
 # A request the system cannot use (a NUL byte, a body over the limit, a bad host): the Dutch

@@ -1,0 +1,1 @@
+"""The privacy officer's pages for the family's requests (docs/privacy.md)."""
