@@ -274,3 +274,18 @@ def make_trajectory(
             trajectory_id=trajectory.pk, expected_version=trajectory.version, user=user
         )
     return trajectory
+
+
+class RightsRequestFactory(factory.django.DjangoModelFactory):
+    """A family's request (rights.RightsRequest), received today, asked by the child."""
+
+    class Meta:
+        model = "rights.RightsRequest"
+
+    kind = "copy"
+    client = factory.SubFactory(ClientFactory)
+    team = factory.LazyAttribute(lambda o: o.client.team)
+    requester = "child"
+    requester_name = factory.LazyAttribute(lambda o: o.client.full_name)
+    received_on = factory.LazyFunction(timezone.localdate)
+    deadline = factory.LazyAttribute(lambda o: o.received_on + datetime.timedelta(days=30))
