@@ -90,6 +90,11 @@ def provider_user(db):
 
 
 @pytest.fixture
+def privacy_officer(db):
+    return UserFactory(role=roles.PRIVACY, username="privacy", first_name="Pim")
+
+
+@pytest.fixture
 def outsider(db):
     """Signed in, but with no role at all."""
     return UserFactory(username="outsider")
