@@ -33,6 +33,7 @@ PART_LABELS = {
     "child file": _("child's file"),
     "client search": _("search for a child"),
     "conversation report": _("conversation report"),
+    "copy of a file": _("copy of a file (inspection)"),
     "correction request": _("correction request"),
     "duplicate check": _("duplicate check"),
     "end-evaluation": _("end-evaluation"),

@@ -1,7 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import copy_views, views  # noqa: F401
 
 app_name = "rights"
 
 urlpatterns: list = []
+
+# Inspection and a copy (copy_views.py). "verstrekken" comes before "<str:fmt>".
+urlpatterns += [
+    path("privacy/verzoeken/<int:pk>/afschrift/", copy_views.copy_review, name="copy_review"),
+    path(
+        "privacy/verzoeken/<int:pk>/afschrift/verstrekken/",
+        copy_views.copy_confirm,
+        name="copy_confirm",
+    ),
+    path(
+        "privacy/verzoeken/<int:pk>/afschrift/<str:fmt>/",
+        copy_views.copy_download,
+        name="copy_download",
+    ),
+]
