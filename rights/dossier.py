@@ -51,6 +51,7 @@ from triage.models import (
     ChildOutcome,
     ConversationReport,
     CorrectionRequest,
+    LifeDomain,
     OpenHouseException,
     Triage,
 )
@@ -186,6 +187,9 @@ def _format(f, value, names: _Names) -> str:
     if isinstance(f, models.FileField):
         return str(value).rsplit("/", 1)[-1]
     if isinstance(f, models.JSONField):
+        if f.name == "life_domains":
+            labels = dict(LifeDomain.choices)
+            value = [labels.get(v, v) for v in value]
         return _format_json(value)
     return str(value)
 
