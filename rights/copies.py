@@ -175,6 +175,7 @@ def copy_release(
     with transaction.atomic():
         # Two clicks or two officers at once: the copy row is locked; the second one finds
         # it released and stops.
+        FileCopy.objects.get_or_create(request=request)
         file_copy = FileCopy.objects.select_for_update().get(request=request)
         if file_copy.status == FileCopy.Status.RELEASED:
             raise ValidationError(_("This copy was released before."))

@@ -1027,6 +1027,9 @@ PROVOKED_HERE = {
 # Rules no form, admin page or API call of a user can break, or that their own entry
 # point's tests provoke. Reason for each; a new constraint must be added here or above.
 PLACED = {
+    # A copy of a file (rights/copies.py): made and released by the services only.
+    "rights.FileCopy.request:unique": "copy_open gets or creates the one copy of a request (tests/rights/test_copy.py)",
+    "rights.FileCopy:filecopy_released_has_date": "copy_release sets the status and the time together, once (tests/rights/test_copy.py)",
     # The national messages (ijw/): the input is a message, checked by ijw.services before
     # anything is stored; a rule it breaks becomes a retour code, never an IntegrityError.
     "ijw.Message:ijw_message_in_unique_identification": "message_receive keeps a second one as a duplicate (9056; tests/ijw/test_core.py), the savepoint catches a race",
