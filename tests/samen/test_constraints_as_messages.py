@@ -1027,6 +1027,9 @@ PROVOKED_HERE = {
 # Rules no form, admin page or API call of a user can break, or that their own entry
 # point's tests provoke. Reason for each; a new constraint must be added here or above.
 PLACED = {
+    # The family's rights (rights/): the date the retention job judged a file on comes
+    # from the file's own record dates, which hold the same range.
+    "rights.RightsRequest:rightsrequest_retention_basis_on_in_range": "written only by rights.retention.retention_review from the dates of the child's records, each in range themselves",
     # The national messages (ijw/): the input is a message, checked by ijw.services before
     # anything is stored; a rule it breaks becomes a retour code, never an IntegrityError.
     "ijw.Message:ijw_message_in_unique_identification": "message_receive keeps a second one as a duplicate (9056; tests/ijw/test_core.py), the savepoint catches a race",
