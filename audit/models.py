@@ -50,6 +50,7 @@ PART_LABELS = {
     "registration": _("registration"),
     "request": _("request"),
     "request list": _("request list"),
+    "retention list": _("files past their retention"),
     "search": _("search from the header"),
     "triage": _("triage"),
     "triage waiting list": _("triage waiting list"),

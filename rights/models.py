@@ -42,6 +42,13 @@ class RightsRequestQuerySet(models.QuerySet):
         return self.open().filter(deadline__lt=today)
 
 
+class RetentionFrom(models.TextChoices):
+    """FILE_RETENTION_FROM: the moment the retention (Jeugdwet art. 7.3.8) counts from."""
+
+    LAST_RECORD = "last_record", _("the file's newest record")
+    END_OF_HELP = "end_of_help", _("the end of the last help")
+
+
 class RightsRequest(models.Model):
     """Verzoek van betrokkene: a family member's request to inspect, copy, correct or
     destroy a child's file, or (origin "retention") a file past its retention that the
@@ -171,6 +178,21 @@ class RightsRequest(models.Model):
         verbose_name=_("registered by"),
     )
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    # Origin "retention" only: what the monthly job judged the file on (rights/retention.py),
+    # kept as it was then, so that the decision can be checked against it later.
+    retention_from = models.CharField(
+        _("retention counted from"),
+        max_length=20,
+        choices=RetentionFrom.choices,
+        blank=True,
+    )
+    retention_basis_on = models.DateField(
+        _("retention counted from the date"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text=_("The date of the file's newest record, or of the end of the last help."),
+    )
     history = HistoricalRecords()
 
     objects = RightsRequestQuerySet.as_manager()
@@ -233,6 +255,7 @@ class RightsRequest(models.Model):
             date_range_check("rightsrequest", "deadline_extended_to"),
             date_range_check("rightsrequest", "decided_on"),
             date_range_check("rightsrequest", "closed_on"),
+            date_range_check("rightsrequest", "retention_basis_on"),
             *text_length_checks(
                 "rightsrequest",
                 extension_reason=REASON_TEXT,

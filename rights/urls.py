@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import copy_views, views  # noqa: F401
+from . import copy_views, retention_views, views  # noqa: F401
 
 app_name = "rights"
 
@@ -18,5 +18,15 @@ urlpatterns += [
         "privacy/verzoeken/<int:pk>/afschrift/<str:fmt>/",
         copy_views.copy_download,
         name="copy_download",
+    ),
+]
+
+# Retention (rights/retention_views.py)
+urlpatterns += [
+    path("privacy/bewaartermijn/", retention_views.retention_list, name="retention"),
+    path(
+        "privacy/bewaartermijn/controleren/",
+        retention_views.retention_review,
+        name="retention_review",
     ),
 ]

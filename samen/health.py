@@ -15,6 +15,11 @@ from .jobs import PROCESS_DIED, job_runs_mark_dead, last_runs
 
 # A daily job whose last success is older than this is reported as stale.
 JOB_STALE_AFTER = datetime.timedelta(hours=26)
+# Jobs that run less often than daily: stale after their own period and a day's slack.
+JOB_STALE_AFTER_BY_TASK = {
+    # Monthly on the 1st: at most 31 days between two runs.
+    "rights.retention_review": datetime.timedelta(days=32),
+}
 # Beat tasks that run every few minutes and record no JobRun: their work shows elsewhere
 # (the outbox's state; the runs they mark failed).
 FREQUENT_TASKS = {"outbox.send_due", "samen.job_runs_sweep"}
@@ -68,7 +73,8 @@ def check_jobs(now: datetime.datetime) -> dict:
             # Only this fact, never the error text: /health/ is public.
             "process_died": bool(last and last.error.startswith(PROCESS_DIED)),
             "last_success": success.finished_at.isoformat() if success else None,
-            "stale": success is None or now - success.finished_at > JOB_STALE_AFTER,
+            "stale": success is None
+            or now - success.finished_at > JOB_STALE_AFTER_BY_TASK.get(name, JOB_STALE_AFTER),
         }
     return report
 

@@ -74,6 +74,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Who looked at which child's file, searched or exported, and every refused attempt."),
     ),
     NavItem(
+        "rights:retention",
+        _("Retention"),
+        (PRIVACY,),
+        _("Files past their retention, put up for your decision on their destruction."),
+    ),
+    NavItem(
         "openhouse:dashboard",
         _("My clients"),
         (PROVIDER,),

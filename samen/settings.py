@@ -274,6 +274,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=0),
     },
     "clear-sessions": {"task": "accounts.clear_sessions", "schedule": crontab(hour=3, minute=0)},
+    # Monthly, on the 1st: the files past their retention (FILE_RETENTION_YEARS) are put
+    # before the privacy officer as destruction requests; nothing is destroyed by the job.
+    "rights-retention-review": {
+        "task": "rights.retention_review",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
+    },
     # Frequent, not recorded as job runs (samen.health.FREQUENT_TASKS): the outbox's
     # pending and due messages, and runs whose process died (no heartbeat).
     "outbox-send-due": {"task": "outbox.send_due", "schedule": 60.0},
@@ -289,6 +295,18 @@ IJW_MUNICIPALITY_CODE = env.str("IJW_MUNICIPALITY_CODE", default="0014")
 # IJW_DECIDE_AUTOMATICALLY: answer a request for allocation at once as the phasing table
 # proposes; off (the default), the youth administration reviews every proposal first.
 IJW_DECIDE_AUTOMATICALLY = env.bool("IJW_DECIDE_AUTOMATICALLY", default=False)
+
+# --- The family's rights: retention (rights/retention.py, docs/privacy.md) ---
+# FILE_RETENTION_YEARS: how long a child's file is kept (default 20: Jeugdwet art. 7.3.8,
+# since 1 January 2020 "twintig jaar, te rekenen vanaf het tijdstip waarop zij zijn
+# vervaardigd"). After it, the monthly job puts the file before the privacy officer, who
+# approves its destruction or refuses with reasons. `manage.py check` warns below 20.
+FILE_RETENTION_YEARS = env.int("FILE_RETENTION_YEARS", default=20)
+# FILE_RETENTION_FROM: the moment the years count from: "last_record" (default: the date
+# of the file's newest record, so every record is kept the term from its own making) or
+# "end_of_help" (the end of the last help: the last closed request, ended trajectory or
+# indication end). Another value: `manage.py check` warns and the job refuses to run.
+FILE_RETENTION_FROM = env.str("FILE_RETENTION_FROM", default="last_record")
 
 # --- Job runs (samen/jobs.py) ---
 # JOB_HEARTBEAT_SECONDS: a running job writes a sign of life to its JobRun this often.

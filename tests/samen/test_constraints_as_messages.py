@@ -1030,6 +1030,9 @@ PLACED = {
     # A copy of a file (rights/copies.py): made and released by the services only.
     "rights.FileCopy.request:unique": "copy_open gets or creates the one copy of a request (tests/rights/test_copy.py)",
     "rights.FileCopy:filecopy_released_has_date": "copy_release sets the status and the time together, once (tests/rights/test_copy.py)",
+    # The family's rights (rights/): the date the retention job judged a file on comes
+    # from the file's own record dates, which hold the same range.
+    "rights.RightsRequest:rightsrequest_retention_basis_on_in_range": "written only by rights.retention.retention_review from the dates of the child's records, each in range themselves",
     # The national messages (ijw/): the input is a message, checked by ijw.services before
     # anything is stored; a rule it breaks becomes a retour code, never an IntegrityError.
     "ijw.Message:ijw_message_in_unique_identification": "message_receive keeps a second one as a duplicate (9056; tests/ijw/test_core.py), the savepoint catches a race",
