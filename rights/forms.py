@@ -32,7 +32,7 @@ class WorklistFilterForm(StyledFormMixin, forms.Form):
     a message, and the list shows everything."""
 
     kind = forms.ChoiceField(
-        label=_("Kind"),
+        label=_("Kind of request"),
         choices=[("", _("all kinds")), *RightsRequest.Kind.choices],
         required=False,
     )
