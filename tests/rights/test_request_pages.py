@@ -545,3 +545,26 @@ def test_the_privacy_officers_start_page_counts_open_and_overdue(client, privacy
     assert response.context["rights_counts"] == {"open": 2, "overdue": 1}
     assert f'href="{LIST}?overdue=on"' in response.content.decode()
     assert any(item["url"] == LIST for item in response.context["nav_items"])
+
+
+def test_nul_bytes_and_novels_in_the_forms_get_a_message(client, privacy_officer, child):
+    received = RightsRequestFactory(client=child, team=child.team, kind="copy")
+    correction = decided(
+        RightsRequestFactory(client=child, team=child.team, kind="correction"), privacy_officer
+    )
+    client.force_login(privacy_officer)
+    novel = "x" * 20_000
+    for path, data in (
+        (url(received, "besluit/"), {"decision": "granted", "reason": "ja\x00"}),
+        (url(received, "besluit/"), {"decision": "\x00", "reason": "ja"}),
+        (url(received, "besluit/"), {"decision": "granted", "reason": novel, "confirm": "1"}),
+        (url(received, "verlengen/"), {"reason": "\x00"}),
+        (url(received, "verlengen/"), {"reason": novel}),
+        (url(correction, "afsluiten/"), {"note": "\x00"}),
+        (url(correction, "corrigeren/"), {"last_name": novel, "confirm": "1"}),
+    ):
+        assert client.post(path, data).status_code == 400, (path, data)
+    received.refresh_from_db()
+    correction.refresh_from_db()
+    assert received.status == "received" and received.deadline_extended_to is None
+    assert correction.status == "decided"
