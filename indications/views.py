@@ -14,6 +14,7 @@ from audit.views import not_your_team
 from intake.models import Client, Household, user_team_ids
 from openhouse.forms import HandoverNoteForm
 from openhouse.models import Provider
+from rights.selectors import open_for_child
 from samen.decorators import role_required
 from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF, user_role
 
@@ -63,6 +64,9 @@ def client_detail(request, pk):
             "households": Household.objects.filter(members__client=client).order_by("name", "pk"),
             "today": timezone.localdate(),
             "note_form": HandoverNoteForm(),
+            # The family's open requests about this child (rights/): a notice for whoever
+            # sees the child; the privacy officer handles them.
+            "rights_requests": open_for_child(client),
             **_log_links(request, client),
         },
     )

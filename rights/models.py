@@ -30,7 +30,7 @@ class RightsRequestQuerySet(models.QuerySet):
         if role == roles.PRIVACY:
             return self
         if role == roles.TEAM_LEAD:
-            from intake.selectors import user_team_ids
+            from intake.models import user_team_ids
 
             return self.filter(team_id__in=user_team_ids(user))
         return self.none()

@@ -155,3 +155,64 @@ def rights_request_close(
     request.full_clean()
     request.save()
     return request
+
+
+# The child's registered person data that the privacy officer may correct on a granted
+# correction request (docs/permissions.md). Everything else is corrected by the team in
+# its own record; the request then closes with what was corrected.
+CORRECTABLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "bsn",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+)
+
+
+@transaction.atomic
+def correction_apply(
+    request: RightsRequest, *, changes: dict, user, today: datetime.date
+) -> Client:
+    """Carry out a granted correction of the child's person data (AVG art. 16): the client
+    is changed and validated as any change is, its history keeps the old values with the
+    request's number as the reason, and the request closes with which data were corrected.
+    The rows are locked: a second tab or a colleague cannot correct or close it twice."""
+    request = RightsRequest.objects.select_for_update().get(pk=request.pk)
+    if request.kind != RightsRequest.Kind.CORRECTION:
+        raise ValidationError(_("Only a correction request corrects the child's data."))
+    if request.status != RightsRequest.Status.DECIDED:
+        raise ValidationError(_("Only a granted request that waits is carried out."))
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("These data cannot be corrected here: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    client = Client.objects.select_for_update().get(pk=request.client_id)
+    changed = [
+        name
+        for name, value in changes.items()
+        if (getattr(client, name) or None) != (value or None)
+    ]
+    if not changed:
+        raise ValidationError(_("Nothing to correct: the data are the same."))
+    for name in changed:
+        value = changes[name]
+        setattr(client, name, None if name == "bsn" and not value else (value or ""))
+    client.full_clean()
+    client._change_reason = _("Correction request #%(number)s") % {"number": request.pk}
+    client._history_user = user
+    client.save()
+    labels = ", ".join(str(Client._meta.get_field(name).verbose_name) for name in changed)
+    rights_request_close(
+        request,
+        note=_(
+            "Corrected in the child's person data: %(fields)s (old and new values in the child's history)."
+        )
+        % {"fields": labels},
+        today=today,
+    )
+    return client

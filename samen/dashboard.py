@@ -58,6 +58,7 @@ def _team_lead(user, today: datetime.date) -> dict:
     from intake.models import SupportRequest, user_team_ids
     from intake.selectors import request_counts, week_end, worker_changes_pending
     from intake.selectors import workload_per_worker as workload
+    from rights.selectors import open_for_team_lead
     from trajectories.selectors import waiting_count
     from triage.selectors import exceptions_pending
 
@@ -72,6 +73,9 @@ def _team_lead(user, today: datetime.date) -> dict:
         "task_counts": task_counts(
             Task.objects.visible_to(user), today=today, until=week_end(today)
         ),
+        # The family's requests about the children of the team lead's teams: told, not
+        # handled (the privacy officer handles them).
+        "rights_requests": open_for_team_lead(user, limit=SHOWN * 4),
     }
 
 
@@ -90,8 +94,12 @@ def _youth_admin(user, today: datetime.date) -> dict:
 
 def _privacy(user, today: datetime.date) -> dict:
     from audit.selectors import week_counts
+    from rights.selectors import counts
 
-    return week_counts(since=today - datetime.timedelta(days=7))
+    return {
+        **week_counts(since=today - datetime.timedelta(days=7)),
+        "rights_counts": counts(user, today=today),
+    }
 
 
 DASHBOARDS = {

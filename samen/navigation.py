@@ -74,6 +74,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Who looked at which child's file, searched or exported, and every refused attempt."),
     ),
     NavItem(
+        "rights:list",
+        _("Requests from families"),
+        (PRIVACY,),
+        _("Requests to inspect, copy, correct or destroy a child's file, by deadline."),
+    ),
+    NavItem(
         "rights:retention",
         _("Retention"),
         (PRIVACY,),

@@ -30,6 +30,7 @@ def home(request):
     context = dashboard_for(request.user, role)
     shown = [c.pk for req in context.get("my_requests", []) for c in req.clients.all()]
     shown += [cid for task in context.get("tasks", []) for cid in task.client_ids()]
+    shown += [rq.client_id for rq in context.get("rights_requests", [])]
     if shown:
         log_read(request, "start page", shown)
     return render(request, "samen/home.html", context)

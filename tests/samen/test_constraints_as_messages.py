@@ -1159,6 +1159,26 @@ PLACED = {
     "plans.GoalProgress:goal_progress_known": "the evaluation form offers the scale's values only",
     "plans.GoalProgress:goal_progress_once": "plan_evaluate writes one row per goal of the plan",
     "plans.GoalProgress:goal_progress_note_max_length": "the evaluation form's note field has the same maximum",
+    # The family's requests: rows written by rights.services only, after the privacy
+    # officer's forms (tests/rights/test_requests.py, tests/rights/test_request_pages.py);
+    # RightsRequest.clean() holds the same rules and every service calls full_clean().
+    "rights.RightsRequest:rightsrequest_deadline_after_received": "the deadline is computed from the day received (deadline_for), never typed",
+    "rights.RightsRequest:rightsrequest_extension_after_deadline": "rights_request_extend computes the new deadline (two months after the deadline)",
+    "rights.RightsRequest:rightsrequest_extension_has_reason": "the extension form requires the reason",
+    "rights.RightsRequest:rightsrequest_origin_requester": "the register form requires who asks; retention requests are made by the job without one",
+    "rights.RightsRequest:rightsrequest_unentitled_not_granted": "the decision form offers only a refusal and answers a posted grant with a message (test_a_request_of_someone_not_entitled_is_recorded_and_only_refused)",
+    "rights.RightsRequest:rightsrequest_decision_complete": "the decision form requires the reasons; the service sets the date",
+    "rights.RightsRequest:rightsrequest_status_follows_decision": "set together by rights_request_decide under the row lock",
+    "rights.RightsRequest:rightsrequest_closed_has_date": "set together by rights_request_decide and rights_request_close under the row lock",
+    "rights.RightsRequest:rightsrequest_received_on_in_range": "the register form's date field has the range and refuses a future day",
+    "rights.RightsRequest:rightsrequest_deadline_in_range": "computed from the day received, which is in the range",
+    "rights.RightsRequest:rightsrequest_deadline_extended_to_in_range": "computed from the deadline (two months), which is in the range",
+    "rights.RightsRequest:rightsrequest_decided_on_in_range": "the service sets today",
+    "rights.RightsRequest:rightsrequest_closed_on_in_range": "the services set today",
+    "rights.RightsRequest:rightsrequest_description_max_length": "the register form limits what is asked to the same maximum",
+    "rights.RightsRequest:rightsrequest_extension_reason_max_length": "the extension form's field has the same maximum",
+    "rights.RightsRequest:rightsrequest_decision_reason_max_length": "the decision form's field has the same maximum",
+    "rights.RightsRequest:rightsrequest_outcome_note_max_length": "the closing form's field has the same maximum; the correction's note names fields only",
 }
 
 

@@ -15,6 +15,7 @@ from indications.demo import seed_indications
 from intake.demo import seed_requests
 from plans.demo import seed_plans
 from referrals.demo import seed_referrers
+from rights.demo import seed_rights_requests
 from samen import roles
 from trajectories.demo import seed_trajectories
 from triage.demo import seed_triages
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             indications = seed_indications(count=options["families"] // 2)
             trajectories = seed_trajectories()
             plans = seed_plans()
+            rights_requests = seed_rights_requests()
         self.stdout.write(f"{referrers} referrer organisations (GP practices, GIs, hospitals).")
         self.stdout.write(f"{requests} new families with support requests over the WIJ teams.")
         self.stdout.write(f"{triages} triages with conversation reports.")
@@ -67,6 +69,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"{trajectories} trajectories of Basis jeugdhulp, in every state.")
         self.stdout.write(f"{plans} support plans, agreed with the family, most evaluated once.")
+        self.stdout.write(
+            f"{rights_requests} requests from families (inspection, copy, correction, destruction)."
+        )
         self.stdout.write(
             self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000 with:")
         )
