@@ -534,6 +534,7 @@ def file_destroy(
     )
     reference = tombstone.reference
     Client.objects.filter(pk=anonymous.pk).update(last_name=reference, search_name="")
+    anonymous.last_name, anonymous.search_name = reference, ""
     _drop_history(Client, [anonymous.pk])
     history_rows = Counter()
 

@@ -1027,6 +1027,11 @@ PROVOKED_HERE = {
 # Rules no form, admin page or API call of a user can break, or that their own entry
 # point's tests provoke. Reason for each; a new constraint must be added here or above.
 PLACED = {
+    # A destroyed file's marker (rights.destruction): editable=False, set only by
+    # file_destroy to the day it runs (a view's timezone.localdate()), never typed.
+    "intake.Client:client_destroyed_on_in_range": "set only by rights.destruction.file_destroy to today",
+    "intake.SupportRequest:request_destroyed_on_in_range": "set only by rights.destruction.file_destroy to today",
+    "trajectories.Trajectory:trajectory_destroyed_on_in_range": "set only by rights.destruction.file_destroy to today",
     # The national messages (ijw/): the input is a message, checked by ijw.services before
     # anything is stored; a rule it breaks becomes a retour code, never an IntegrityError.
     "ijw.Message:ijw_message_in_unique_identification": "message_receive keeps a second one as a duplicate (9056; tests/ijw/test_core.py), the savepoint catches a race",
