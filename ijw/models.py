@@ -29,7 +29,7 @@ class MessageQuerySet(models.QuerySet):
         (policy officials see figures only, WIJ staff the support requests that follow)."""
         role = roles.user_role(user)
         # The skeleton of a destroyed file (rights.destruction) is nobody's to work on.
-        living = self.filter(Q(client__isnull=True) | Q(client__destroyed_on__isnull=True))
+        living = self.exclude(client_id__in=Client.objects.filter(destroyed_on__isnull=False))
         if role == roles.YOUTH_ADMIN:
             return living
         if role == roles.PROVIDER:
@@ -233,7 +233,7 @@ class RequestQuerySet(models.QuerySet):
         """As the messages: the youth administration all, a provider its own."""
         role = roles.user_role(user)
         # The skeleton of a destroyed file (rights.destruction) is nobody's to work on.
-        living = self.filter(Q(client__isnull=True) | Q(client__destroyed_on__isnull=True))
+        living = self.exclude(client_id__in=Client.objects.filter(destroyed_on__isnull=False))
         if role == roles.YOUTH_ADMIN:
             return living
         if role == roles.PROVIDER:

@@ -40,7 +40,8 @@ class IndicationQuerySet(models.QuerySet):
             # Figures and the admin without the child: a destroyed file's skeleton counts.
             return self
         # The skeleton of a destroyed file (rights.destruction) is no case to work on.
-        living = self.filter(client__destroyed_on__isnull=True)
+        # A subquery, not a join: callers lock what they read (select_for_update).
+        living = self.exclude(client_id__in=Client.objects.filter(destroyed_on__isnull=False))
         if role == roles.YOUTH_ADMIN:
             return living
         if role == roles.PROVIDER:

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from psycopg import sql as psycopg_sql
 
 from audit.models import AccessGrant, AccessLogEntry
 from audit.services import access_grant_open
@@ -752,8 +753,12 @@ def test_the_trigger_refuses_updates_without_the_setting_and_of_other_columns(db
             )
             cursor.execute("SET LOCAL samen.audit_pseudonymise = 'off'")
     assert AccessLogEntry.objects.get(pk=entry.pk).client_ids == [-1]
-    # The application's role may not update the log at all, setting or not.
+    # The application's role may not update the log at all, setting or not (SET LOCAL ROLE:
+    # whatever role an earlier test left the connection in).
+    role = samen_db.app_role()
+    assert role, "the tests run as the application's database role"
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(psycopg_sql.SQL("SET LOCAL ROLE {}").format(psycopg_sql.Identifier(role)))
         cursor.execute("SET LOCAL samen.audit_pseudonymise = 'on'")
         cursor.execute("UPDATE audit_accesslogentry SET path = 'z' WHERE id = %s", [entry.pk])
 

@@ -10,10 +10,7 @@ import samen.dates
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0011_destroyed_file_marker"),
-        ("referrals", "0004_version_for_optimistic_locking"),
         ("trajectories", "0002_reassessment_steps_constraints"),
-        ("triage", "0004_child_outcomes_from_single_outcome"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
