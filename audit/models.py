@@ -34,6 +34,8 @@ PART_LABELS = {
     "client search": _("search for a child"),
     "conversation report": _("conversation report"),
     "copy of a file": _("copy of a file (inspection)"),
+    "destroyed file": _("destroyed file"),
+    "destruction preview": _("what destruction removes"),
     "correction request": _("correction request"),
     "duplicate check": _("duplicate check"),
     "end-evaluation": _("end-evaluation"),
@@ -138,6 +140,17 @@ class AccessLogEntry(models.Model):
         base, _sep, detail = self.part.partition(": ")
         label = str(PART_LABELS.get(base, base))
         return f"{label}: {detail}" if detail else label
+
+    @property
+    def client_labels(self) -> list[str]:
+        """The clients as the log pages show them: a child's id, or for a destroyed file
+        (a negative id, rights.Tombstone.log_id) "vernietigd dossier V-000123"."""
+        return [
+            _("destroyed file %(reference)s") % {"reference": f"V-{-client_id:06d}"}
+            if client_id < 0
+            else str(client_id)
+            for client_id in self.client_ids
+        ]
 
     @property
     def role_label(self) -> str:

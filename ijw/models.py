@@ -28,11 +28,13 @@ class MessageQuerySet(models.QuerySet):
         provider user sees the messages its own provider sent or received; nobody else
         (policy officials see figures only, WIJ staff the support requests that follow)."""
         role = roles.user_role(user)
+        # The skeleton of a destroyed file (rights.destruction) is nobody's to work on.
+        living = self.exclude(client_id__in=Client.objects.filter(destroyed_on__isnull=False))
         if role == roles.YOUTH_ADMIN:
-            return self
+            return living
         if role == roles.PROVIDER:
             membership = getattr(user, "provider_membership", None)
-            return self.filter(provider_id=membership.provider_id) if membership else self.none()
+            return living.filter(provider_id=membership.provider_id) if membership else self.none()
         return self.none()
 
 
@@ -230,11 +232,13 @@ class RequestQuerySet(models.QuerySet):
     def visible_to(self, user):
         """As the messages: the youth administration all, a provider its own."""
         role = roles.user_role(user)
+        # The skeleton of a destroyed file (rights.destruction) is nobody's to work on.
+        living = self.exclude(client_id__in=Client.objects.filter(destroyed_on__isnull=False))
         if role == roles.YOUTH_ADMIN:
-            return self
+            return living
         if role == roles.PROVIDER:
             membership = getattr(user, "provider_membership", None)
-            return self.filter(provider_id=membership.provider_id) if membership else self.none()
+            return living.filter(provider_id=membership.provider_id) if membership else self.none()
         return self.none()
 
     def open(self):

@@ -875,6 +875,7 @@ def requests_answer_in_onderzoek(*, on_date: datetime.date) -> dict:
     # it is answered "in onderzoek" once, and stays waiting.
     for request_id in AllocationRequest.objects.filter(
         Q(status=Status.PROPOSED) | Q(status=Status.WAITING, answer__isnull=True),
+        Q(client__isnull=True) | Q(client__destroyed_on__isnull=True),
         answer_due_on__lte=horizon,
     ).values_list("pk", flat=True):
         try:

@@ -36,11 +36,17 @@ class IndicationQuerySet(models.QuerySet):
         role = roles.user_role(user)
         if role in roles.WIJ_ROLES:
             return self.filter(client__in=Client.objects.visible_to(user))
-        if role in (roles.YOUTH_ADMIN, roles.OFFICIAL):
+        if role == roles.OFFICIAL:
+            # Figures and the admin without the child: a destroyed file's skeleton counts.
             return self
+        # The skeleton of a destroyed file (rights.destruction) is no case to work on.
+        # A subquery, not a join: callers lock what they read (select_for_update).
+        living = self.exclude(client_id__in=Client.objects.filter(destroyed_on__isnull=False))
+        if role == roles.YOUTH_ADMIN:
+            return living
         if role == roles.PROVIDER:
             membership = getattr(user, "provider_membership", None)
-            return self.filter(provider_id=membership.provider_id) if membership else self.none()
+            return living.filter(provider_id=membership.provider_id) if membership else self.none()
         return self.none()
 
     def running(self):

@@ -46,7 +46,7 @@ def _insert_tasks(*, kind: str, where: str, params: list, due_on=None) -> int:
             SELECT client.team_id, ind.id, %s, ind.end_on, {due_sql}, %s
             FROM indications_indication ind
             JOIN intake_client client ON client.id = ind.client_id
-            WHERE {where}
+            WHERE client.destroyed_on IS NULL AND {where}
             ON CONFLICT (indication_id, kind, for_end_on) WHERE indication_id IS NOT NULL
             DO NOTHING
             """,  # noqa: S608 - `where` is a fixed string from this module; values are params
@@ -65,7 +65,8 @@ def _insert_notices(*, kind: str, where: str, params: list) -> int:
                 (provider_id, indication_id, kind, for_end_on, due_on, created_at)
             SELECT ind.provider_id, ind.id, %s, ind.end_on, ind.evaluation_due_on, %s
             FROM indications_indication ind
-            WHERE ind.provider_id IS NOT NULL AND {where}
+            JOIN intake_client client ON client.id = ind.client_id
+            WHERE client.destroyed_on IS NULL AND ind.provider_id IS NOT NULL AND {where}
             ON CONFLICT (indication_id, kind, for_end_on) DO NOTHING
             """,  # noqa: S608 - `where` is a fixed string from this module; values are params
             [kind, timezone.now(), *params],
@@ -87,6 +88,7 @@ def indications_flag_expiring(*, on_date: datetime.date) -> dict:
     limit = on_date + relativedelta(months=FLAG_MONTHS)
     # The version goes up with the change, so an edit form opened before the run is refused.
     flagged = Indication.objects.filter(
+        client__destroyed_on__isnull=True,
         status__in=[Indication.Status.ACTIVE, Indication.Status.EXTENDED],
         end_on__gte=on_date,
         end_on__lte=limit,
@@ -128,9 +130,9 @@ def indications_check_evaluations(*, on_date: datetime.date) -> dict:
 def indications_end(*, on_date: datetime.date) -> dict:
     """Running indications past their end date become `ended`; those without a follow-up
     at WIJ are then 'niet in beeld' (see IndicationQuerySet.out_of_sight)."""
-    ended = Indication.objects.filter(status__in=RUNNING, end_on__lt=on_date).update(
-        status=Indication.Status.ENDED, version=F("version") + 1
-    )
+    ended = Indication.objects.filter(
+        status__in=RUNNING, end_on__lt=on_date, client__destroyed_on__isnull=True
+    ).update(status=Indication.Status.ENDED, version=F("version") + 1)
     return {"ended": ended, "out_of_sight": Indication.objects.out_of_sight().count()}
 
 

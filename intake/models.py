@@ -155,7 +155,8 @@ def wij_client_condition(user) -> Q:
         trajectory__coaches__coach_id=user.pk,
         trajectory__coaches__until_on__isnull=True,
     ).values("client_id")
-    return (
+    # A destroyed file's anonymous client (rights.Tombstone) is nobody's to see.
+    return Q(destroyed_on__isnull=True) & (
         Q(team_id__in=user_team_ids(user))
         | Q(pk__in=assigned)
         | Q(pk__in=granted)
@@ -173,8 +174,11 @@ class ClientQuerySet(models.QuerySet):
         if role in roles.WIJ_ROLES:
             return self.filter(wij_client_condition(user))
         if role == roles.YOUTH_ADMIN:
-            return self.filter(indications__isnull=False).distinct()
+            return self.filter(indications__isnull=False, destroyed_on__isnull=True).distinct()
         return self.none()
+
+    def not_destroyed(self):
+        return self.filter(destroyed_on__isnull=True)
 
 
 class Client(models.Model):
@@ -206,6 +210,15 @@ class Client(models.Model):
     search_name = models.CharField(
         _("name as searched"), max_length=251, blank=True, editable=False, db_default=""
     )
+    # Set on the anonymous client of a destroyed file (rights.destruction): the skeletons
+    # of the counted records hang under it, invisible on every working page.
+    destroyed_on = models.DateField(
+        _("destroyed on"),
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[validate_date_in_range],
+    )
     history = HistoricalRecords(excluded_fields=["search_name"])
 
     objects = ClientQuerySet.as_manager()
@@ -234,6 +247,7 @@ class Client(models.Model):
                 name="client_postcode_format",
             ),
             date_range_check("client", "date_of_birth"),
+            date_range_check("client", "destroyed_on"),
         ]
 
     def __str__(self):
@@ -450,7 +464,8 @@ class SupportRequestQuerySet(models.QuerySet):
         about_visible_child = SupportRequest.clients.through.objects.filter(
             client__in=Client.objects.filter(wij_client_condition(user))
         ).values("supportrequest_id")
-        return self.filter(
+        # The skeleton of a destroyed file's request (rights.destruction) is nobody's.
+        return self.filter(destroyed_on__isnull=True).filter(
             Q(team_id__in=user_team_ids(user))
             | Q(assigned_worker_id=user.pk)
             | Q(pk__in=about_visible_child)
@@ -606,6 +621,15 @@ class SupportRequest(models.Model):
         blank=True,
         help_text=_("Why a new request, although a child already had an open one."),
     )
+    # The skeleton of a destroyed child's request (rights.destruction): kept for the
+    # figures, stripped of every text, invisible on every working page.
+    destroyed_on = models.DateField(
+        _("destroyed on"),
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[validate_date_in_range],
+    )
     history = HistoricalRecords(excluded_fields=["version"])
 
     objects = SupportRequestQuerySet.as_manager()
@@ -638,6 +662,7 @@ class SupportRequest(models.Model):
                 name="request_referrer_type_known",
             ),
             date_range_check("request", "referral_date"),
+            date_range_check("request", "destroyed_on"),
             *text_length_checks("request", question=LONG_TEXT),
             models.CheckConstraint(
                 condition=Q(status="closed", close_reason__gt="")

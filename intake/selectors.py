@@ -221,9 +221,9 @@ def likely_duplicates(
         Q(postcode=postcode, house_number__iexact=house_number) if postcode else Q(pk__in=[])
     )
     return list(
-        Client.objects.filter(
-            Q(date_of_birth=date_of_birth) & (same_name | same_address)
-        ).select_related("team")[:10]
+        Client.objects.not_destroyed()
+        .filter(Q(date_of_birth=date_of_birth) & (same_name | same_address))
+        .select_related("team")[:10]
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import copy_views, retention_views, views
+from . import copy_views, destruction_views, retention_views, views
 
 app_name = "rights"
 
@@ -38,4 +38,14 @@ urlpatterns += [
         retention_views.retention_review,
         name="retention_review",
     ),
+]
+
+# Destruction (rights/destruction_views.py)
+urlpatterns += [
+    path(
+        "privacy/verzoeken/<int:pk>/vernietigen/",
+        destruction_views.carry_out,
+        name="destruction_carry_out",
+    ),
+    path("privacy/vernietigd/", destruction_views.tombstones, name="tombstones"),
 ]

@@ -152,6 +152,16 @@ def app_role_sync(using: str = "default") -> None:
                 .format(ident)
                 .as_string(cursor.connection)
             )
+        # A destroyed file's entries point at its tombstone (audit migration 0003).
+        cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'audit_log_pseudonymise'")
+        if cursor.fetchone():
+            cursor.execute(
+                sql.SQL(
+                    "GRANT EXECUTE ON FUNCTION audit_log_pseudonymise(bigint, bigint, text) TO {}"
+                )
+                .format(ident)
+                .as_string(cursor.connection)
+            )
 
 
 def app_role_sync_after_migrate(sender, using="default", **kwargs):

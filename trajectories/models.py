@@ -56,7 +56,8 @@ class TrajectoryQuerySet(models.QuerySet):
         coached = TrajectoryCoach.objects.filter(coach_id=user.pk, until_on__isnull=True).values(
             "trajectory_id"
         )
-        return self.filter(
+        # The skeleton of a destroyed child's trajectory (rights.destruction) is nobody's.
+        return self.filter(destroyed_on__isnull=True).filter(
             Q(team_id__in=user_team_ids(user)) | Q(pk__in=coached) | Q(pk__in=about_visible_child)
         )
 
@@ -162,6 +163,15 @@ class Trajectory(Versioned):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # The skeleton of a destroyed child's trajectory (rights.destruction): kept for the
+    # figures, invisible on every working page.
+    destroyed_on = models.DateField(
+        _("destroyed on"),
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[validate_date_in_range],
+    )
     history = HistoricalRecords(excluded_fields=["version"])
 
     objects = TrajectoryQuerySet.as_manager()
@@ -217,6 +227,7 @@ class Trajectory(Versioned):
             ),
             date_range_check("trajectory", "started_on"),
             date_range_check("trajectory", "ended_on"),
+            date_range_check("trajectory", "destroyed_on"),
             *text_length_checks("trajectory", end_note=REASON_TEXT),
         ]
 

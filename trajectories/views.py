@@ -43,8 +43,9 @@ def _child_ids(trajectory) -> list[int]:
 def _children(request, trajectory) -> list:
     """The trajectory's children, each marked `visible`: a trajectory is visible through
     any one child or its team, so a sibling in another team shows as "a child of another
-    team". Only the visible ones go to the access log (one query)."""
-    links = list(trajectory.children.all())
+    team". Only the visible ones go to the access log (one query). A destroyed child's
+    anonymous place (rights.destruction) is not shown at all."""
+    links = [link for link in trajectory.children.all() if link.client.destroyed_on is None]
     visible = set(
         Client.objects.visible_to(request.user)
         .filter(pk__in=[link.client_id for link in links])

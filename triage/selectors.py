@@ -36,4 +36,8 @@ def exceptions_pending(requests: QuerySet[SupportRequest], *, limit: int = 20) -
 
 def exceptions_pending_count() -> int:
     """Every exception waiting for the municipality (officials: no child in it)."""
-    return OpenHouseException.objects.filter(approval=OpenHouseException.Approval.PENDING).count()
+    return (
+        OpenHouseException.objects.filter(approval=OpenHouseException.Approval.PENDING)
+        .exclude(triage__support_request__destroyed_on__isnull=False)
+        .count()
+    )

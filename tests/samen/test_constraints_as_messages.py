@@ -1027,12 +1027,21 @@ PROVOKED_HERE = {
 # Rules no form, admin page or API call of a user can break, or that their own entry
 # point's tests provoke. Reason for each; a new constraint must be added here or above.
 PLACED = {
+    # A destroyed file (rights/destruction.py): file_destroy makes one tombstone per request
+    # and per anonymous client, under a lock on the request, and refuses a second run.
+    "rights.Tombstone.client:unique": "file_destroy creates a new anonymous client for each tombstone (tests/rights/test_destruction.py)",
+    "rights.Tombstone.request:unique": "file_destroy refuses a request carried out before (tests/rights/test_destruction.py)",
     # A copy of a file (rights/copies.py): made and released by the services only.
     "rights.FileCopy.request:unique": "copy_open gets or creates the one copy of a request (tests/rights/test_copy.py)",
     "rights.FileCopy:filecopy_released_has_date": "copy_release sets the status and the time together, once (tests/rights/test_copy.py)",
     # The family's rights (rights/): the date the retention job judged a file on comes
     # from the file's own record dates, which hold the same range.
     "rights.RightsRequest:rightsrequest_retention_basis_on_in_range": "written only by rights.retention.retention_review from the dates of the child's records, each in range themselves",
+    # A destroyed file's marker (rights.destruction): editable=False, set only by
+    # file_destroy to the day it runs (a view's timezone.localdate()), never typed.
+    "intake.Client:client_destroyed_on_in_range": "set only by rights.destruction.file_destroy to today",
+    "intake.SupportRequest:request_destroyed_on_in_range": "set only by rights.destruction.file_destroy to today",
+    "trajectories.Trajectory:trajectory_destroyed_on_in_range": "set only by rights.destruction.file_destroy to today",
     # The national messages (ijw/): the input is a message, checked by ijw.services before
     # anything is stored; a rule it breaks becomes a retour code, never an IntegrityError.
     "ijw.Message:ijw_message_in_unique_identification": "message_receive keeps a second one as a duplicate (9056; tests/ijw/test_core.py), the savepoint catches a race",
