@@ -175,4 +175,90 @@ def seed_rights_requests(today: datetime.date | None = None) -> int:
             requester_name=child.full_name,
             description="Inzage in de gespreksverslagen van het afgelopen jaar.",
         )
+    return made + _seed_carried_out(today, officer)
+
+
+def _seed_carried_out(today: datetime.date, officer) -> int:
+    """What the officer's other pages show: a copy released with one part withheld, a file
+    destroyed on request (a tombstone), and a file past its retention put up by the job."""
+    from .copies import copy_release
+    from .destruction import destruction_blockers, file_destroy
+    from .dossier import file_collect
+    from .retention import retention_review
+
+    made = 0
+    # A copy released: a young person of 16 or 17 asked for it; the notes of one
+    # conversation report are withheld (they name who made a safety report).
+    child = _children(today, min_age=16, max_age=17).first()
+    if child:
+        request = services.rights_request_register(
+            client=child,
+            kind=Kind.COPY,
+            requester=Requester.CHILD,
+            received_on=today - datetime.timedelta(days=16),
+            user=officer,
+            requester_name=child.full_name,
+            description="Een afschrift van mijn dossier, digitaal.",
+        )
+        services.rights_request_decide(
+            request,
+            decision=Decision.GRANTED,
+            reason="De jongere is 16 of ouder en vraagt het zelf.",
+            user=officer,
+            today=today - datetime.timedelta(days=10),
+        )
+        dossier = file_collect(child)
+        withheld = [
+            {"key": item.key, "ground": "third_party", "note": "Naam van de melder."}
+            for section in dossier.sections
+            if section.key == "conversation_reports"
+            for item in section.items[:1]
+        ]
+        copy_release(
+            request, withheld=withheld, user=officer, today=today - datetime.timedelta(days=3)
+        )
+        made += 1
+
+    # A file destroyed on request: a young adult whose help has ended.
+    for child in Client.objects.filter(
+        date_of_birth__lte=today - relativedelta(years=18),
+        destroyed_on__isnull=True,
+        rights_requests__isnull=True,
+    ).order_by("pk")[:50]:
+        if destruction_blockers(child, today):
+            continue
+        request = services.rights_request_register(
+            client=child,
+            kind=Kind.DESTRUCTION,
+            requester=Requester.CHILD,
+            received_on=today - datetime.timedelta(days=30),
+            user=officer,
+            requester_name=child.full_name,
+            description="Vernietig mijn dossier: de hulp is al lang klaar.",
+        )
+        services.rights_request_decide(
+            request,
+            decision=Decision.GRANTED,
+            reason="Niets verzet zich tegen vernietiging: de hulp is afgerond en niemand "
+            "anders heeft er een aanmerkelijk belang bij.",
+            user=officer,
+            today=today - datetime.timedelta(days=20),
+        )
+        file_destroy(request, user=officer, today=today - datetime.timedelta(days=19))
+        made += 1
+        break
+
+    # A file past its retention: a child registered 21 years ago in the old system, with
+    # nothing since; the monthly job puts it before the privacy officer.
+    from intake.models import Team
+    from intake.services import client_create
+
+    old = client_create(
+        team=Team.objects.get(name="WIJ Beijum"),
+        first_name="Sanne",
+        last_name="Oudeboer",
+        date_of_birth=today - relativedelta(years=30),
+    )
+    Client.objects.filter(pk=old.pk).update(created_at=timezone.now() - relativedelta(years=21))
+    made += retention_review(today)
     return made

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from rights.demo import seed_rights_requests
-from rights.models import RightsRequest
+from rights.models import FileCopy, RightsRequest, Tombstone
 from samen import roles
 from tests.factories import ClientFactory, HouseholdFactory, UserFactory
 
@@ -21,14 +21,17 @@ def _pinned():
         yield
 
 
-def test_the_demo_has_one_request_of_each_kind_and_loads_once(beijum):
+def test_the_demo_has_one_request_of_each_kind_and_loads_once(beijum, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     UserFactory(username="privacy", role=roles.PRIVACY)
-    for age in (4, 9, 13, 14, 17, 19):
+    for age in (4, 9, 13, 14, 16, 17, 19, 20):
         child = ClientFactory(team=beijum, date_of_birth=datetime.date(TODAY.year - age, 1, 1))
         household = HouseholdFactory()
         household.members.create(role="child", client=child)
         household.members.create(role="parent", name="Ouder")
-    assert seed_rights_requests(today=TODAY) == 6
+    # Six requests in the privacy officer's worklist, a copy released, a file destroyed, and
+    # one file past its retention put up by the job.
+    assert seed_rights_requests(today=TODAY) == 9
     requests = RightsRequest.objects.all()
     assert {r.kind for r in requests} == set(RightsRequest.Kind.values)
     states = {(r.kind, r.status, r.decision) for r in requests}
@@ -36,10 +39,18 @@ def test_the_demo_has_one_request_of_each_kind_and_loads_once(beijum):
     assert ("correction", "closed", "granted") in states
     assert ("destruction", "received", "") in states
     assert ("inspection", "closed", "refused") in states
+    assert ("copy", "closed", "granted") in states
+    released = FileCopy.objects.get(status="released")
+    assert released.pdf.name and released.json.name and len(released.withheld) <= 1
+    tombstone = Tombstone.objects.get()
+    assert (tombstone.cause, tombstone.request.status) == ("request", "closed")
+    assert tombstone.client.destroyed_on is not None and tombstone.client.bsn is None
+    retention = requests.get(origin="retention")
+    assert (retention.kind, retention.status) == ("destruction", "received")
     refused = requests.get(decision="refused")
     assert not refused.entitled
     overdue = [r for r in requests if r.status != "closed" and r.due_on < TODAY]
     assert len(overdue) == 1 and overdue[0].kind == "inspection"
     assert all(r.entitled for r in requests if r.decision != "refused")
     assert seed_rights_requests(today=TODAY) == 0
-    assert RightsRequest.objects.count() == 6
+    assert RightsRequest.objects.count() == 9
