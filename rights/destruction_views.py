@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import log_read
 from samen.decorators import role_required
+from samen.forms import StyledFormMixin
 from samen.pagination import page_number
 from samen.roles import PRIVACY
 
@@ -24,7 +25,7 @@ from .models import RightsRequest, Tombstone
 PAGE_SIZE = 25
 
 
-class DestructionConfirmForm(forms.Form):
+class DestructionConfirmForm(StyledFormMixin, forms.Form):
     """The last look: the number of the request typed and that it cannot be undone ticked."""
 
     number = forms.CharField(
