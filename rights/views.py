@@ -400,6 +400,10 @@ def close(request, pk):
     if rights_request.kind != RightsRequest.Kind.CORRECTION:
         raise Http404
     form = CloseForm(request.POST)
+    if form.is_valid() and "confirm" not in request.POST:
+        # A look first: closing cannot be undone.
+        _log_request_read(request, rights_request)
+        return render(request, "rights/close_confirm.html", {"rq": rights_request, "form": form})
     if form.is_valid():
         try:
             services.rights_request_close(

@@ -489,9 +489,14 @@ def test_a_correction_of_something_else_closes_with_what_was_corrected(
     )
     client.force_login(privacy_officer)
     assert client.post(url(request, "afsluiten/"), {"note": ""}).status_code == 400
-    response = client.post(
-        url(request, "afsluiten/"), {"note": "Verslag van 12-1 aangepast door het team."}
-    )
+    note = {"note": "Verslag van 12-1 aangepast door het team."}
+    # A look first: the request stays open until confirmed.
+    response = client.post(url(request, "afsluiten/"), note)
+    assert response.status_code == 200
+    assert "Verslag van 12-1 aangepast door het team." in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == "decided"
+    response = client.post(url(request, "afsluiten/"), {**note, "confirm": "1"})
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == "closed" and "12-1" in request.outcome_note
