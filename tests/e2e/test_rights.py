@@ -15,7 +15,6 @@ from rights.models import FileCopy, RightsRequest, Tombstone
 from samen import roles
 from tests.factories import (
     ClientFactory,
-    HouseholdFactory,
     SupportRequestFactory,
     UserFactory,
 )
