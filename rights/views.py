@@ -247,6 +247,16 @@ def _log_request_read(request, rights_request, part="rights request"):
     return tombstone
 
 
+def _log_request_change(request, rights_request):
+    access_log_record(
+        request=request,
+        event=Event.CHANGE,
+        part="rights request",
+        clients=[rights_request.client_id],
+        object_id=rights_request.pk,
+    )
+
+
 def _detail_context(rights_request, today) -> dict:
     carried_out = rights_request.status == RightsRequest.Status.DECIDED
     kind = rights_request.kind
@@ -324,13 +334,7 @@ def decide(request, pk):
                 add_validation_errors(form, exc)
                 status = 400
             else:
-                access_log_record(
-                    request=request,
-                    event=Event.CHANGE,
-                    part="rights request",
-                    clients=[rights_request.client_id],
-                    object_id=rights_request.pk,
-                )
+                _log_request_change(request, rights_request)
                 messages.success(
                     request, _("Decision recorded. Tell the family, with the reasons.")
                 )
@@ -363,13 +367,7 @@ def extend(request, pk):
                 add_validation_errors(form, exc)
                 status = 400
             else:
-                access_log_record(
-                    request=request,
-                    event=Event.CHANGE,
-                    part="rights request",
-                    clients=[rights_request.client_id],
-                    object_id=rights_request.pk,
-                )
+                _log_request_change(request, rights_request)
                 messages.success(
                     request, _("Deadline extended. Tell the family, with the reason, now.")
                 )
@@ -412,13 +410,7 @@ def close(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            access_log_record(
-                request=request,
-                event=Event.CHANGE,
-                part="rights request",
-                clients=[rights_request.client_id],
-                object_id=rights_request.pk,
-            )
+            _log_request_change(request, rights_request)
             messages.success(
                 request, _("The request is closed. Tell the family what was corrected.")
             )
