@@ -923,3 +923,22 @@ def test_retention_destroys_the_same_way_with_its_own_cause(beijum, team_lead, p
     with pytest.raises(ValidationError):
         file_destroy(request, user=privacy_officer, today=TODAY)
     assert Tombstone.objects.count() == 1
+
+
+def test_a_partly_granted_destruction_is_carried_out(client, beijum, team_lead, privacy_officer):
+    # docs/privacy.md: "partly granted where the municipality's own archive keeps the
+    # beschikking"; without this the request waited for ever (no page closes it).
+    request = RightsRequestFactory(kind="destruction", client=ClientFactory(team=beijum))
+    rights_request_decide(
+        request,
+        decision="partly",
+        reason="Beschikking in het archief.",
+        user=team_lead,
+        today=TODAY,
+    )
+    client.force_login(privacy_officer)
+    assert client.get(_url(request)).status_code == 200
+    response = client.post(_url(request), {"number": str(request.pk), "understood": "on"})
+    assert response.status_code == 302
+    assert Tombstone.objects.filter(request=request).exists()
+    assert RightsRequest.objects.get(pk=request.pk).status == "closed"
