@@ -942,3 +942,27 @@ def test_a_partly_granted_destruction_is_carried_out(client, beijum, team_lead, 
     assert response.status_code == 302
     assert Tombstone.objects.filter(request=request).exists()
     assert RightsRequest.objects.get(pk=request.pk).status == "closed"
+
+
+def test_a_destroyed_files_anonymous_client_is_found_by_no_search(
+    client, beijum, intake_worker, team_lead, privacy_officer
+):
+    child = ClientFactory(team=beijum)
+    request = RightsRequestFactory(kind="destruction", client=child)
+    rights_request_decide(request, decision="granted", reason="Ja.", user=team_lead, today=TODAY)
+    tombstone = file_destroy(request, user=privacy_officer, today=TODAY)
+    # The header search by date of birth: the anonymous client is born 1-1-1900.
+    client.force_login(intake_worker)
+    response = client.post(reverse("intake:search"), {"search": "1-1-1900"})
+    assert response.status_code == 200
+    assert response.context["search"].searched
+    assert response.context["search"].clients == []
+    assert tombstone.reference not in response.content.decode()
+    # The privacy officer's search to register a request: by last name and date of birth.
+    client.force_login(privacy_officer)
+    response = client.post(
+        "/privacy/verzoeken/nieuw/",
+        {"step": "search", "last_name": tombstone.reference, "date_of_birth": "1900-01-01"},
+    )
+    assert response.status_code == 200
+    assert list(response.context["found"]) == []
