@@ -238,7 +238,9 @@ def _search_clients(
     (and families found by a parent's name) come with their children, to register a
     request for one or more of them. The search and the children shown are logged (their
     ids), the terms are not."""
-    found = client_search(query, visible=Client.objects.all())
+    # Not a destroyed file's anonymous client (rights.Tombstone): born "1-1-1900", it would
+    # show up in a search by that date.
+    found = client_search(query, visible=Client.objects.not_destroyed())
     _mark_visible(request, found.clients)
     found_families = []
     if families:

@@ -500,9 +500,11 @@ def file_destroy(
     request = RightsRequest.objects.select_for_update().select_related("client").get(pk=request.pk)
     if request.kind != RightsRequest.Kind.DESTRUCTION:
         raise ValidationError(_("Only a request for destruction destroys a file."))
-    if (
-        request.status != RightsRequest.Status.DECIDED
-        or request.decision != RightsRequest.Decision.GRANTED
+    # Partly granted (docs/privacy.md: the municipality's archive keeps a beschikking) is
+    # carried out the same way: the counted parts stay as anonymous skeletons either way.
+    if request.status != RightsRequest.Status.DECIDED or request.decision not in (
+        RightsRequest.Decision.GRANTED,
+        RightsRequest.Decision.PARTLY,
     ):
         raise ValidationError(_("Only a granted request that waits is carried out."))
     client = Client.objects.select_for_update().get(pk=request.client_id)

@@ -64,7 +64,8 @@ def _carry_out_state(rights_request: RightsRequest) -> str:
     if (
         rights_request.kind != RightsRequest.Kind.DESTRUCTION
         or rights_request.status != RightsRequest.Status.DECIDED
-        or rights_request.decision != RightsRequest.Decision.GRANTED
+        or rights_request.decision
+        not in (RightsRequest.Decision.GRANTED, RightsRequest.Decision.PARTLY)
     ):
         return "not_ready"
     return "ready"

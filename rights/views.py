@@ -94,14 +94,14 @@ def request_list(request):
 
 def _find_children(data) -> list[Client]:
     """Exact: the BSN, or the last name (case and accents aside) with the date of birth."""
+    # Never a destroyed file's anonymous client ("V-000001", born 1-1-1900).
+    children = Client.objects.not_destroyed().select_related("team")
     if data.get("bsn"):
-        return list(Client.objects.select_related("team").filter(bsn=data["bsn"]))
+        return list(children.filter(bsn=data["bsn"]))
     wanted = search_form(data["last_name"])
     return [
         client
-        for client in Client.objects.select_related("team").filter(
-            date_of_birth=data["date_of_birth"]
-        )
+        for client in children.filter(date_of_birth=data["date_of_birth"])
         if search_form(client.last_name) == wanted
     ]
 

@@ -923,3 +923,46 @@ def test_retention_destroys_the_same_way_with_its_own_cause(beijum, team_lead, p
     with pytest.raises(ValidationError):
         file_destroy(request, user=privacy_officer, today=TODAY)
     assert Tombstone.objects.count() == 1
+
+
+def test_a_partly_granted_destruction_is_carried_out(client, beijum, team_lead, privacy_officer):
+    # docs/privacy.md: "partly granted where the municipality's own archive keeps the
+    # beschikking"; without this the request waited for ever (no page closes it).
+    request = RightsRequestFactory(kind="destruction", client=ClientFactory(team=beijum))
+    rights_request_decide(
+        request,
+        decision="partly",
+        reason="Beschikking in het archief.",
+        user=team_lead,
+        today=TODAY,
+    )
+    client.force_login(privacy_officer)
+    assert client.get(_url(request)).status_code == 200
+    response = client.post(_url(request), {"number": str(request.pk), "understood": "on"})
+    assert response.status_code == 302
+    assert Tombstone.objects.filter(request=request).exists()
+    assert RightsRequest.objects.get(pk=request.pk).status == "closed"
+
+
+def test_a_destroyed_files_anonymous_client_is_found_by_no_search(
+    client, beijum, intake_worker, team_lead, privacy_officer
+):
+    child = ClientFactory(team=beijum)
+    request = RightsRequestFactory(kind="destruction", client=child)
+    rights_request_decide(request, decision="granted", reason="Ja.", user=team_lead, today=TODAY)
+    tombstone = file_destroy(request, user=privacy_officer, today=TODAY)
+    # The header search by date of birth: the anonymous client is born 1-1-1900.
+    client.force_login(intake_worker)
+    response = client.post(reverse("intake:search"), {"search": "1-1-1900"})
+    assert response.status_code == 200
+    assert response.context["search"].searched
+    assert response.context["search"].clients == []
+    assert tombstone.reference not in response.content.decode()
+    # The privacy officer's search to register a request: by last name and date of birth.
+    client.force_login(privacy_officer)
+    response = client.post(
+        "/privacy/verzoeken/nieuw/",
+        {"step": "search", "last_name": tombstone.reference, "date_of_birth": "1900-01-01"},
+    )
+    assert response.status_code == 200
+    assert list(response.context["found"]) == []
