@@ -717,8 +717,17 @@ def file_destroy(
         files += [(copy.pdf.storage, copy.pdf.name), (copy.json.storage, copy.json.name)]
     FileCopy.objects.filter(pk__in=scope.copies).delete()
     drop(FileCopy, scope.copies)
+    # Every free text goes (the officer's reasons may name the child); what the register
+    # keeps is kind, dates, who decided and the decision.
     RightsRequest.objects.filter(pk__in=scope.rights_requests).update(
-        client_id=anonymous.pk, requester_name="", description="", requester_member=None
+        client_id=anonymous.pk,
+        requester_name="",
+        description="",
+        requester_member=None,
+        entitlement_note="",
+        decision_reason=_nonempty("decision_reason"),
+        extension_reason=_nonempty("extension_reason"),
+        outcome_note="",
     )
     drop(RightsRequest, scope.rights_requests)
 

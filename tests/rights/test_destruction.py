@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from psycopg import sql as psycopg_sql
 
 from audit.models import AccessGrant, AccessLogEntry
@@ -405,9 +405,10 @@ def _rich_family(beijum, intake_worker, team_lead) -> Family:
         deadline=datetime.date(2026, 2, 5),
         status="closed",
         decision="granted",
-        decision_reason="Ja.",
+        decision_reason=f"Afschrift aan de vader van {FIRST}.",
         decided_on=datetime.date(2026, 1, 10),
         closed_on=datetime.date(2026, 1, 20),
+        outcome_note=f"Afschrift van {FIRST} verstrekt.",
     )
     f.copy = FileCopy.objects.create(
         request=f.copy_request,
@@ -699,9 +700,9 @@ def test_the_access_log_keeps_its_entries_pointing_at_the_tombstone(
         assert entry.object_id != CHILD_ID
     page = entries.get(path__startswith="/jeugdigen/", part="child file")
     assert page.path == f"/jeugdigen/{tombstone.reference}/"
-    assert f"vernietigd dossier {tombstone.reference}" in " ".join(
-        str(label) for label in page.client_labels
-    ) or tombstone.reference in " ".join(str(label) for label in page.client_labels)
+    with translation.override("nl"):
+        labels = [str(label) for label in page.client_labels]
+    assert labels == [f"vernietigd dossier {tombstone.reference}"]
     # The destruction itself is an entry too, about the tombstone.
     deletion = AccessLogEntry.objects.get(event="delete", part="destroyed file")
     assert deletion.client_ids == [tombstone.log_id] and deletion.user_id == privacy_officer.pk
@@ -715,6 +716,32 @@ def _first_entry():
     from audit.services import access_log_record
 
     return access_log_record(event="read", part="child file", clients=[CHILD_ID], channel="job")
+
+
+def test_the_log_function_moves_only_a_destroyed_childs_entries_to_its_tombstone(db):
+    """The application may call audit_log_pseudonymise, but not for a living child, nor
+    towards a tombstone that does not exist or under another reference."""
+    from tests.factories import ClientFactory
+
+    living = ClientFactory()
+    entry = access_log_record_for(living.pk)
+    for args, message in (
+        ((living.pk, -1, "V-000001"), "still exists"),
+        ((living.pk + 10_000, -999_999, "V-999999"), "existing tombstone"),
+    ):
+        with (
+            pytest.raises(DatabaseError, match=message),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SELECT audit_log_pseudonymise(%s, %s, %s)", args)
+    assert AccessLogEntry.objects.get(pk=entry.pk).client_ids == [living.pk]
+
+
+def access_log_record_for(client_id):
+    from audit.services import access_log_record
+
+    return access_log_record(event="read", part="child file", clients=[client_id], channel="job")
 
 
 def test_the_trigger_refuses_updates_without_the_setting_and_of_other_columns(db):
