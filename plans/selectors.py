@@ -101,7 +101,9 @@ def portal_children(household_ids, provider_id: int) -> dict[int, list]:
         return result
     households = {trajectory_id: household_id for household_id, trajectory_id in newest.items()}
     rows = (
-        TrajectoryChild.objects.filter(trajectory_id__in=households, current=True)
+        TrajectoryChild.objects.filter(
+            trajectory_id__in=households, current=True, client__destroyed_on__isnull=True
+        )
         .filter(
             Q(client__in=Indication.objects.filter(provider_id=provider_id).values("client_id"))
             | Q(client__in=ChildOutcome.objects.filter(provider_id=provider_id).values("client_id"))

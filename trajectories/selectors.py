@@ -172,7 +172,8 @@ def with_list_data(trajectories: QuerySet) -> QuerySet:
     ).prefetch_related(
         Prefetch(
             "children",
-            queryset=TrajectoryChild.objects.filter(current=True)
+            # A destroyed file's anonymous place in a shared trajectory is nobody's.
+            queryset=TrajectoryChild.objects.filter(current=True, client__destroyed_on__isnull=True)
             .select_related("client")
             .order_by("client__date_of_birth", "client_id"),
             to_attr="current_children",

@@ -933,6 +933,14 @@ def test_skeletons_are_invisible_on_the_working_pages(
     assert client.get(reverse("intake:detail", args=[skeleton.pk])).status_code in (403, 404)
     response = client.get(reverse("intake:list"))
     assert tombstone.reference not in response.content.decode()
+    # No trajectory's list row names the anonymous place.
+    from trajectories.models import Trajectory, TrajectoryChild
+    from trajectories.selectors import with_list_data
+
+    # (Even were its place still current, as a running shared trajectory's would be.)
+    assert TrajectoryChild.objects.filter(client=anonymous).update(current=True)
+    for trajectory in with_list_data(Trajectory.objects.all()):
+        assert anonymous.pk not in [row.client_id for row in trajectory.current_children]
 
 
 def test_retention_destroys_the_same_way_with_its_own_cause(beijum, team_lead, privacy_officer):
