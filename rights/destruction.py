@@ -367,6 +367,12 @@ def destruction_blockers(
         approval=OpenHouseException.Approval.PENDING,
     ).exists():
         reasons.append(_("An Open House exception for the child waits for the municipality."))
+    if (
+        Task.objects.open()
+        .filter(Q(indication__client=client) | Q(trajectory__children__client=client))
+        .exists()
+    ):
+        reasons.append(_("A task about the child is still open at the team."))
     other_open = RightsRequest.objects.filter(client=client).open()
     if request is not None:
         other_open = other_open.exclude(pk=request.pk)
@@ -510,6 +516,14 @@ def file_destroy(
     client = Client.objects.select_for_update().get(pk=request.client_id)
     if client.destroyed_on is not None:
         raise ValidationError(_("This file was destroyed before."))
+    # Lock what the file is made of before looking for running help: a report, a reopening
+    # or a new indication written meanwhile (each takes a key-share lock on its request,
+    # trajectory or client) waits until the destruction has committed or rolled back.
+    request_ids = Through.objects.filter(client_id=client.pk).values("supportrequest_id")
+    list(SupportRequest.objects.select_for_update().filter(pk__in=request_ids).values("pk"))
+    trajectory_ids = TrajectoryChild.objects.filter(client_id=client.pk).values("trajectory_id")
+    list(Trajectory.objects.select_for_update().filter(pk__in=trajectory_ids).values("pk"))
+    list(Indication.objects.select_for_update().filter(client_id=client.pk).values("pk"))
     blockers = destruction_blockers(client, today, request=request)
     if blockers:
         raise ValidationError(blockers)

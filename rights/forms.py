@@ -275,7 +275,10 @@ class PersonCorrectionForm(StyledFormMixin, forms.Form):
 
     def clean_bsn(self):
         value = (self.cleaned_data.get("bsn") or "").strip()
-        return normalize_bsn(value) if value else None
+        bsn = normalize_bsn(value) if value else None
+        if bsn and Client.objects.filter(bsn=bsn).exclude(pk=self.client.pk).exists():
+            raise ValidationError(_("Another child is registered with this BSN."))
+        return bsn
 
     def clean_postcode(self):
         value = (self.cleaned_data.get("postcode") or "").strip()

@@ -257,6 +257,20 @@ def _log_request_change(request, rights_request):
     )
 
 
+def _destruction_blockers(rights_request, today) -> list[str]:
+    """For a destruction request still to be carried out: what stands in its way now, so
+    that the officer knows it before granting (rights.destruction.destruction_blockers)."""
+    from .destruction import destruction_blockers
+
+    if rights_request.kind != RightsRequest.Kind.DESTRUCTION or rights_request.status == (
+        RightsRequest.Status.CLOSED
+    ):
+        return []
+    if rights_request.client.destroyed_on is not None:
+        return []
+    return destruction_blockers(rights_request.client, today, request=rights_request)
+
+
 def _detail_context(rights_request, today) -> dict:
     carried_out = rights_request.status == RightsRequest.Status.DECIDED
     kind = rights_request.kind
@@ -279,6 +293,7 @@ def _detail_context(rights_request, today) -> dict:
         if carried_out and kind == Kind.DESTRUCTION
         else None,
         "can_correct": carried_out and kind == Kind.CORRECTION,
+        "blockers": _destruction_blockers(rights_request, today),
         "extension_form": ExtensionForm(),
         "close_form": CloseForm(),
     }
@@ -312,7 +327,7 @@ def decide(request, pk):
         return redirect("rights:detail", pk=rights_request.pk)
     form = DecisionForm(request.POST or None, request=rights_request)
     template, status = "rights/decide.html", 200
-    extra = {}
+    extra = {"blockers": _destruction_blockers(rights_request, today)}
     if form.is_bound:
         if not form.is_valid():
             status = 400
@@ -355,6 +370,9 @@ def extend(request, pk):
     says the new deadline before it is recorded."""
     rights_request = _get_request(request, pk)
     today = timezone.localdate()
+    if request.method == "GET" and not _detail_context(rights_request, today)["can_extend"]:
+        messages.info(request, _("This request's deadline cannot be extended (any more)."))
+        return redirect("rights:detail", pk=rights_request.pk)
     form = ExtensionForm(request.POST or None)
     status = 200
     if form.is_bound:
@@ -389,7 +407,7 @@ def extend(request, pk):
 
 
 @privacy_only
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def close(request, pk):
     """A granted correction of something other than the person data (a conversation report,
     a plan): closed with what was corrected, once the team confirmed it."""
@@ -397,6 +415,8 @@ def close(request, pk):
     today = timezone.localdate()
     if rights_request.kind != RightsRequest.Kind.CORRECTION:
         raise Http404
+    if request.method == "GET":
+        return redirect("rights:detail", pk=rights_request.pk)
     form = CloseForm(request.POST)
     if form.is_valid() and "confirm" not in request.POST:
         # A look first: closing cannot be undone.
