@@ -816,7 +816,9 @@ def test_the_carry_out_page_previews_confirms_and_destroys(
     assert response.status_code == 200
     page = response.content.decode()
     assert "cannot be undone" in page or "niet ongedaan" in page
-    assert FULL not in page and BSN not in page
+    # The officer sees whose file goes before it goes (the read is in the access log).
+    assert FULL in page and BSN in page
+    assert AccessLogEntry.objects.filter(part="destruction preview", client_ids=[CHILD_ID]).exists()
     # Without the number typed and the box ticked nothing happens.
     response = client.post(_url(family.request), {"number": "999", "understood": ""})
     assert response.status_code == 400
