@@ -72,6 +72,8 @@ def rights_request_register(
     description: str = "",
 ) -> RightsRequest:
     """Record a family's request with its deadline and whether who asks is entitled."""
+    if client.destroyed_on is not None:
+        raise ValidationError(_("This file was destroyed; there is nothing to ask for."))
     entitled, note = requester_entitled(client, requester, requester_member, received_on)
     if requester_member is not None and not requester_name:
         requester_name = requester_member.name
@@ -110,7 +112,10 @@ def rights_request_extend(
         raise ValidationError(_("This request is closed."))
     if today > request.deadline:
         raise ValidationError(_("An extension is given before the deadline has passed."))
-    request.deadline_extended_to = request.deadline + relativedelta(months=EXTENSION_MONTHS)
+    # Three months from receipt in all (31 January: 30 April, not 28 February + 2 months).
+    request.deadline_extended_to = request.received_on + relativedelta(
+        months=ANSWER_MONTHS + EXTENSION_MONTHS
+    )
     request.extension_reason = reason
     request.full_clean()
     request.save()

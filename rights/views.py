@@ -399,8 +399,8 @@ def extend(request, pk):
         {
             "rq": rights_request,
             "form": form,
-            "new_deadline": rights_request.deadline
-            + relativedelta(months=services.EXTENSION_MONTHS),
+            "new_deadline": rights_request.received_on
+            + relativedelta(months=services.ANSWER_MONTHS + services.EXTENSION_MONTHS),
         },
         status=status,
     )

@@ -388,7 +388,7 @@ def test_the_deadline_is_extended_once_through_the_page(client, privacy_officer,
     response = client.post(url(request_of, "verlengen/"), {"reason": "Veel stukken."})
     assert response.status_code == 302
     request_of.refresh_from_db()
-    assert request_of.deadline_extended_to == D(2027, 4, 28)
+    assert request_of.deadline_extended_to == D(2027, 4, 30)
     again = client.post(url(request_of, "verlengen/"), {"reason": "Nog eens."})
     assert again.status_code == 400
     request_of.refresh_from_db()

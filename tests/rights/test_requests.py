@@ -160,8 +160,8 @@ def test_the_deadline_is_extended_once_by_two_months(beijum):
     )
     services.rights_request_extend(request, reason="Veel stukken.", today=TODAY)
     request.refresh_from_db()
-    assert request.deadline_extended_to == D(2027, 4, 28)
-    assert request.due_on == D(2027, 4, 28)
+    assert request.deadline_extended_to == D(2027, 4, 30)
+    assert request.due_on == D(2027, 4, 30)
     with pytest.raises(ValidationError):
         services.rights_request_extend(request, reason="Nog eens.", today=TODAY)
 
@@ -266,3 +266,16 @@ def test_only_a_granted_correction_request_corrects(beijum, privacy_officer):
     child.refresh_from_db()
     assert child.first_name != "Anders"
     assert HouseholdMember.objects.count() == 0
+
+
+def test_no_request_is_registered_for_a_destroyed_files_anonymous_client(beijum, privacy_officer):
+    anonymous = ClientFactory(team=beijum, bsn=None, destroyed_on=TODAY)
+    with pytest.raises(ValidationError, match=r"vernietigd|destroyed"):
+        services.rights_request_register(
+            client=anonymous,
+            kind=Kind.INSPECTION,
+            requester=RightsRequest.Requester.CHILD,
+            received_on=TODAY,
+            user=privacy_officer,
+        )
+    assert not RightsRequest.objects.exists()
