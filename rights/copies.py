@@ -68,7 +68,9 @@ def copy_open(request: RightsRequest) -> FileCopy:
 
 def _checked(withheld: list[dict], dossier: Dossier) -> list[dict]:
     """Only keys of this dossier, each with a known ground; stored as the model says."""
-    keys = dossier.keys() | {section.key for section in dossier.sections}
+    titles = {section.key: section.title for section in dossier.sections}
+    titles.update({item.key: item.title for item in dossier.items()})
+    keys = set(titles)
     checked = []
     for entry in withheld:
         key, ground, note = entry.get("key"), entry.get("ground"), (entry.get("note") or "")
@@ -80,7 +82,13 @@ def _checked(withheld: list[dict], dossier: Dossier) -> list[dict]:
         if len(note) > REASON_TEXT:
             raise ValidationError(_("The explanation is too long."))
         checked.append(
-            {"key": key, "ground": ground, "note": note, "reason": withheld_reason(ground, note)}
+            {
+                "key": key,
+                "title": str(titles[key]),
+                "ground": ground,
+                "note": note,
+                "reason": withheld_reason(ground, note),
+            }
         )
     return checked
 

@@ -710,7 +710,7 @@ def dossier_json(dossier: Dossier, withheld: dict[str, str]) -> dict:
 
     def item_data(item: Item, reason: str | None):
         if reason is not None:
-            return {"key": item.key, "withheld": True, "reason": reason}
+            return {"key": item.key, "title": item.title, "withheld": True, "reason": reason}
         return {
             "key": item.key,
             "title": item.title,
