@@ -81,6 +81,10 @@ Through = SupportRequest.clients.through
 # --- what belongs to the child -------------------------------------------------------
 
 
+def _pks(queryset) -> list[int]:
+    return list(queryset.values_list("pk", flat=True))
+
+
 class _Scope:
     """The child's records, found once: which are deleted, which kept as skeletons, and
     which stay with other family members. Ids only (lists), so that the counts of the
@@ -100,51 +104,29 @@ class _Scope:
         # About this child alone: skeletons. About siblings too: they lose only this child.
         self.solo_requests = sorted(set(request_ids) - others)
         self.shared_requests = sorted(others)
-        self.triages = list(
-            Triage.objects.filter(support_request_id__in=self.solo_requests).values_list(
-                "pk", flat=True
-            )
+        self.triages = _pks(Triage.objects.filter(support_request_id__in=self.solo_requests))
+        self.exceptions = _pks(OpenHouseException.objects.filter(triage_id__in=self.triages))
+        self.outcomes = _pks(ChildOutcome.objects.filter(client_id=pk))
+        self.reports = _pks(
+            ConversationReport.objects.filter(support_request_id__in=self.solo_requests)
         )
-        self.exceptions = list(
-            OpenHouseException.objects.filter(triage_id__in=self.triages).values_list(
-                "pk", flat=True
-            )
+        self.corrections = _pks(CorrectionRequest.objects.filter(report_id__in=self.reports))
+        self.further_questions = _pks(
+            FurtherQuestion.objects.filter(support_request_id__in=self.solo_requests)
         )
-        self.outcomes = list(ChildOutcome.objects.filter(client_id=pk).values_list("pk", flat=True))
-        self.reports = list(
-            ConversationReport.objects.filter(
-                support_request_id__in=self.solo_requests
-            ).values_list("pk", flat=True)
+        self.worker_changes = _pks(
+            WorkerChangeRequest.objects.filter(support_request_id__in=self.solo_requests)
         )
-        self.corrections = list(
-            CorrectionRequest.objects.filter(report_id__in=self.reports).values_list(
-                "pk", flat=True
-            )
+        self.reopenings = _pks(
+            RequestReopening.objects.filter(support_request_id__in=self.solo_requests)
         )
-        self.further_questions = list(
-            FurtherQuestion.objects.filter(support_request_id__in=self.solo_requests).values_list(
-                "pk", flat=True
-            )
+        self.beschikkingen = _pks(
+            Beschikking.objects.filter(support_request_id__in=self.solo_requests)
         )
-        self.worker_changes = list(
-            WorkerChangeRequest.objects.filter(
-                support_request_id__in=self.solo_requests
-            ).values_list("pk", flat=True)
-        )
-        self.reopenings = list(
-            RequestReopening.objects.filter(support_request_id__in=self.solo_requests).values_list(
-                "pk", flat=True
-            )
-        )
-        self.beschikkingen = list(
-            Beschikking.objects.filter(support_request_id__in=self.solo_requests).values_list(
-                "pk", flat=True
-            )
-        )
-        self.passed_on = list(
+        self.passed_on = _pks(
             PassedOnReferral.objects.filter(
                 Q(client_id=pk) | Q(support_request_id__in=self.solo_requests)
-            ).values_list("pk", flat=True)
+            )
         )
         # Trajectories: about this child alone (skeletons) or shared (lose only the child).
         trajectory_ids = set(
@@ -157,58 +139,26 @@ class _Scope:
         )
         self.trajectories = sorted(trajectory_ids - shared_trajectories)
         self.shared_trajectories = sorted(shared_trajectories)
-        self.trajectory_links = list(
-            TrajectoryChild.objects.filter(client_id=pk).values_list("pk", flat=True)
+        self.trajectory_links = _pks(TrajectoryChild.objects.filter(client_id=pk))
+        self.coaches = _pks(TrajectoryCoach.objects.filter(trajectory_id__in=self.trajectories))
+        self.intensity_changes = _pks(
+            IntensityChange.objects.filter(trajectory_id__in=self.trajectories)
         )
-        self.coaches = list(
-            TrajectoryCoach.objects.filter(trajectory_id__in=self.trajectories).values_list(
-                "pk", flat=True
-            )
-        )
-        self.intensity_changes = list(
-            IntensityChange.objects.filter(trajectory_id__in=self.trajectories).values_list(
-                "pk", flat=True
-            )
-        )
-        self.reassessments = list(
-            Reassessment.objects.filter(trajectory_id__in=self.trajectories).values_list(
-                "pk", flat=True
-            )
-        )
-        self.indications = list(
-            Indication.objects.filter(client_id=pk).values_list("pk", flat=True)
-        )
-        self.extensions = list(
-            ExtensionRequest.objects.filter(indication_id__in=self.indications).values_list(
-                "pk", flat=True
-            )
-        )
-        self.evaluations = list(
-            EndEvaluation.objects.filter(indication_id__in=self.indications).values_list(
-                "pk", flat=True
-            )
-        )
-        self.tasks = list(
+        self.reassessments = _pks(Reassessment.objects.filter(trajectory_id__in=self.trajectories))
+        self.indications = _pks(Indication.objects.filter(client_id=pk))
+        self.extensions = _pks(ExtensionRequest.objects.filter(indication_id__in=self.indications))
+        self.evaluations = _pks(EndEvaluation.objects.filter(indication_id__in=self.indications))
+        self.tasks = _pks(
             Task.objects.filter(
                 Q(indication_id__in=self.indications) | Q(trajectory_id__in=self.trajectories)
-            ).values_list("pk", flat=True)
-        )
-        self.notices = list(
-            ProviderNotice.objects.filter(indication_id__in=self.indications).values_list(
-                "pk", flat=True
             )
         )
-        self.handover_notes = list(
-            HandoverNote.objects.filter(indication_id__in=self.indications).values_list(
-                "pk", flat=True
-            )
-        )
+        self.notices = _pks(ProviderNotice.objects.filter(indication_id__in=self.indications))
+        self.handover_notes = _pks(HandoverNote.objects.filter(indication_id__in=self.indications))
         about_child = Q(client_id=pk)
         if client.bsn:
             about_child |= Q(bsn=client.bsn)
-        self.allocation_requests = list(
-            AllocationRequest.objects.filter(about_child).values_list("pk", flat=True)
-        )
+        self.allocation_requests = _pks(AllocationRequest.objects.filter(about_child))
         message_filter = (
             Q(client_id=pk)
             | Q(indication_id__in=self.indications)
@@ -221,12 +171,10 @@ class _Scope:
         self.messages = sorted(
             set(Message.objects.filter(message_filter).values_list("pk", flat=True))
         )
-        self.grants = list(AccessGrant.objects.filter(client_id=pk).values_list("pk", flat=True))
+        self.grants = _pks(AccessGrant.objects.filter(client_id=pk))
         # Households: those the child is a member of. Without other children the household
         # becomes anonymous (its adults go); with them it keeps them and its adults.
-        self.memberships = list(
-            HouseholdMember.objects.filter(client_id=pk).values_list("pk", flat=True)
-        )
+        self.memberships = _pks(HouseholdMember.objects.filter(client_id=pk))
         household_ids = set(
             HouseholdMember.objects.filter(client_id=pk).values_list("household_id", flat=True)
         )
@@ -237,21 +185,13 @@ class _Scope:
         )
         self.shared_households = sorted(with_other_children)
         self.own_households = sorted(household_ids - with_other_children)
-        self.other_members = list(
-            HouseholdMember.objects.filter(household_id__in=self.own_households)
-            .exclude(client_id=pk)
-            .values_list("pk", flat=True)
-        )
-        self.plans = list(
-            SupportPlan.objects.filter(household_id__in=self.own_households).values_list(
-                "pk", flat=True
+        self.other_members = _pks(
+            HouseholdMember.objects.filter(household_id__in=self.own_households).exclude(
+                client_id=pk
             )
         )
-        self.goals = list(
-            Goal.objects.filter(Q(child_id=pk) | Q(plan_id__in=self.plans)).values_list(
-                "pk", flat=True
-            )
-        )
+        self.plans = _pks(SupportPlan.objects.filter(household_id__in=self.own_households))
+        self.goals = _pks(Goal.objects.filter(Q(child_id=pk) | Q(plan_id__in=self.plans)))
         self.shared_plans = sorted(
             set(
                 Goal.objects.filter(child_id=pk)
@@ -259,14 +199,8 @@ class _Scope:
                 .values_list("plan_id", flat=True)
             )
         )
-        self.rights_requests = list(
-            RightsRequest.objects.filter(client_id=pk).values_list("pk", flat=True)
-        )
-        self.copies = list(
-            FileCopy.objects.filter(request_id__in=self.rights_requests).values_list(
-                "pk", flat=True
-            )
-        )
+        self.rights_requests = _pks(RightsRequest.objects.filter(client_id=pk))
+        self.copies = _pks(FileCopy.objects.filter(request_id__in=self.rights_requests))
 
     def kept(self) -> dict[str, int]:
         """Kept as anonymous skeletons (what the reports count)."""
@@ -683,17 +617,11 @@ def file_destroy(
     # Plans: the child's own goals go; a plan of the child's own household goes whole.
     if scope.shared_plans:
         _scrub_shared_plans(scope)
-    plan_versions = list(
-        PlanVersion.objects.filter(plan_id__in=scope.plans).values_list("pk", flat=True)
-    )
+    plan_versions = _pks(PlanVersion.objects.filter(plan_id__in=scope.plans))
     from plans.models import Agreement, Evaluation
 
-    agreements = list(
-        Agreement.objects.filter(plan_id__in=scope.plans).values_list("pk", flat=True)
-    )
-    evaluations = list(
-        Evaluation.objects.filter(plan_id__in=scope.plans).values_list("pk", flat=True)
-    )
+    agreements = _pks(Agreement.objects.filter(plan_id__in=scope.plans))
+    evaluations = _pks(Evaluation.objects.filter(plan_id__in=scope.plans))
     Goal.objects.filter(pk__in=scope.goals).delete()
     drop(Goal, scope.goals)
     SupportPlan.objects.filter(pk__in=scope.plans).delete()
