@@ -366,7 +366,8 @@ def support_request_lock(support_request_id: int, expected_version: int) -> Supp
     # Two workers may save the same request at once: lock the row, then compare versions,
     # so the second save is refused instead of silently overwriting the first.
     current = SupportRequest.objects.select_for_update().get(pk=support_request_id)
-    if current.version != expected_version:
+    # A destroyed file's skeleton is never edited again (rights.destruction).
+    if current.version != expected_version or current.destroyed_on is not None:
         raise ConflictError
     return current
 

@@ -24,7 +24,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
@@ -458,6 +458,10 @@ def file_destroy(
     trajectory_ids = TrajectoryChild.objects.filter(client_id=client.pk).values("trajectory_id")
     list(Trajectory.objects.select_for_update().filter(pk__in=trajectory_ids).values("pk"))
     list(Indication.objects.select_for_update().filter(client_id=client.pk).values("pk"))
+    # An edit form opened before now carries an older version: its save is refused.
+    SupportRequest.objects.filter(pk__in=request_ids).update(version=F("version") + 1)
+    Trajectory.objects.filter(pk__in=trajectory_ids).update(version=F("version") + 1)
+    Indication.objects.filter(client_id=client.pk).update(version=F("version") + 1)
     blockers = destruction_blockers(client, today, request=request)
     if blockers:
         raise ValidationError(blockers)

@@ -588,9 +588,18 @@ def beschikking_issue(*, beschikking_id: int, decision: str, grounds: str, user)
     return beschikking
 
 
+@transaction.atomic
 def report_write(
     *, support_request: SupportRequest, held_on, text: str, user
 ) -> ConversationReport:
+    # Written while the file is destroyed: the lock waits for the destruction, and then
+    # there is no request to write on any more.
+    if (
+        not SupportRequest.objects.select_for_update()
+        .filter(pk=support_request.pk, destroyed_on__isnull=True)
+        .exists()
+    ):
+        raise ValidationError(_("This request no longer exists."))
     report = ConversationReport(
         support_request=support_request, held_on=held_on, text=text, author=user
     )

@@ -1003,3 +1003,27 @@ def test_a_destroyed_files_anonymous_client_is_found_by_no_search(
     )
     assert response.status_code == 200
     assert list(response.context["found"]) == []
+
+
+def test_work_opened_before_the_destruction_is_refused_after_it(
+    beijum, intake_worker, team_lead, privacy_officer
+):
+    """A worker who opened the child's request before the file was destroyed saves nothing
+    on its skeleton afterwards: the version moved on, and no report is written on it."""
+    from intake.services import ConflictError, support_request_update
+
+    family = _rich_family(beijum, intake_worker, team_lead)
+    seen = SupportRequest.objects.get(pk=family.solo.pk)
+    file_destroy(family.request, user=privacy_officer, today=TODAY)
+    with pytest.raises(ConflictError):
+        support_request_update(
+            support_request_id=seen.pk,
+            expected_version=seen.version,
+            user=intake_worker,
+            changes={"question": f"Nog iets over {FIRST}."},
+        )
+    with pytest.raises(ValidationError):
+        triage_services.report_write(
+            support_request=seen, held_on=TODAY, text=f"Gesprek met {FIRST}.", user=intake_worker
+        )
+    assert not ConversationReport.objects.filter(support_request_id=seen.pk).exists()
