@@ -564,6 +564,12 @@ def _sections(client: Client) -> list[tuple[str, str, list[Part]]]:
                     RightsRequest,
                     "rights_request",
                     lambda c: RightsRequest.objects.filter(client=c),
+                    # Asked by someone else (an uncle, a lawyer): their name and question.
+                    shared=lambda record, facts: (
+                        _("Asked by someone outside the family file.")
+                        if record.requester == RightsRequest.Requester.OTHER
+                        else ""
+                    ),
                 )
             ],
         ),

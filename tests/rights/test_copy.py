@@ -486,3 +486,19 @@ def test_review_page_logs_and_stays_bounded(
         ).count()
         == 2
     )
+
+
+def test_a_request_of_someone_outside_the_family_is_marked_in_the_copy(beijum):
+    child = ClientFactory(team=beijum)
+    own = RightsRequestFactory(client=child, kind="copy")
+    uncle = RightsRequestFactory(
+        client=child, kind="inspection", requester="other", requester_name="Henk (oom)"
+    )
+    items = {
+        item.key: item
+        for section in file_collect(child).sections
+        if section.key == "rights_requests"
+        for item in section.items
+    }
+    assert items[f"rights_request:{uncle.pk}"].shared_note
+    assert not items[f"rights_request:{own.pk}"].shared_note
