@@ -576,6 +576,35 @@ def _sections(client: Client) -> list[tuple[str, str, list[Part]]]:
     ]
 
 
+# The date a family knows a record by, the first of these the record has.
+TITLE_DATES = (
+    "held_on",
+    "received_on",
+    "received_at",
+    "start_on",
+    "requested_on",
+    "created_at",
+    "registered_at",
+    "granted_at",
+    "at",
+)
+
+
+def _item_title(verbose: str, record) -> str:
+    """How the family reads a record's heading: "Gespreksverslag, 1-10-2026 (nr. 5)"."""
+    for name in TITLE_DATES:
+        day = getattr(record, name, None)
+        if isinstance(day, datetime.datetime):
+            day = timezone.localtime(day).date()
+        if isinstance(day, datetime.date):
+            return _("%(kind)s, %(date)s (no. %(number)s)") % {
+                "kind": verbose,
+                "date": f"{day.day}-{day.month}-{day.year}",
+                "number": record.pk,
+            }
+    return _("%(kind)s (no. %(number)s)") % {"kind": verbose, "number": record.pk}
+
+
 def _history_rows(model, ids) -> dict:
     """The history rows (simple_history) of these records, oldest first, by record id."""
     history = getattr(model, "history", None)
@@ -686,7 +715,7 @@ def file_collect(client: Client) -> Dossier:
             verbose = str(part.model._meta.verbose_name)
             verbose = verbose[:1].upper() + verbose[1:]
             for record in records:
-                item = Item(key=f"{part.prefix}:{record.pk}", title=f"{verbose} {record.pk}")
+                item = Item(key=f"{part.prefix}:{record.pk}", title=_item_title(verbose, record))
                 for f in fields:
                     if part.model is AccessLogEntry:
                         value = _access_log_value(record, f, names)
