@@ -12,7 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from samen.limits import REASON_TEXT
 
@@ -216,9 +216,11 @@ def copy_release(
                 else:
                     note = _("Copy released on %(date)s.") % {"date": day}
                 if checked:
-                    note += " " + _("%(count)s part(s) withheld with reasons.") % {
-                        "count": len(checked)
-                    }
+                    note += " " + ngettext(
+                        "%(count)s part withheld with its reason.",
+                        "%(count)s parts withheld with their reasons.",
+                        len(checked),
+                    ) % {"count": len(checked)}
             services.rights_request_close(request, note=note, today=today)
         except Exception:
             # Nothing released: the files made for it go as well.
