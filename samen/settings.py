@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "outbox",
     "ijw",
     "rights",
+    "bench",
 ]
 
 MIDDLEWARE = [
