@@ -225,6 +225,7 @@ class Generator:
         self.plans()
         self.indications()
         self.histories()
+        self.indexes()
         self.sequences()
         total = sum(row.rows or 0 for row in self.rows)
         elapsed = time.perf_counter() - started
@@ -280,6 +281,21 @@ class Generator:
                     sql.SQL(", ").join(sql.Identifier(name) for name in tables)
                 )
             )
+            # Indexes that enforce nothing are built once at the end, from sorted data,
+            # instead of row by row (decision 98); unique and exclusion ones stay.
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+                "JOIN pg_namespace n ON n.oid = t.relnamespace "
+                "WHERE n.nspname = 'public' AND t.relkind = 'r' AND NOT t.relispartition "
+                "AND t.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisexclusion "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+                "ORDER BY 1",
+                [tables],
+            )
+            self.deferred_indexes = cursor.fetchall()
+            for name, _definition in self.deferred_indexes:
+                cursor.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
             for name in SAVED_TABLES:
                 cursor.execute(
                     "SELECT column_name FROM information_schema.columns WHERE table_schema = "
@@ -937,21 +953,22 @@ class Generator:
                                            made_by_id, shown_on, agreed_on,
                                            agreed_recorded_by_id)
             SELECT p.id, 1, 'Eerste versie van het plan.',
-                   jsonb_build_object(
-                       'goals', (SELECT jsonb_agg(jsonb_build_object(
-                                    'id', g.id, 'domain', g.domain, 'text', g.text,
-                                    'child', '', 'child_id', g.child_id,
-                                    'child_view', g.child_view) ORDER BY g.id)
-                                 FROM plans_goal g WHERE g.plan_id = p.id),
-                       'agreements', (SELECT jsonb_agg(jsonb_build_object(
-                                    'id', a.id, 'party', a.party, 'provider', '',
-                                    'text', a.text, 'is_safety', a.is_safety,
-                                    'shared_with_provider', a.shared_with_provider)
-                                    ORDER BY a.id)
-                                 FROM plans_agreement a WHERE a.plan_id = p.id)),
+                   jsonb_build_object('goals', g.goals, 'agreements', a.agreements),
                    p.created_at, p.created_by_id, p.created_at::date,
                    least(%(today)s::date, p.created_at::date + 3), p.created_by_id
-            FROM plans_supportplan p ORDER BY p.id
+            FROM plans_supportplan p
+                 JOIN (SELECT plan_id, jsonb_agg(jsonb_build_object(
+                                  'id', id, 'domain', domain, 'text', text, 'child', '',
+                                  'child_id', child_id, 'child_view', child_view) ORDER BY id)
+                                  AS goals
+                       FROM plans_goal GROUP BY plan_id) g ON g.plan_id = p.id
+                 JOIN (SELECT plan_id, jsonb_agg(jsonb_build_object(
+                                  'id', id, 'party', party, 'provider', '', 'text', text,
+                                  'is_safety', is_safety,
+                                  'shared_with_provider', shared_with_provider) ORDER BY id)
+                                  AS agreements
+                       FROM plans_agreement GROUP BY plan_id) a ON a.plan_id = p.id
+            ORDER BY p.id
             """,
         )
 
@@ -1191,6 +1208,16 @@ class Generator:
                 FROM {model._meta.db_table} ORDER BY id
                 """,
             )
+
+    def indexes(self) -> None:
+        """Build the indexes wipe() dropped, as their definitions were."""
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for _name, definition in self.deferred_indexes:
+                cursor.execute(definition)
+        self.record(
+            f"({len(self.deferred_indexes)} indexes built)", 0, time.perf_counter() - started
+        )
 
     def sequences(self) -> None:
         """Move every id sequence past the ids generated, so that the application's own

@@ -176,7 +176,7 @@ def test_generated_rows_pass_the_models_own_validation(on_small):
         SupportPlan,
         Indication,
     ):
-        for instance in model.objects.order_by("pk")[:25]:
+        for instance in model.objects.order_by("pk")[:10]:
             instance.full_clean()
 
 
@@ -193,13 +193,13 @@ def test_the_same_seed_gives_the_same_data(on_small):
     before = checksums()
     generate(seed=7)
     assert checksums() == before
-    generate(seed=8)
-    assert checksums() != before
 
 
-def test_if_missing_skips_a_complete_database(on_small):
+def test_if_missing_skips_a_complete_database_only(on_small):
+    before = checksums()
     assert "skipped" in generate(seed=7, if_missing=True)
     assert "skipped" not in generate(seed=9, if_missing=True)
+    assert checksums() != before  # another seed, other data
 
 
 @pytest.mark.django_db
