@@ -23,7 +23,7 @@ import time
 
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from psycopg import sql
 
 from bench import names
@@ -32,6 +32,7 @@ from samen import roles
 from samen.db import owner_mode
 from samen.identifiers import search_form
 from samen.workdays import add_working_days
+from triage.models import LifeDomain
 
 # Bump when the generated data changes shape: `--if-missing` then generates again.
 GENERATOR_VERSION = 1
@@ -107,6 +108,14 @@ def database_comment() -> str:
 def check_sum(number: str) -> str:
     """SQL: the 11-proof's weighted sum of the 8 digits of `number` (weights 9 down to 2)."""
     return " + ".join(f"({number} / {10**k} %% 10) * {k + 2}" for k in range(8))
+
+
+def labels(choices) -> str:
+    """SQL: the WHEN branches of a CASE from a field's choices to their labels."""
+    return " ".join(
+        "WHEN '{}' THEN '{}'".format(value, str(label).replace("'", "''"))
+        for value, label in choices
+    )
 
 
 def case(u: str, choices: list[tuple[str, float]]) -> str:
@@ -915,6 +924,8 @@ class Generator:
             WHERE n = 1 ORDER BY j
             """,
         )
+        from plans.models import Agreement
+
         domains = ["upbringing", "school", "development", "finances"]
         self.step(
             "plans_goal",
@@ -946,9 +957,13 @@ class Generator:
             ORDER BY p.id, party
             """,
         )
+        # The version keeps the labels as a person saw them (plans.services.snapshot_of).
+        with translation.override("nl"):
+            domain_labels = labels(LifeDomain.choices)
+            party_labels = labels(Agreement.Party.choices)
         self.step(
             "plans_planversion",
-            """
+            f"""
             INSERT INTO plans_planversion (plan_id, number, changes, snapshot, made_at,
                                            made_by_id, shown_on, agreed_on,
                                            agreed_recorded_by_id)
@@ -958,12 +973,14 @@ class Generator:
                    least(%(today)s::date, p.created_at::date + 3), p.created_by_id
             FROM plans_supportplan p
                  JOIN (SELECT plan_id, jsonb_agg(jsonb_build_object(
-                                  'id', id, 'domain', domain, 'text', text, 'child', '',
+                                  'id', id, 'domain', CASE domain {domain_labels} END,
+                                  'text', text, 'child', '',
                                   'child_id', child_id, 'child_view', child_view) ORDER BY id)
                                   AS goals
                        FROM plans_goal GROUP BY plan_id) g ON g.plan_id = p.id
                  JOIN (SELECT plan_id, jsonb_agg(jsonb_build_object(
-                                  'id', id, 'party', party, 'provider', '', 'text', text,
+                                  'id', id, 'party', CASE party {party_labels} END,
+                                  'provider', '', 'text', text,
                                   'is_safety', is_safety,
                                   'shared_with_provider', shared_with_provider) ORDER BY id)
                                   AS agreements
