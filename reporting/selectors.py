@@ -492,21 +492,21 @@ def _too_heavy(filters: Filters) -> Table:
     """Indications (referrals to specialist or Open House care) that ended within 8 weeks
     of their start: was the help too heavy?"""
     period = filters.period
-    started = (
-        _team_indications(filters)
-        .filter(start_on__range=(period.start, period.end))
-        .values_list("start_on", "end_on", "status")
+    short = Q(
+        status__in=FINISHED,
+        end_on__isnull=False,
+        end_on__lte=F("start_on") + datetime.timedelta(weeks=SHORT_WEEKS),
     )
     tally = defaultdict(Counter)
-    for start_on, end_on, status in started:
-        key = period.bucket_of(start_on)
-        tally[key]["started"] += 1
-        if (
-            status in FINISHED
-            and end_on is not None
-            and end_on <= start_on + datetime.timedelta(weeks=SHORT_WEEKS)
-        ):
-            tally[key]["short"] += 1
+    for row in (
+        _team_indications(filters)
+        .filter(start_on__range=(period.start, period.end))
+        .annotate(bucket=_trunc("start_on", period))
+        .values("bucket")
+        .annotate(started=Count("id"), short=Count("id", filter=short))
+        .order_by()
+    ):
+        tally[row["bucket"]].update({"started": row["started"], "short": row["short"]})
 
     def cells(bucket: Bucket):
         t = tally[bucket.start]
@@ -694,17 +694,25 @@ def _evaluations(filters: Filters) -> Table:
         _team_indications(filters)
         .exclude(status__in=Indication.ENDED_EARLY)
         .filter(provider__isnull=False, evaluation_due_on__range=(period.start, last))
+        .annotate(bucket=_trunc("evaluation_due_on", period))
+        .values("bucket")
         .annotate(
-            on_time=Exists(for_this_end.filter(on_time=True)),
-            received=Exists(for_this_end),
+            due_n=Count("id"),
+            on_time_n=Count("id", filter=Exists(for_this_end.filter(on_time=True))),
+            received_n=Count("id", filter=Exists(for_this_end)),
         )
-        .values_list("evaluation_due_on", "on_time", "received")
+        .order_by()
     )
     tally = defaultdict(Counter)
-    for due_on, on_time, received in due:
-        key = period.bucket_of(due_on)
-        tally[key]["due"] += 1
-        tally[key]["on_time" if on_time else "late" if received else "missing"] += 1
+    for row in due:
+        tally[row["bucket"]].update(
+            {
+                "due": row["due_n"],
+                "on_time": row["on_time_n"],
+                "late": row["received_n"] - row["on_time_n"],
+                "missing": row["due_n"] - row["received_n"],
+            }
+        )
 
     def cells(bucket: Bucket):
         t = tally[bucket.start]
