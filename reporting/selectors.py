@@ -197,8 +197,16 @@ def client_flows(filters: Filters) -> list[Table]:
     period = filters.period
     requests = _team_requests(filters).filter(_received_in(period))
     referrers = ReferrerType.choices
-    by_referrer = _per_bucket(requests, "received_at", period, "referrer_type")
-    by_route = _per_bucket(requests, "received_at", period, "route_outcome")
+    # One pass over the period's requests for both tables.
+    by_referrer, by_route = Counter(), Counter()
+    for row in (
+        requests.annotate(bucket=_trunc("received_at", period))
+        .values("bucket", "referrer_type", "route_outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        by_referrer[row["bucket"], row["referrer_type"]] += row["n"]
+        by_route[row["bucket"], row["route_outcome"]] += row["n"]
     routes = SupportRequest.RouteOutcome.choices
 
     def referrer_cells(bucket):
@@ -389,45 +397,47 @@ def _fill_total_shares(table: Table, shares: list[tuple[int, int, int]]) -> None
         total.cells[column] = Share(total.cells[numerator].n, total.cells[denominator].n)
 
 
+def _six_months_after(field: str) -> Func:
+    """The day 6 months after a date field, in SQL (PostgreSQL clamps the 31st to the
+    month's last day, as relativedelta does)."""
+    return Func(
+        F(field),
+        template=f"(%(expressions)s + interval '{SIGNAL_MONTHS} months')::date",
+        output_field=models.DateField(),
+    )
+
+
 def _too_light(filters: Filters) -> Table:
     """Basis jeugdhulp outcomes after which the family was back at WIJ, or went to
-    specialist care, within 6 months: was the help too light?"""
+    specialist care, within 6 months: was the help too light? One GROUP BY, the two
+    signals as EXISTS on the household (index on the request's household)."""
     period, today = filters.period, filters.today
-    basis = list(
-        _team_triages(filters)
-        .filter(outcome__in=OUTCOME_GROUPS["wij"][1])
-        .values_list("held_on", "support_request__household_id", "support_request_id")
+    household = OuterRef("support_request__household_id")
+    later_request = (
+        SupportRequest.objects.annotate(on=TruncDate("received_at"))
+        .filter(household_id=household, on__gt=OuterRef("held_on"), on__lte=OuterRef("until"))
+        .exclude(pk=OuterRef("support_request_id"))
     )
-    households = {household for _held, household, _req in basis}
-    horizon = period.end + relativedelta(months=SIGNAL_MONTHS)
-    later_requests = defaultdict(list)
-    for household, received_at, pk in SupportRequest.objects.filter(
-        household_id__in=households,
-        received_at__gte=_moment(period.start),
-        received_at__lt=_moment(horizon + datetime.timedelta(days=1)),
-    ).values_list("household_id", "received_at", "pk"):
-        later_requests[household].append((timezone.localdate(received_at), pk))
-    escalations = defaultdict(list)
-    for household, held_on in Triage.objects.filter(
-        support_request__household_id__in=households,
+    escalation = Triage.objects.filter(
+        support_request__household_id=household,
         outcome__in=ESCALATIONS,
-        held_on__range=(period.start, horizon),
-    ).values_list("support_request__household_id", "held_on"):
-        escalations[household].append(held_on)
-
-    tally = defaultdict(Counter)
-    for held_on, household, request_id in basis:
-        key = period.bucket_of(held_on)
-        until = held_on + relativedelta(months=SIGNAL_MONTHS)
-        tally[key]["basis"] += 1
-        if until > today:
-            tally[key]["open"] += 1
-        if any(
-            held_on < day <= until and pk != request_id for day, pk in later_requests[household]
-        ):
-            tally[key]["back"] += 1
-        if any(held_on < day <= until for day in escalations[household]):
-            tally[key]["escalated"] += 1
+        held_on__gt=OuterRef("held_on"),
+        held_on__lte=OuterRef("until"),
+    )
+    tally = {
+        row["bucket"]: row
+        for row in _team_triages(filters)
+        .filter(outcome__in=OUTCOME_GROUPS["wij"][1])
+        .annotate(until=_six_months_after("held_on"), bucket=_trunc("held_on", period))
+        .values("bucket")
+        .annotate(
+            basis=Count("id"),
+            back=Count("id", filter=Exists(later_request)),
+            escalated=Count("id", filter=Exists(escalation)),
+            open=Count("id", filter=Q(until__gt=today)),
+        )
+        .order_by()
+    }
 
     return _six_month_table(
         "too-light",
@@ -482,21 +492,21 @@ def _too_heavy(filters: Filters) -> Table:
     """Indications (referrals to specialist or Open House care) that ended within 8 weeks
     of their start: was the help too heavy?"""
     period = filters.period
-    started = (
-        _team_indications(filters)
-        .filter(start_on__range=(period.start, period.end))
-        .values_list("start_on", "end_on", "status")
+    short = Q(
+        status__in=FINISHED,
+        end_on__isnull=False,
+        end_on__lte=F("start_on") + datetime.timedelta(weeks=SHORT_WEEKS),
     )
     tally = defaultdict(Counter)
-    for start_on, end_on, status in started:
-        key = period.bucket_of(start_on)
-        tally[key]["started"] += 1
-        if (
-            status in FINISHED
-            and end_on is not None
-            and end_on <= start_on + datetime.timedelta(weeks=SHORT_WEEKS)
-        ):
-            tally[key]["short"] += 1
+    for row in (
+        _team_indications(filters)
+        .filter(start_on__range=(period.start, period.end))
+        .annotate(bucket=_trunc("start_on", period))
+        .values("bucket")
+        .annotate(started=Count("id"), short=Count("id", filter=short))
+        .order_by()
+    ):
+        tally[row["bucket"]].update({"started": row["started"], "short": row["short"]})
 
     def cells(bucket: Bucket):
         t = tally[bucket.start]
@@ -684,17 +694,25 @@ def _evaluations(filters: Filters) -> Table:
         _team_indications(filters)
         .exclude(status__in=Indication.ENDED_EARLY)
         .filter(provider__isnull=False, evaluation_due_on__range=(period.start, last))
+        .annotate(bucket=_trunc("evaluation_due_on", period))
+        .values("bucket")
         .annotate(
-            on_time=Exists(for_this_end.filter(on_time=True)),
-            received=Exists(for_this_end),
+            due_n=Count("id"),
+            on_time_n=Count("id", filter=Exists(for_this_end.filter(on_time=True))),
+            received_n=Count("id", filter=Exists(for_this_end)),
         )
-        .values_list("evaluation_due_on", "on_time", "received")
+        .order_by()
     )
     tally = defaultdict(Counter)
-    for due_on, on_time, received in due:
-        key = period.bucket_of(due_on)
-        tally[key]["due"] += 1
-        tally[key]["on_time" if on_time else "late" if received else "missing"] += 1
+    for row in due:
+        tally[row["bucket"]].update(
+            {
+                "due": row["due_n"],
+                "on_time": row["on_time_n"],
+                "late": row["received_n"] - row["on_time_n"],
+                "missing": row["due_n"] - row["received_n"],
+            }
+        )
 
     def cells(bucket: Bucket):
         t = tally[bucket.start]
@@ -769,38 +787,52 @@ def transition(filters: Filters) -> list[Table]:
             "day": date_format(ends[bucket.start], "j M"),
         }
 
-    per_product = (
-        indications.values("product_id")
-        .annotate(
-            **{
-                f"b{i}": Count("id", filter=running_on(ends[bucket.start]))
-                for i, bucket in enumerate(buckets)
-            }
+    # One pass over the indications that overlap the period (running on one of its days
+    # needs that; an open end runs on), grouped by product, provider and financing: the
+    # products', the ZIN/PGB and the providers' tables all add up from these groups.
+    figures = {
+        "at_start": Count("id", filter=running_on(period.start)),
+        "started": Count("id", filter=Q(start_on__range=(period.start, period.end))),
+        "ended": Count("id", filter=Q(end_on__range=(period.start, period.end))),
+    }
+    for i, bucket in enumerate(buckets):
+        figures[f"b{i}"] = Count("id", filter=running_on(ends[bucket.start]))
+        figures[f"open{i}"] = Count(
+            "id", filter=running_on(ends[bucket.start]) & Q(end_on__isnull=True)
         )
+    groups = list(
+        indications.filter(
+            Q(end_on__isnull=True) | Q(end_on__gte=period.start), start_on__lte=period.end
+        )
+        .values("product_id", "provider_id", "financing")
+        .annotate(**figures)
         .order_by()
     )
-    running = {row["product_id"]: row for row in per_product}
+
+    def added(key: str) -> dict:
+        """{value of `key`: {figure: sum over the groups}}."""
+        sums = defaultdict(Counter)
+        for group in groups:
+            sums[group[key]].update({name: group[name] for name in figures})
+        return sums
+
+    running = added("product_id")
     running_rows = []
     for i, bucket in enumerate(buckets):
-        values = [running.get(p.pk, {}).get(f"b{i}", 0) for p in products]
+        values = [running[p.pk][f"b{i}"] for p in products]
         running_rows.append(Row(on_label(bucket), counts([*values, sum(values)])))
 
-    left = indications.aggregate(
-        **{
-            f"{kind}{i}": Count("id", filter=running_on(ends[bucket.start]) & condition)
-            for i, bucket in enumerate(buckets)
-            for kind, condition in (("zin", ~PGB), ("pgb", PGB), ("open", Q(end_on__isnull=True)))
-        }
-    )
+    financing = added("financing")
+    zin_sums, pgb_sums = financing[Indication.Financing.ZIN], financing[Indication.Financing.PGB]
     left_rows = [
         Row(
             on_label(bucket),
             counts(
                 [
-                    left[f"zin{i}"],
-                    left[f"pgb{i}"],
-                    left[f"zin{i}"] + left[f"pgb{i}"],
-                    left[f"open{i}"],
+                    zin_sums[f"b{i}"],
+                    pgb_sums[f"b{i}"],
+                    zin_sums[f"b{i}"] + pgb_sums[f"b{i}"],
+                    zin_sums[f"open{i}"] + pgb_sums[f"open{i}"],
                 ]
             ),
         )
@@ -808,21 +840,9 @@ def transition(filters: Filters) -> list[Table]:
     ]
 
     provider_rows = []
-    per_provider = (
-        indications.values("provider_id")
-        .annotate(
-            at_start=Count("id", filter=running_on(period.start)),
-            **{
-                f"b{i}": Count("id", filter=running_on(ends[bucket.start]))
-                for i, bucket in enumerate(buckets)
-            },
-            started=Count("id", filter=Q(start_on__range=(period.start, period.end))),
-            ended=Count("id", filter=Q(end_on__range=(period.start, period.end))),
-        )
-        # Overlaps the period (an open end runs on).
-        .filter(Q(end_on__isnull=True) | Q(end_on__gte=period.start), start_on__lte=period.end)
-        .order_by()
-    )
+    per_provider = [
+        {"provider_id": provider_id, **sums} for provider_id, sums in added("provider_id").items()
+    ]
     providers = Provider.objects.in_bulk(
         [row["provider_id"] for row in per_provider if row["provider_id"]]
     )

@@ -1,6 +1,6 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -10,11 +10,13 @@ from samen.decorators import role_required
 from samen.roles import OFFICIAL, TEAM_LEAD
 
 from . import charts
-from .council import council_filename, council_pdf
+from .council import council_filename
 from .exports import export_filename, table_csv, tables_xlsx
 from .forms import CouncilReportForm, ReportFilterForm
-from .periods import default_period
+from .models import CouncilReport
+from .periods import QUARTER, Bucket, Period, default_period
 from .selectors import REPORTS, Filters
+from .services import council_report_is_stale, council_report_request
 
 READERS = (OFFICIAL, TEAM_LEAD)
 
@@ -104,19 +106,56 @@ def report(request, slug):
     )
 
 
+def _council_page(request, form, *, status=200):
+    """The council report's page: the quarter to make, and the latest making of each
+    quarter (being made, failed, or ready to download). Polled by htmx while one is made."""
+    now = timezone.now()
+    latest = {}
+    for made in CouncilReport.objects.order_by("quarter_start", "-requested_at").distinct(
+        "quarter_start"
+    ):
+        made.stale = council_report_is_stale(made, now=now)
+        made.label = Bucket(made.quarter_start, made.quarter_start, QUARTER).label
+        latest[made.quarter_start] = made
+    reports = sorted(latest.values(), key=lambda r: r.quarter_start, reverse=True)
+    context = {
+        "council_form": form,
+        "council_reports": reports,
+        "polling": any(r.status == CouncilReport.Status.PENDING and not r.stale for r in reports),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "reporting/partials/council_reports.html", context)
+    return render(request, "reporting/council_page.html", context, status=status)
+
+
 @role_required(*READERS)
 def council(request):
-    """The quarterly council report as a PDF download."""
+    """The quarterly council report: "Maak de rapportage" (POST) asks a Celery task to
+    make the PDF; the page shows it being made and then its download."""
     today = timezone.localdate()
-    form = CouncilReportForm(request.GET or None, today=today)
-    if not form.is_valid():
-        return render(
-            request,
-            "reporting/index.html",
-            {"reports": REPORTS.values(), "council_form": form},
-            status=400 if request.GET else 200,
+    if request.method == "POST":
+        form = CouncilReportForm(request.POST, today=today)
+        if not form.is_valid():
+            return _council_page(request, form, status=400)
+        council_report_request(quarter=form.cleaned_data["quarter"], today=today, user=request.user)
+        messages.success(
+            request, _("The council report is being made; it appears here when it is ready.")
         )
-    period = form.cleaned_data["quarter"]
-    response = HttpResponse(council_pdf(period, today), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, council_filename(period))
-    return response
+        return redirect("reporting:council")
+    form = CouncilReportForm(request.GET or None, today=today)
+    if request.GET and not form.is_valid():
+        return _council_page(request, form, status=400)
+    return _council_page(request, form)
+
+
+@role_required(*READERS)
+def council_download(request, pk):
+    """A council PDF made earlier, from the file storage."""
+    report = get_object_or_404(CouncilReport, pk=pk, status=CouncilReport.Status.READY)
+    period = Period(report.quarter_start, report.quarter_start)
+    return FileResponse(
+        report.pdf.open("rb"),
+        as_attachment=True,
+        filename=council_filename(period),
+        content_type="application/pdf",
+    )

@@ -205,6 +205,11 @@ if DATABASES["default"].get("ENGINE") != "django.db.backends.postgresql":
     )
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+# No JIT compilation: PostgreSQL compiles a query whose estimated cost passes jit_above_cost,
+# and for the reports' GROUP BYs with EXISTS (help too light?) that took 2.5 s of a 2.6 s
+# query on a 2-core machine; no query of ours runs long enough to win it back
+# (docs/decisions.md 110).
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 # Persistent connections; checked before reuse so a restarted server is survived.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

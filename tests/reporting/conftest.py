@@ -192,3 +192,34 @@ def _product(code):
     from referrals.models import Product
 
     return Product.objects.get(code=code)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """The file storage (default_storage) in a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def eager(media, monkeypatch):
+    """Celery's eager path: a task enqueued at commit runs at once, in the test's process."""
+    from samen.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
+def council_made(client, user, quarter: str, capture, language="en"):
+    """Make the quarter's council PDF as the page does (a POST; the task runs at commit on
+    the eager path) and download it."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from reporting.models import CouncilReport
+
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with capture(execute=True):
+        client.post(reverse("reporting:council"), {"quarter": quarter})
+    made = CouncilReport.objects.order_by("-requested_at").first()
+    return client.get(reverse("reporting:council_download", args=[made.pk]))
