@@ -4,21 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indications', '0013_allocation_number_and_actual_care_dates'),
-        ('intake', '0011_destroyed_file_marker'),
-        ('openhouse', '0007_passed_on_referrals'),
-        ('referrals', '0004_version_for_optimistic_locking'),
+        ("indications", "0013_allocation_number_and_actual_care_dates"),
+        ("intake", "0011_destroyed_file_marker"),
+        ("openhouse", "0007_passed_on_referrals"),
+        ("referrals", "0004_version_for_optimistic_locking"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='indication',
-            index=models.Index(condition=models.Q(('status__in', ['active', 'ending_soon', 'extended'])), fields=['end_on'], name='indication_running_end_idx'),
+            model_name="indication",
+            index=models.Index(
+                condition=models.Q(("status__in", ["active", "ending_soon", "extended"])),
+                fields=["end_on"],
+                name="indication_running_end_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='indication',
-            index=models.Index(condition=models.Q(('provider__isnull', False), ('status__in', ['active', 'ending_soon', 'extended'])), fields=['evaluation_due_on'], name='indication_evaluation_due_idx'),
+            model_name="indication",
+            index=models.Index(
+                condition=models.Q(
+                    ("provider__isnull", False),
+                    ("status__in", ["active", "ending_soon", "extended"]),
+                ),
+                fields=["evaluation_due_on"],
+                name="indication_evaluation_due_idx",
+            ),
         ),
     ]
