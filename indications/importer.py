@@ -15,6 +15,7 @@ so, as in every other entry point."""
 
 import csv
 import datetime
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from intake.models import Client, PostcodeArea, client_search_name
@@ -55,6 +57,9 @@ FINANCING = {
     "zin": Indication.Financing.ZIN,
     "pgb": Indication.Financing.PGB,
 }
+
+# The iJw referrer codes, and empty (the allocation names none).
+REFERRER_CODES = frozenset([*ReferrerType.values, ""])
 
 # The header is about 110 characters and a line of indications about as long: a much
 # longer line is not one of ours (and is not worth parsing).
@@ -208,6 +213,8 @@ STAGING_COLUMNS = (
 # and product that overlap (one error per earlier line), a line overlapping an indication
 # already registered (the same allocation again is not an overlap: same provider and
 # start). Two periods meet when each starts before the other ends; an open end never ends.
+# Lines without a valid BSN are compared with each other, as one child (coalesce: a hash
+# join; IS NOT DISTINCT FROM would compare every pair of lines).
 CHECKS = """
 WITH first AS (
     SELECT line, min(line) OVER (PARTITION BY raw) AS first FROM import_line
@@ -221,7 +228,8 @@ WHERE l.bsn IS NOT NULL AND l.team_id IS NULL
     AND NOT EXISTS (SELECT 1 FROM intake_client c WHERE c.bsn = l.bsn)
 UNION ALL
 SELECT b.line, 2, a.line FROM live a JOIN live b
-    ON a.bsn IS NOT DISTINCT FROM b.bsn AND a.product_id = b.product_id AND a.line < b.line
+    ON coalesce(a.bsn, '') = coalesce(b.bsn, '') AND a.product_id = b.product_id
+    AND a.line < b.line
 WHERE a.checkable AND b.checkable
     AND (b.end_on IS NULL OR a.start_on <= b.end_on)
     AND (a.end_on IS NULL OR b.start_on <= a.end_on)
@@ -506,7 +514,7 @@ def _validate(number, row, products, providers, areas, today, errors) -> dict:
         )
     _validate_financing(row, clean, providers, fail)
     clean["referrer_type"] = row.get("referrer_type", "")
-    if clean["referrer_type"] not in ReferrerType.values and clean["referrer_type"] != "":
+    if clean["referrer_type"] not in REFERRER_CODES:
         fail("referrer_type", _("not an iJw referrer code (01-06, 08; empty: not named)"))
     clean["team"] = None
     if row.get("postcode"):
@@ -543,22 +551,40 @@ def _validate_financing(row, clean, providers, fail) -> None:
         return
     # An AGB code names a provider, known or not: the model says whether this line may
     # have one (a PGB has none).
+    holder = clean["budget_holder"]
+    errors = _financing_errors(
+        financing,
+        bool(agb),
+        # What the rule reads of the budget holder: whether there is one, and the length
+        # of one too long (its message says it).
+        (bool(holder), bool(holder.strip()), len(holder) if len(holder) > 200 else 0),
+        get_language(),
+    )
+    for name, messages in errors:
+        reason = " ".join(messages)
+        if name == "provider" and not agb:
+            reason += " " + _(
+                "Fill in the provider's AGB code, or financing PGB with the budget holder."
+            )
+        fail(FINANCING_COLUMNS.get(name, name), reason)
+
+
+@functools.lru_cache(maxsize=256)
+def _financing_errors(financing, has_provider, holder_key, language) -> tuple:
+    """The model's answer for a probe with these properties (a few kinds of line, asked
+    once each rather than once per line: an unsaved model costs more than the rest of a
+    line's checks). `language`: the messages are in the language asked."""
+    has_holder, holder_text, too_long = holder_key
+    holder = ("x" * too_long) if too_long else ("x" if holder_text else (" " if has_holder else ""))
     probe = Indication(
-        financing=financing,
-        provider_id=clean["provider"].pk if clean["provider"] else (0 if agb else None),
-        budget_holder=clean["budget_holder"],
+        financing=financing, provider_id=0 if has_provider else None, budget_holder=holder
     )
     try:
         probe.clean_fields(exclude=_ALL_BUT_BUDGET_HOLDER)
         probe.clean()
     except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            reason = " ".join(messages)
-            if name == "provider" and not agb:
-                reason += " " + _(
-                    "Fill in the provider's AGB code, or financing PGB with the budget holder."
-                )
-            fail(FINANCING_COLUMNS.get(name, name), reason)
+        return tuple((name, tuple(messages)) for name, messages in exc.message_dict.items())
+    return ()
 
 
 # Indication.clean_fields checks the budget holder's length only: the other fields of the

@@ -134,6 +134,8 @@ def indications_flag_expiring(*, on_date: datetime.date) -> dict:
             ],
         )
         flagged = cursor.rowcount
+        # Its size for the planner: a few hundred ids are looked up by the primary key.
+        cursor.execute("ANALYZE job_changed")
     where = "ind.id IN (SELECT id FROM job_changed)"
     tasks = _insert_tasks(kind=Task.Kind.PLAN_TRIAGE, where=where, params=[])
     notices = _insert_notices(kind=ProviderNotice.Kind.EVALUATION_DUE, where=where, params=[])
@@ -177,6 +179,7 @@ def indications_check_evaluations(*, on_date: datetime.date) -> dict:
                 ProviderNotice.Kind.EVALUATION_OVERDUE,
             ],
         )
+        cursor.execute("ANALYZE job_changed")
     where = "ind.id IN (SELECT id FROM job_changed)"
     tasks = _insert_tasks(kind=Task.Kind.EVALUATION_OVERDUE, where=where, params=[], due_on=on_date)
     notices = _insert_notices(kind=ProviderNotice.Kind.EVALUATION_OVERDUE, where=where, params=[])

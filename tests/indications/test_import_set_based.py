@@ -120,5 +120,5 @@ def test_the_upload_goes_through_the_storage_and_is_deleted(client):
     assert Indication.objects.count() == 3
     # The history names who imported.
     assert set(Indication.history.values_list("history_user", flat=True)) == {admin.pk}
-    folders, files = default_storage.listdir("imports")
+    _folders, files = default_storage.listdir("imports")
     assert files == []
