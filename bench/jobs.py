@@ -132,6 +132,8 @@ from django.db import transaction
 
 module, name, day = sys.argv[1], sys.argv[2], datetime.date.fromisoformat(sys.argv[3])
 task = getattr(importlib.import_module(module), name)
+from django.db import connection
+connection.ensure_connection()  # the connection and the imports are no part of the job
 out = {"loaded_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
 
 class Rollback(Exception):
