@@ -6,11 +6,13 @@ indications. Every page that shows a child is logged."""
 import base64
 import hashlib
 import json
+import uuid
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -243,7 +245,7 @@ def import_view(request):
         return _import_jw301_check(request, form)
     if form.is_bound and form.is_valid():
         try:
-            result = import_indications_csv(form.cleaned_data["file"])
+            result = _import_csv_upload(form.cleaned_data["file"], user=request.user)
         except ValidationError as exc:
             # A safety net: the line checks use the model's own rules, so the model should
             # refuse nothing they let through; if it does, the transaction rolled back.
@@ -273,6 +275,18 @@ def import_view(request):
                 return redirect("indications:import")
     status = 400 if form.is_bound and (form.errors or (result and not result.ok)) else 200
     return _import_page(request, form, result, status=status)
+
+
+def _import_csv_upload(upload, *, user):
+    """Import an uploaded CSV file through the storage (Django's storage API: the disk, or
+    an object store shared by every web machine): saved under a random name, read back in
+    chunks by the importer, and deleted afterwards, whatever the outcome."""
+    name = default_storage.save(f"imports/indications-{uuid.uuid4().hex}.csv", upload)
+    try:
+        with default_storage.open(name, "rb") as stored:
+            return import_indications_csv(stored, user=user)
+    finally:
+        default_storage.delete(name)
 
 
 # The checked upload waits this long for the confirmation (then: upload it again).

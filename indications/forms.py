@@ -154,13 +154,18 @@ class ImportForm(StyledFormMixin, forms.Form):
                 _("The file is too large (%(size)s); at most %(max)s can be imported at once.")
                 % {"size": filesizeformat(upload.size), "max": filesizeformat(IMPORT_MAX_BYTES)}
             )
-        data = upload.read(IMPORT_MAX_BYTES + 1)
-        if max(data.count(b"\n"), data.count(b"\r")) > IMPORT_MAX_LINES:
+        # Counted chunk by chunk: the file is never held whole (the importer streams it).
+        newlines = returns = 0
+        for chunk in upload.chunks():
+            newlines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")
+        if max(newlines, returns) > IMPORT_MAX_LINES:
             raise ValidationError(
                 _("The file has more than %(max)s lines: split it and import the parts.")
                 % {"max": IMPORT_MAX_LINES}
             )
-        return data
+        upload.seek(0)
+        return upload
 
 
 class ImportConfirmForm(forms.Form):

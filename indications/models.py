@@ -214,6 +214,22 @@ class Indication(Versioned):
                 condition=Q(status__in=["active", "extended"]),
                 name="indication_watch_end_idx",
             ),
+            # The end job: running indications (ending soon too) past their end date
+            # (services.indications_end); once the past is ended, only the day's ends.
+            models.Index(
+                fields=["end_on"],
+                condition=Q(status__in=["active", "ending_soon", "extended"]),
+                name="indication_running_end_idx",
+            ),
+            # The overdue end-evaluations job: running ones in kind by their due date
+            # (services.indications_check_evaluations).
+            models.Index(
+                fields=["evaluation_due_on"],
+                condition=Q(
+                    status__in=["active", "ending_soon", "extended"], provider__isnull=False
+                ),
+                name="indication_evaluation_due_idx",
+            ),
             # The ended job and the provider portal: running ones per provider.
             models.Index(fields=["provider", "end_on"], name="indication_provider_end_idx"),
         ]

@@ -5,6 +5,7 @@ and unique constraints with ON CONFLICT DO NOTHING) and run in one transaction e
 worker killed halfway leaves nothing behind and the rerun does the whole day."""
 
 import datetime
+import itertools
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -74,6 +75,22 @@ def _insert_notices(*, kind: str, where: str, params: list) -> int:
         return cursor.rowcount
 
 
+def _flagged_table(cursor) -> None:
+    """The temporary table of the indications this run changed: the UPDATE ... RETURNING
+    fills it and the inserts read it, so a run reads only what it changed (not every
+    indication in a status). Dropped at the commit, and first in case an outer transaction
+    (a test) ran the job before."""
+    cursor.execute("DROP TABLE IF EXISTS job_changed")
+    cursor.execute("CREATE TEMPORARY TABLE job_changed (id bigint PRIMARY KEY) ON COMMIT DROP")
+
+
+# A destroyed file's skeleton is never watched (rights.destruction).
+LIVING = (
+    "NOT EXISTS (SELECT 1 FROM intake_client gone "
+    "WHERE gone.id = ind.client_id AND gone.destroyed_on IS NOT NULL)"
+)
+
+
 @transaction.atomic
 def indications_flag_expiring(*, on_date: datetime.date) -> dict:
     """Flag every running indication (active or extended) ending from `on_date` up to 3
@@ -84,19 +101,44 @@ def indications_flag_expiring(*, on_date: datetime.date) -> dict:
     latest 2 months before the end), and its e-mail in the outbox, all in this one
     transaction. Runs for a missed day catch up: everything ending from the run date up to
     the limit is flagged. An indication already past its end is the end job's (niet in
-    beeld), whichever job runs first; an open end (no end date) is never flagged."""
+    beeld), whichever job runs first; an open end (no end date) is never flagged.
+
+    Set-based and incremental: one UPDATE ... RETURNING (through the partial index
+    indication_watch_end_idx) writes the ids it flagged into a temporary table, and the
+    tasks and notices are inserted for those ids only, so the day after touches only the
+    day's new ends. Only status, flagged_on and version change: no indexed column but the
+    status the partial index watches."""
     limit = on_date + relativedelta(months=FLAG_MONTHS)
-    # The version goes up with the change, so an edit form opened before the run is refused.
-    flagged = Indication.objects.filter(
-        client__destroyed_on__isnull=True,
-        status__in=[Indication.Status.ACTIVE, Indication.Status.EXTENDED],
-        end_on__gte=on_date,
-        end_on__lte=limit,
-    ).update(status=Indication.Status.ENDING_SOON, flagged_on=on_date, version=F("version") + 1)
-    where = "ind.status = %s AND ind.end_on >= %s"
-    params = [Indication.Status.ENDING_SOON, on_date]
-    tasks = _insert_tasks(kind=Task.Kind.PLAN_TRIAGE, where=where, params=params)
-    notices = _insert_notices(kind=ProviderNotice.Kind.EVALUATION_DUE, where=where, params=params)
+    with connection.cursor() as cursor:
+        _flagged_table(cursor)
+        # The version goes up with the change, so an edit form opened before the run is
+        # refused.
+        cursor.execute(
+            f"""
+            WITH flagged AS (
+                UPDATE indications_indication ind
+                SET status = %s, flagged_on = %s, version = ind.version + 1
+                WHERE ind.status IN (%s, %s) AND ind.end_on >= %s AND ind.end_on <= %s
+                    AND {LIVING}
+                RETURNING ind.id
+            )
+            INSERT INTO job_changed (id) SELECT id FROM flagged
+            """,  # noqa: S608 - LIVING is a fixed string; values are params
+            [
+                Indication.Status.ENDING_SOON,
+                on_date,
+                Indication.Status.ACTIVE,
+                Indication.Status.EXTENDED,
+                on_date,
+                limit,
+            ],
+        )
+        flagged = cursor.rowcount
+        # Its size for the planner: a few hundred ids are looked up by the primary key.
+        cursor.execute("ANALYZE job_changed")
+    where = "ind.id IN (SELECT id FROM job_changed)"
+    tasks = _insert_tasks(kind=Task.Kind.PLAN_TRIAGE, where=where, params=[])
+    notices = _insert_notices(kind=ProviderNotice.Kind.EVALUATION_DUE, where=where, params=[])
     mails = notices_email_queue()["mails"]
     return {"flagged": flagged, "tasks": tasks, "notices": notices, "mails": mails}
 
@@ -106,21 +148,41 @@ def indications_check_evaluations(*, on_date: datetime.date) -> dict:
     """End-evaluations not received by end - 2 months are overdue: the WIJ team gets a task
     and the provider a notice (once per indication and end date); the portal and reports
     show them. Only in kind (a PGB has no provider to evaluate), only an evaluation for the
-    current end counts, and an indication past its end is the end job's."""
+    current end counts, and an indication past its end is the end job's.
+
+    The running indications in kind past their due date are read through the partial index
+    indication_evaluation_due_idx; the ones already given their task for this end are left
+    at once (NOT EXISTS on the task's unique index), so the inserts touch only the new."""
     placeholders = ", ".join(["%s"] * len(RUNNING))
-    where = (
-        f"ind.status IN ({placeholders}) AND ind.provider_id IS NOT NULL "  # noqa: S608
-        "AND ind.evaluation_due_on < %s AND ind.end_on >= %s AND NOT EXISTS "
-        "(SELECT 1 FROM openhouse_endevaluation ev "
-        "WHERE ev.indication_id = ind.id AND ev.for_end_on = ind.end_on)"
-    )
-    params = [*RUNNING, on_date, on_date]
-    tasks = _insert_tasks(
-        kind=Task.Kind.EVALUATION_OVERDUE, where=where, params=params, due_on=on_date
-    )
-    notices = _insert_notices(
-        kind=ProviderNotice.Kind.EVALUATION_OVERDUE, where=where, params=params
-    )
+    with connection.cursor() as cursor:
+        _flagged_table(cursor)
+        cursor.execute(
+            f"""
+            INSERT INTO job_changed (id)
+            SELECT ind.id FROM indications_indication ind
+            WHERE ind.status IN ({placeholders}) AND ind.provider_id IS NOT NULL
+                AND ind.evaluation_due_on < %s AND ind.end_on >= %s AND {LIVING}
+                AND NOT EXISTS (SELECT 1 FROM openhouse_endevaluation ev
+                    WHERE ev.indication_id = ind.id AND ev.for_end_on = ind.end_on)
+                AND (NOT EXISTS (SELECT 1 FROM indications_task task
+                        WHERE task.indication_id = ind.id AND task.kind = %s
+                        AND task.for_end_on = ind.end_on)
+                    OR NOT EXISTS (SELECT 1 FROM indications_providernotice notice
+                        WHERE notice.indication_id = ind.id AND notice.kind = %s
+                        AND notice.for_end_on = ind.end_on))
+            """,  # noqa: S608 - fixed strings; values are params
+            [
+                *RUNNING,
+                on_date,
+                on_date,
+                Task.Kind.EVALUATION_OVERDUE,
+                ProviderNotice.Kind.EVALUATION_OVERDUE,
+            ],
+        )
+        cursor.execute("ANALYZE job_changed")
+    where = "ind.id IN (SELECT id FROM job_changed)"
+    tasks = _insert_tasks(kind=Task.Kind.EVALUATION_OVERDUE, where=where, params=[], due_on=on_date)
+    notices = _insert_notices(kind=ProviderNotice.Kind.EVALUATION_OVERDUE, where=where, params=[])
     overdue = Indication.objects.evaluation_overdue(on_date).count()
     mails = notices_email_queue()["mails"]
     return {"overdue": overdue, "tasks": tasks, "notices": notices, "mails": mails}
@@ -129,10 +191,20 @@ def indications_check_evaluations(*, on_date: datetime.date) -> dict:
 @transaction.atomic
 def indications_end(*, on_date: datetime.date) -> dict:
     """Running indications past their end date become `ended`; those without a follow-up
-    at WIJ are then 'niet in beeld' (see IndicationQuerySet.out_of_sight)."""
-    ended = Indication.objects.filter(
-        status__in=RUNNING, end_on__lt=on_date, client__destroyed_on__isnull=True
-    ).update(status=Indication.Status.ENDED, version=F("version") + 1)
+    at WIJ are then 'niet in beeld' (see IndicationQuerySet.out_of_sight).
+
+    One UPDATE through the partial index indication_running_end_idx: once the past is
+    ended, only the day's ends lie before `on_date` in it."""
+    placeholders = ", ".join(["%s"] * len(RUNNING))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE indications_indication ind SET status = %s, version = ind.version + 1
+            WHERE ind.status IN ({placeholders}) AND ind.end_on < %s AND {LIVING}
+            """,  # noqa: S608 - fixed strings; values are params
+            [Indication.Status.ENDED, *RUNNING, on_date],
+        )
+        ended = cursor.rowcount
     return {"ended": ended, "out_of_sight": Indication.objects.out_of_sight().count()}
 
 
@@ -159,41 +231,70 @@ def _notice_line(notice: ProviderNotice) -> str:
 def notices_email_queue() -> dict:
     """Queue one e-mail per provider about its notices not yet e-mailed, in the caller's
     transaction (the job that made the notices): the outbox sends it, the notices are
-    marked at once. A provider without any address keeps its notices in the portal only."""
+    marked at once. A provider without any address keeps its notices in the portal only.
+
+    The notices are read in chunks, a provider's together (ordered by provider): memory
+    holds one provider's lines, not the first run's hundreds of thousands of notices."""
     queued = 0
+    unsent = ProviderNotice.objects.filter(emailed_at__isnull=True)
+    providers = {
+        provider.pk: provider
+        for provider in Provider.objects.filter(
+            pk__in=unsent.values("provider_id")
+        ).prefetch_related("memberships__user")
+    }
     # Locked: a second run at the same time waits, then finds these notices marked.
-    notices = list(
-        ProviderNotice.objects.select_for_update(of=("self",))
-        .filter(emailed_at__isnull=True)
+    notices = (
+        unsent.select_for_update(of=("self",))
         .select_related("indication__product")
         .order_by("provider_id", "due_on", "pk")
+        .iterator(chunk_size=NOTICE_CHUNK)
     )
-    providers = Provider.objects.filter(pk__in={n.provider_id for n in notices}).prefetch_related(
-        "memberships__user"
-    )
-    for provider in providers:
-        recipients = [m.user.email for m in provider.memberships.all() if m.user.email]
-        if provider.contact_email:
-            recipients.append(provider.contact_email)
-        if not recipients:
-            continue
-        lines = [_notice_line(n) for n in notices if n.provider_id == provider.pk]
-        message = message_queue(
-            kind=OutboxMessage.Kind.PROVIDER_NOTICES,
-            subject=_("Basis jeugdhulp: news about your clients' indications"),
-            body=_(
-                "There is news about these indications of your clients. Write an "
-                "end-evaluation at least 2 and preferably 3 months before the end date, "
-                "and upload it in the provider portal, where you also read the decisions:"
-            )
-            + "\n\n"
-            + "\n".join(lines),
-            recipients=recipients,
-        )
-        if message is not None:  # None: no valid address was left
-            queued += 1
-    ProviderNotice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
+    marked: list[int] = []
+    for provider_id, group in itertools.groupby(notices, key=lambda n: n.provider_id):
+        lines = []
+        for notice in group:
+            lines.append(_notice_line(notice))
+            marked.append(notice.pk)
+        if len(marked) >= NOTICE_CHUNK:
+            _notices_mark_emailed(marked)
+        queued += _provider_notices_mail(providers[provider_id], lines)
+    _notices_mark_emailed(marked)
     return {"mails": queued}
+
+
+# Notices read and marked per round trip by notices_email_queue.
+NOTICE_CHUNK = 2_000
+
+
+def _notices_mark_emailed(pks: list[int]) -> None:
+    """Mark these notices e-mailed (the ids read, not 'all unsent': one made by another
+    transaction meanwhile is not in this mail), and empty the list."""
+    if pks:
+        ProviderNotice.objects.filter(pk__in=pks).update(emailed_at=timezone.now())
+        pks.clear()
+
+
+def _provider_notices_mail(provider: Provider, lines: list[str]) -> int:
+    """Queue the provider's e-mail with these lines; 1 when one was queued."""
+    recipients = [m.user.email for m in provider.memberships.all() if m.user.email]
+    if provider.contact_email:
+        recipients.append(provider.contact_email)
+    if not recipients:
+        return 0
+    message = message_queue(
+        kind=OutboxMessage.Kind.PROVIDER_NOTICES,
+        subject=_("Basis jeugdhulp: news about your clients' indications"),
+        body=_(
+            "There is news about these indications of your clients. Write an "
+            "end-evaluation at least 2 and preferably 3 months before the end date, "
+            "and upload it in the provider portal, where you also read the decisions:"
+        )
+        + "\n\n"
+        + "\n".join(lines),
+        recipients=recipients,
+    )
+    return 0 if message is None else 1  # None: no valid address was left
 
 
 @transaction.atomic

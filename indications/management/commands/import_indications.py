@@ -25,11 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, format: str, **options):
         if format == "jw301":
             return self._jw301(file)
+        # Read in chunks by the importer: a file of any size is never held whole.
         try:
-            data = file.read_bytes()
+            with file.open("rb") as stream:
+                result = import_indications_csv(stream)
         except OSError as exc:
             raise CommandError(f"{file}: {exc}") from exc
-        result = import_indications_csv(data)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
