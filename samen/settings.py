@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-send-due": {"task": "outbox.send_due", "schedule": 60.0},
     "job-runs-sweep": {"task": "samen.job_runs_sweep", "schedule": 300.0},
 }
+# Beat runs once however many machines start it: it sends only while it holds a lock in
+# Redis (samen/beat.py, decision 114). BEAT_LOCK_SECONDS: the lock's time to live; a beat
+# that died is replaced by a waiting one within this time (default 60).
+CELERY_BEAT_SCHEDULER = "samen.beat:SingleBeatScheduler"
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=60)
 # --- National youth-care messages (ijw/, docs/ijw.md) ---
 # IJW_XSD_DIR: the directory with the official iJw 3.2 schemas (JW301.xsd ... and
 # basisschema.xsd), read at run time; never part of the repository or the image (mount
@@ -502,7 +507,9 @@ STATICFILES_DIRS = [
 # (an S3-compatible object store through django-storages, the S3_* variables below).
 STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
 if STORAGE_BACKEND not in {"filesystem", "s3"}:
-    raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}.")
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}."
+    )
 if STORAGE_BACKEND == "s3":
     # S3_BUCKET (required), S3_ENDPOINT_URL (empty: AWS itself; else e.g. https://s3.example.nl
     # for MinIO, Ceph or a cloud's S3-compatible store), S3_ACCESS_KEY_ID and

@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outbox', '0001_outbox_message'),
+        ("outbox", "0001_outbox_message"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='outboxmessage',
-            index=models.Index(condition=models.Q(('status__in', ['pending', 'failed'])), fields=['status', 'created_at'], name='outbox_unsent_idx'),
+            model_name="outboxmessage",
+            index=models.Index(
+                condition=models.Q(("status__in", ["pending", "failed"])),
+                fields=["status", "created_at"],
+                name="outbox_unsent_idx",
+            ),
         ),
     ]
