@@ -67,6 +67,13 @@ class OutboxMessage(models.Model):
                 condition=Q(status="pending"),
                 name="outbox_pending_due_idx",
             ),
+            # /health/'s counts of pending-too-long and failed messages
+            # (outbox.selectors.outbox_problems): the few unsent rows, never the sent ones.
+            models.Index(
+                fields=["status", "created_at"],
+                condition=Q(status__in=["pending", "failed"]),
+                name="outbox_unsent_idx",
+            ),
         ]
 
     def __str__(self):

@@ -99,12 +99,21 @@ def job_run_recorded(*, job: str, run_date: datetime.date):
 
 
 def last_runs(job_names) -> dict:
-    """For each job name: its last run and its last successful run (or None)."""
-    result = {}
-    for name in job_names:
-        runs = JobRun.objects.filter(job=name)
-        result[name] = {
-            "last": runs.first(),
-            "last_success": runs.filter(outcome=JobRun.Outcome.SUCCEEDED).first(),
-        }
+    """For each job name: its last run and its last successful run (or None).
+
+    One query whatever the number of jobs: the newest run per job and the newest success
+    per job (DISTINCT ON, each served by jobrun_last_idx), read together."""
+    names = list(job_names)
+    newest = JobRun.objects.filter(job__in=names).order_by("job", "-started_at").distinct("job")
+    succeeded = newest.filter(outcome=JobRun.Outcome.SUCCEEDED)
+    runs = JobRun.objects.filter(
+        Q(pk__in=newest.values("pk")) | Q(pk__in=succeeded.values("pk"))
+    ).order_by("job", "-started_at")
+    result = {name: {"last": None, "last_success": None} for name in names}
+    for run in runs:
+        entry = result[run.job]
+        if entry["last"] is None:
+            entry["last"] = run
+        if run.outcome == JobRun.Outcome.SUCCEEDED and entry["last_success"] is None:
+            entry["last_success"] = run
     return result

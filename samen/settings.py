@@ -291,6 +291,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-send-due": {"task": "outbox.send_due", "schedule": 60.0},
     "job-runs-sweep": {"task": "samen.job_runs_sweep", "schedule": 300.0},
 }
+# Beat runs once however many machines start it: it sends only while it holds a lock in
+# Redis (samen/beat.py, decision 114). BEAT_LOCK_SECONDS: the lock's time to live; a beat
+# that died is replaced by a waiting one within this time (default 60).
+CELERY_BEAT_SCHEDULER = "samen.beat:SingleBeatScheduler"
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=60)
 # --- National youth-care messages (ijw/, docs/ijw.md) ---
 # IJW_XSD_DIR: the directory with the official iJw 3.2 schemas (JW301.xsd ... and
 # basisschema.xsd), read at run time; never part of the repository or the image (mount
@@ -500,16 +505,55 @@ STATICFILES_DIRS = [
     ("vendor/utrecht/tokens", NODE_MODULES / "@utrecht" / "design-tokens" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
+# --- Uploaded and generated files (end-evaluations, the rights' copies) ---
+# Every file is written and read through Django's storage API, never a local path, so that
+# several web and worker machines share one store (docs/deploy.md, decision 113).
+# STORAGE_BACKEND: "filesystem" (default: MEDIA_ROOT, one disk or a shared volume) or "s3"
+# (an S3-compatible object store through django-storages, the S3_* variables below).
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}."
+    )
+if STORAGE_BACKEND == "s3":
+    # S3_BUCKET (required), S3_ENDPOINT_URL (empty: AWS itself; else e.g. https://s3.example.nl
+    # for MinIO, Ceph or a cloud's S3-compatible store), S3_ACCESS_KEY_ID and
+    # S3_SECRET_ACCESS_KEY (empty: the machine's own credentials: instance role, ~/.aws),
+    # S3_REGION (e.g. eu-central-1), S3_SERVER_SIDE_ENCRYPTION ("" none, "AES256" or
+    # "aws:kms"; with aws:kms, S3_KMS_KEY_ID names the key).
+    # Files are private: no public ACL and no signed URLs; they are downloaded only through
+    # the views that check permission and log the access (the object store is never linked).
+    if not env.str("S3_BUCKET", default=""):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET.")
+    _s3_options = {
+        "bucket_name": env.str("S3_BUCKET"),
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        "region_name": env.str("S3_REGION", default="") or None,
+        "default_acl": None,
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "object_parameters": {},
+    }
+    _sse = env.str("S3_SERVER_SIDE_ENCRYPTION", default="")
+    if _sse:
+        _s3_options["object_parameters"]["ServerSideEncryption"] = _sse
+        if env.str("S3_KMS_KEY_ID", default=""):
+            _s3_options["object_parameters"]["SSEKMSKeyId"] = env.str("S3_KMS_KEY_ID")
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if IS_PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# MEDIA_ROOT: uploaded documents, outside the web root; served only through views
-# that check permission.
+# MEDIA_ROOT: uploaded documents (STORAGE_BACKEND=filesystem), outside the web root; served
+# only through views that check permission. With several machines: a volume they all mount.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # UPLOAD_MAX_BYTES: the largest end-evaluation a provider may upload (default 20 MB); the
 # largest file of any upload (the indication import too).

@@ -63,3 +63,22 @@ def test_it_reports_the_last_run_of_each_scheduled_job(client, settings):
     assert [r.outcome for r in runs] == ["succeeded", "failed"]
     assert runs[0].counts == {"flagged": 3}
     assert "worker lost" in runs[1].error
+
+
+def test_it_asks_the_same_few_queries_whatever_the_number_of_jobs_and_messages(
+    client, settings, django_assert_num_queries
+):
+    """Marking dead runs, every job's last run and last success, the outbox's two counts:
+    three queries on the application's connection (the database check's SELECT 1 runs on a
+    fresh connection of its own), however many jobs, runs and messages there are."""
+    settings.CELERY_BEAT_SCHEDULE = {
+        f"job-{n}": {"task": f"demo.job{n}", "schedule": 86400} for n in range(12)
+    }
+    for n in range(12):
+        with job_run_recorded(job=f"demo.job{n}", run_date=datetime.date(2026, 11, 22)):
+            pass
+    with django_assert_num_queries(3):
+        response = client.get("/health/")
+    jobs = response.json()["jobs"]
+    assert len(jobs) == 12
+    assert all(job["last_outcome"] == "succeeded" and not job["stale"] for job in jobs.values())
