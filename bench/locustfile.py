@@ -7,7 +7,8 @@ time). Set by bench/load.py through the environment:
 - BENCH_TRIVIAL: the trivial view's path; BENCH_COOKIE: the session cookie's name.
 
 Any answer other than 200 is a failure (redirects are not followed: a lost session would
-otherwise count the login page as a success).
+otherwise count the login page as a success), but for the trivial view, which is the
+redirect of a request without a session to the login page.
 """
 
 import itertools
@@ -19,19 +20,21 @@ from locust import HttpUser, constant, task
 
 SESSIONS = json.loads(os.environ.get("BENCH_SESSIONS", "{}"))
 PAGES = json.loads(os.environ.get("BENCH_PAGES", "[]"))
-TRIVIAL = os.environ.get("BENCH_TRIVIAL", "/login/")
+TRIVIAL = os.environ.get("BENCH_TRIVIAL", "/")
 COOKIE = os.environ.get("BENCH_COOKIE", "sessionid")
 # The server trusts this header from its proxy (SECURE_PROXY_SSL_HEADER): as if over HTTPS.
 HTTPS = {"X-Forwarded-Proto": "https"}
 _numbers = itertools.count()
 
 
-def _get(user, path, name, headers):
+def _get(user, path, name, headers, expected=200):
     with user.client.get(
         path, name=name, headers=headers, allow_redirects=False, catch_response=True
     ) as response:
-        if response.status_code != 200:
+        if response.status_code != expected:
             response.failure(f"{response.status_code} {path}")
+        elif expected == 302 and not response.headers.get("Location", "").startswith("/login/"):
+            response.failure(f"302 {path} to {response.headers.get('Location')}")
 
 
 class StaffMix(HttpUser):
@@ -53,10 +56,11 @@ class StaffMix(HttpUser):
 
 
 class TrivialView(HttpUser):
-    """The floor: an anonymous request for the trivial view."""
+    """The floor: a request without a session for a page, sent to the login page (302)."""
 
     wait_time = constant(0)
 
     @task
     def page(self):
-        _get(self, TRIVIAL, "trivial view", HTTPS)
+        self.client.cookies.clear()
+        _get(self, TRIVIAL, "trivial view", HTTPS, expected=302)
