@@ -32,7 +32,7 @@ help:
 	@echo "make messages extract and compile translations (nl, en)"
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
 	@echo "make beat     Celery beat, the scheduler (needs REDIS_URL)"
-	@echo "make bench    timings of the intake pages on 200,000 requests (PostgreSQL samen_bench)"
+	@echo "make bench    SCALE=small|city|national: every page, job and report on generated data, and a load run"
 	@echo "make lock     regenerate uv.lock after a change of the dependencies in pyproject.toml"
 
 $(PY):
@@ -107,13 +107,19 @@ messages: install
 	SAMEN_ENV=development DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 # Benchmarks print figures; they are never timed assertions in tests. See docs/benchmarks.md.
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samen_bench
-BENCH_REQUESTS ?= 200000
-bench: install
-	psql "$(BENCH_DATABASE_URL:/samen_bench=/postgres)" -tc "SELECT 1 FROM pg_database WHERE datname = 'samen_bench'" | grep -q 1 \
-		|| psql "$(BENCH_DATABASE_URL:/samen_bench=/postgres)" -c "CREATE DATABASE samen_bench"
-	SAMEN_ENV=test DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py migrate --no-input -v0
-	SAMEN_ENV=test DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py bench_intake --requests $(BENCH_REQUESTS)
+# make bench SCALE=small|city|national: generated data (made once per scale and seed) in the
+# PostgreSQL database samen_bench_$(SCALE), then every page, job, the import, the council
+# PDF and a load run against gunicorn with the production settings. Any error or 5xx fails.
+SCALE ?= small
+BENCH_DATABASE ?= samen_$(SCALE)_bench
+BENCH_SERVER_URL ?= postgres://postgres@127.0.0.1:5432
+BENCH_ENV = SAMEN_ENV=test DATABASE_URL=$(BENCH_SERVER_URL)/$(BENCH_DATABASE) REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}
+bench: install-test
+	psql "$(BENCH_SERVER_URL)/postgres" -tc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DATABASE)'" | grep -q 1 \
+		|| psql "$(BENCH_SERVER_URL)/postgres" -c "CREATE DATABASE $(BENCH_DATABASE)"
+	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(PY) manage.py generate_scale_data --scale $(SCALE) --seed 1 --if-missing
+	$(BENCH_ENV) $(PY) manage.py bench --scale $(SCALE)
 
 worker: install
 	$(BIN)/celery -A samen worker --loglevel=info
