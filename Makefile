@@ -108,7 +108,7 @@ messages: install
 
 # Benchmarks print figures; they are never timed assertions in tests. See docs/benchmarks.md.
 # make bench SCALE=small|city|national: generated data (made once per scale and seed) in the
-# PostgreSQL database samen_bench_$(SCALE), then every page, job, the import, the council
+# PostgreSQL database samen_$(SCALE)_bench, then every page, job, the import, the council
 # PDF and a load run against gunicorn with the production settings. Any error or 5xx fails.
 SCALE ?= small
 BENCH_DATABASE ?= samen_$(SCALE)_bench
