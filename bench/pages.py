@@ -242,7 +242,8 @@ def objects(people: dict) -> dict:
         "request": _first(requests),
         "request_in_triage": _first(requests.filter(status="in_triage")),
         "household": _first(Household.objects.filter(support_requests__in=requests)),
-        "trajectory": _first(Trajectory.objects.visible_to(worker)),
+        # A running one: the end form of an ended trajectory sends the user back (302).
+        "trajectory": _first(Trajectory.objects.visible_to(worker).running()),
         "reassessment": _first(
             Reassessment.objects.filter(trajectory__in=Trajectory.objects.visible_to(worker))
         ),

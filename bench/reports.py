@@ -11,12 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from reporting.council import council_context
-from reporting.periods import default_period, last_full_quarter
-from reporting.selectors import REPORTS, Filters
+from reporting.periods import last_full_quarter
 
-from .report import Row, print_rows, summarise
+from .report import Row, summarise
 
-REPEAT = 5
 PDF_REPEAT = 3
 
 
@@ -30,21 +28,6 @@ def _timed(function, repeat: int) -> tuple[list[float], int]:
             function()
             samples.append((time.perf_counter() - started) * 1000)
     return samples, len(queries.captured_queries)
-
-
-def report_rows(write, repeat: int = REPEAT) -> list[Row]:
-    """Each report's figures over all teams, the default period (12 months by month)."""
-    today = timezone.localdate()
-    filters = Filters(default_period(today), None, today)
-    rows = []
-    for report in REPORTS.values():
-        samples, queries = _timed(lambda report=report: report.build(filters), repeat)
-        median, p95 = summarise(samples)
-        rows.append(
-            Row(f"report {report.slug}, all teams", median, p95, queries, target="< 500 ms")
-        )
-    print_rows(write, "Reports: the figures of each report, all teams, 12 months", rows)
-    return rows
 
 
 def council_pdf_rows(write, repeat: int = PDF_REPEAT) -> list[Row]:
@@ -81,5 +64,4 @@ def council_pdf_rows(write, repeat: int = PDF_REPEAT) -> list[Row]:
             target="next to the floor",
         ),
     ]
-    print_rows(write, "Council PDF (the Celery task's work)", rows)
     return rows

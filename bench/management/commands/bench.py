@@ -85,11 +85,21 @@ class Command(BaseCommand):
             print_rows(write, measured["titles"][group], measured["rows"][group])
         if not options["no_jobs"]:
             today = timezone.localdate()
-            self.optional("bench.jobs", "job_rows", "Jobs (H4)", today)
             self.optional(
-                "bench.jobs", "import_rows", "Import (H4)", IMPORT_LINES.get(scale, 100_000)
+                "bench.jobs",
+                "job_rows",
+                "Jobs: each beside the bare SQL doing its work, then the day after",
+                today,
             )
-            self.optional("bench.reports", "council_pdf_rows", "Council PDF (H5)")
+            self.optional(
+                "bench.jobs",
+                "import_rows",
+                "Import of indications",
+                IMPORT_LINES.get(scale, 100_000),
+            )
+            self.optional(
+                "bench.reports", "council_pdf_rows", "Council PDF (the Celery task's work)"
+            )
         if not options["no_load"]:
             self.load(people, measured["load_pages"], options, scale)
         if self.errors:
