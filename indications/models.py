@@ -216,6 +216,21 @@ class Indication(Versioned):
             ),
             # The ended job and the provider portal: running ones per provider.
             models.Index(fields=["provider", "end_on"], name="indication_provider_end_idx"),
+            # Aflopende indicaties (indications.selectors.ending_per_month): running ones by
+            # end date, counted per provider and client from the index alone.
+            models.Index(
+                fields=["end_on"],
+                include=["provider", "client"],
+                condition=Q(status__in=["active", "ending_soon", "extended"]),
+                name="indication_running_end_idx",
+            ),
+            # A provider's families (indications.views.provider_families), the provider
+            # admin's running count: a provider's running indications by end date.
+            models.Index(
+                fields=["provider", "end_on", "id"],
+                condition=Q(status__in=["active", "ending_soon", "extended"]),
+                name="indication_run_provider_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
