@@ -4,7 +4,7 @@ added, changed or deleted here: the register is what was sent and received."""
 
 from django.contrib import admin
 
-from samen.admin_tools import EstimatedCountPaginator
+from samen.admin_tools import BigTableAdminMixin, EstimatedCountPaginator
 
 from .models import AllocationRequest, Message
 
@@ -30,7 +30,7 @@ class SuperuserReadOnly(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(SuperuserReadOnly):
+class MessageAdmin(BigTableAdminMixin, SuperuserReadOnly):
     list_display = (
         "message_type",
         "identification",
@@ -41,8 +41,7 @@ class MessageAdmin(SuperuserReadOnly):
         "received_at",
     )
     list_filter = ("direction", "message_type", "status")
-    search_fields = ("identification",)
-    date_hierarchy = "received_at"
+    search_fields = ("identification__exact",)
     list_select_related = ("provider",)
     raw_id_fields = (
         "provider",
@@ -55,7 +54,7 @@ class MessageAdmin(SuperuserReadOnly):
 
 
 @admin.register(AllocationRequest)
-class AllocationRequestAdmin(SuperuserReadOnly):
+class AllocationRequestAdmin(BigTableAdminMixin, SuperuserReadOnly):
     list_display = (
         "id",
         "kind",

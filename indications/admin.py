@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from samen.admin_tools import OfficialAdmin, OfficialModelAdmin, ReadOnlyAdminMixin
+from samen.admin_tools import (
+    BigTableAdminMixin,
+    OfficialAdmin,
+    OfficialModelAdmin,
+    ReadOnlyAdminMixin,
+)
 
 from .models import ExtensionRequest, Indication, ProviderNotice, Task
 
@@ -25,7 +30,7 @@ class EndFilter(admin.SimpleListFilter):
 
 
 @admin.register(Indication)
-class IndicationAdmin(ReadOnlyAdminMixin, OfficialAdmin):
+class IndicationAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, OfficialAdmin):
     """Indications for policy officials: number, product, financing (ZIN/PGB), provider,
     team and dates; the child only as a reference number, and never a PGB's budget holder
     (a person's name). Importing and deciding is the youth administration's work, on its
@@ -51,9 +56,10 @@ class IndicationAdmin(ReadOnlyAdminMixin, OfficialAdmin):
         "product",
         "referrer_type",
         "client__team",
-        "provider",
     )
-    search_fields = ("provider__name", "provider__agb_code", "product__code")
+    # Not by provider's name (a join and a scan of every indication): by its AGB code or
+    # the product code, exactly.
+    search_fields = ("provider__agb_code__exact", "product__code__exact")
     list_select_related = ("product", "provider")
     # No budget_holder: officials see no person's name (decision 33).
     fields = (
@@ -73,7 +79,6 @@ class IndicationAdmin(ReadOnlyAdminMixin, OfficialAdmin):
         "handled_on",
     )
     readonly_fields = fields
-    date_hierarchy = "end_on"
 
     def child_reference(self, obj):
         return obj.client_id
@@ -91,7 +96,7 @@ class IndicationAdmin(ReadOnlyAdminMixin, OfficialAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(ReadOnlyAdminMixin, OfficialAdmin):
+class ExtensionRequestAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, OfficialAdmin):
     """Extension requests, read-only for officials (figures, not files): the youth
     administration decides them on its own pages. The weighing is free text about a
     child, so it is not shown here."""
@@ -100,14 +105,13 @@ class ExtensionRequestAdmin(ReadOnlyAdminMixin, OfficialAdmin):
 
     list_display = ("indication", "requested_on", "requested_by", "decision", "decided_on")
     list_filter = ("decision", "requested_by", "indication__product")
-    date_hierarchy = "requested_on"
     fields = ("indication", "requested_on", "requested_by", "decision", "decided_on")
     readonly_fields = fields
-    list_select_related = ("indication__product",)
+    list_select_related = ("indication__product", "indication__provider")
 
 
 @admin.register(Task)
-class TaskAdmin(ReadOnlyAdminMixin, OfficialAdmin):
+class TaskAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, OfficialAdmin):
     """Tasks as figures: how and when they were done, never the worker's note (it is about
     a child), nor its history (which holds the note)."""
 
@@ -116,7 +120,6 @@ class TaskAdmin(ReadOnlyAdminMixin, OfficialAdmin):
     list_display = ("kind", "team", "for_end_on", "due_on", "done_on", "done_how")
     list_filter = ("kind", "team", ("done_on", admin.EmptyFieldListFilter), "done_how")
     autocomplete_fields = ("team",)
-    date_hierarchy = "due_on"
     list_select_related = ("team",)
     fields = (
         "kind",
@@ -132,7 +135,7 @@ class TaskAdmin(ReadOnlyAdminMixin, OfficialAdmin):
 
 
 @admin.register(ProviderNotice)
-class ProviderNoticeAdmin(OfficialModelAdmin):
+class ProviderNoticeAdmin(BigTableAdminMixin, OfficialModelAdmin):
     list_display = (
         "provider",
         "kind",
@@ -142,10 +145,11 @@ class ProviderNoticeAdmin(OfficialModelAdmin):
         "emailed_at",
         "read_at",
     )
-    list_filter = ("kind", "provider", ("read_at", admin.EmptyFieldListFilter))
-    search_fields = ("provider__name", "provider__agb_code")
+    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
+    search_fields = ("provider__agb_code__exact",)
     list_select_related = ("provider",)
     readonly_fields = ("indication",)
+    raw_id_fields = ("provider",)
 
     def has_add_permission(self, request):
         return False

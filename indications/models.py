@@ -214,13 +214,6 @@ class Indication(Versioned):
                 condition=Q(status__in=["active", "extended"]),
                 name="indication_watch_end_idx",
             ),
-            # The end job: running indications (ending soon too) past their end date
-            # (services.indications_end); once the past is ended, only the day's ends.
-            models.Index(
-                fields=["end_on"],
-                condition=Q(status__in=["active", "ending_soon", "extended"]),
-                name="indication_running_end_idx",
-            ),
             # The overdue end-evaluations job: running ones in kind by their due date
             # (services.indications_check_evaluations).
             models.Index(
@@ -232,6 +225,23 @@ class Indication(Versioned):
             ),
             # The ended job and the provider portal: running ones per provider.
             models.Index(fields=["provider", "end_on"], name="indication_provider_end_idx"),
+            # Running indications (ending soon too) by end date: the end job's past ends,
+            # then only the day's (services.indications_end), and Aflopende indicaties
+            # (indications.selectors.ending_per_month), counted per provider and client
+            # from the index alone.
+            models.Index(
+                fields=["end_on"],
+                include=["provider", "client"],
+                condition=Q(status__in=["active", "ending_soon", "extended"]),
+                name="indication_running_end_idx",
+            ),
+            # A provider's families (indications.views.provider_families), the provider
+            # admin's running count: a provider's running indications by end date.
+            models.Index(
+                fields=["provider", "end_on", "id"],
+                condition=Q(status__in=["active", "ending_soon", "extended"]),
+                name="indication_run_provider_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -16,6 +16,7 @@ from openhouse.forms import HandoverNoteForm
 from openhouse.models import Provider
 from rights.selectors import open_for_child
 from samen.decorators import role_required
+from samen.pagination import page_number as paged
 from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF, user_role
 
 from . import services
@@ -113,13 +114,21 @@ def provider_families(request, pk):
     """A stopping provider's families with running indications, per WIJ team (printable),
     so the teams can pick every one of them up."""
     provider = get_object_or_404(Provider, pk=pk)
+    # In pages (a national provider has tens of thousands of running indications): one
+    # more row than a page tells whether there is a next one, no COUNT(*).
+    page = paged(request.GET.get("page", "1"))
+    offset = (page - 1) * FAMILIES_PAGE
     indications = list(
         Indication.objects.visible_to(request.user)
         .running()
         .filter(provider=provider)
         .select_related("client__team", "product")
-        .order_by("client__team__name", "client__last_name", "end_on")
+        .order_by("client__team__name", "client__last_name", "end_on", "id")[
+            offset : offset + FAMILIES_PAGE + 1
+        ]
     )
+    has_next = len(indications) > FAMILIES_PAGE
+    indications = indications[:FAMILIES_PAGE]
     if indications:
         access_log_record(
             request=request,
@@ -130,8 +139,17 @@ def provider_families(request, pk):
     return render(
         request,
         "indications/provider_families.html",
-        {"provider": provider, "indications": indications},
+        {
+            "provider": provider,
+            "indications": indications,
+            "page_number": page,
+            "has_next": has_next,
+        },
     )
+
+
+# Rows per page of a provider's families.
+FAMILIES_PAGE = 200
 
 
 # Where a ticked-off task returns to: a code in the query string, never a URL.

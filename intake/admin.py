@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from samen.admin_tools import OfficialAdmin
+from samen.admin_tools import BigTableAdminMixin, OfficialAdmin
+from samen.identifiers import search_form
 
 from .models import Client, PostcodeArea, SupportRequest, Team, TeamMember
+
+# A longer admin search is no BSN nor a name.
+SEARCH_MAX = 100
 
 
 class PostcodeAreaInline(admin.TabularInline):
@@ -30,7 +35,7 @@ class PostcodeAreaAdmin(OfficialAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(OfficialAdmin):
+class TeamMemberAdmin(BigTableAdminMixin, OfficialAdmin):
     list_display = ("user", "team")
     list_filter = ("team",)
     search_fields = ("user__username", "user__first_name", "user__last_name")
@@ -41,15 +46,44 @@ class TeamMemberAdmin(OfficialAdmin):
 # Clients and requests: only for superusers (officials have no permission on them; they
 # see aggregates in the reports). Read-only history for audits.
 @admin.register(Client)
-class ClientAdmin(OfficialAdmin):
+class ClientAdmin(BigTableAdminMixin, OfficialAdmin):
     list_display = ("last_name", "first_name", "date_of_birth", "team")
-    search_fields = ("last_name", "first_name", "bsn")
+    list_filter = ("team",)
+    # get_search_results searches these its own way (a BSN exactly, names by search_name).
+    search_fields = ("search_name", "bsn")
+    search_help_text = _("A BSN (8 or 9 digits) exactly, or part of a name.")
     list_select_related = ("team",)
+    autocomplete_fields = ("team",)
+
+    def get_search_results(self, request, queryset, search_term):
+        """A BSN is one row of the unique index (`bsn = …`), never `LIKE '%…%'` over a
+        million clients; a name goes through the trigram index on search_name, in the
+        search's own form (lower case, no diacritics)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "\x00" in term or len(term) > SEARCH_MAX:
+            return queryset.none(), False
+        digits = term.replace(" ", "").replace(".", "")
+        if digits.isascii() and digits.isdigit():
+            if len(digits) in (8, 9):
+                return queryset.filter(bsn=digits.zfill(9)), False
+            return queryset.none(), False
+        return queryset.filter(search_name__contains=search_form(term)), False
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(OfficialAdmin):
+class SupportRequestAdmin(BigTableAdminMixin, OfficialAdmin):
     list_display = ("pk", "household", "team", "status", "received_at", "contact_deadline")
     list_filter = ("status", "team", "referrer_type")
     list_select_related = ("household", "team")
-    raw_id_fields = ("household", "clients", "referrer_organisation")
+    # Newest first: the index request_received_idx (-received_at, -id).
+    ordering = ("-received_at", "-id")
+    raw_id_fields = (
+        "household",
+        "clients",
+        "referrer_organisation",
+        "assigned_worker",
+        "registered_by",
+    )
+    autocomplete_fields = ("team",)

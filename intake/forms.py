@@ -3,6 +3,8 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,10 +21,18 @@ from .models import (
     HouseholdMember,
     SupportRequest,
     Team,
+    TeamMember,
     WorkerChangeRequest,
     age_on,
+    user_team_ids,
 )
-from .selectors import likely_duplicates, mark_visible_children, with_children
+from .selectors import (
+    REFERRER_SEARCH_MAX,
+    likely_duplicates,
+    mark_visible_children,
+    referrer_organisations_matching,
+    with_children,
+)
 from .services import (
     MANUAL_CLOSE_REASONS,
     Referral,
@@ -35,13 +45,53 @@ from .services import (
 MAX_AGE = 23
 
 
-def wij_workers():
-    return (
-        get_user_model()
-        .objects.filter(groups__name__in=[roles.WIJ_STAFF, roles.TEAM_LEAD], is_active=True)
-        .order_by("first_name", "last_name")
-        .distinct()
+def wij_workers(team_ids=None, *, also=None):
+    """Active WIJ workers and team leads; with `team_ids`, only the members of those teams
+    (and the user `also`). Every select of workers on a page is team-scoped: a national
+    instance has thousands of workers, a team a few dozen (issue 21)."""
+    workers = get_user_model().objects.filter(
+        groups__name__in=[roles.WIJ_STAFF, roles.TEAM_LEAD], is_active=True
     )
+    if team_ids is not None:
+        members = Q(pk__in=TeamMember.objects.filter(team_id__in=team_ids).values("user_id"))
+        if also is not None:
+            members |= Q(pk=also.pk)
+        workers = workers.filter(members)
+    return workers.order_by("first_name", "last_name").distinct()
+
+
+class TeamScopedWorkersMixin:
+    """A form whose worker fields list the members of `team_ids` only (the request's team,
+    or the user's teams); a worker outside them is not a valid choice."""
+
+    worker_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, team_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if team_ids is not None:
+            for name in self.worker_fields:
+                self.fields[name].queryset = wij_workers(team_ids)
+
+
+def referrer_choices(chosen, matches) -> list[tuple]:
+    """The referrer organisation select's options: the empty choice, the chosen
+    organisation (when it is one) and the matches of the search term."""
+    choices = [("", _("Choose an organisation…"))]
+    shown = set()
+    chosen_id = str(chosen or "")
+    if chosen_id.isascii() and chosen_id.isdigit() and len(chosen_id) < 10:
+        organisation = ReferrerOrganisation.objects.filter(pk=chosen_id, active=True).first()
+        if organisation is not None:
+            choices.append((organisation.pk, referrer_label(organisation)))
+            shown.add(organisation.pk)
+    for organisation in matches:
+        if organisation.pk not in shown:
+            choices.append((organisation.pk, referrer_label(organisation)))
+    return choices
+
+
+def referrer_label(organisation) -> str:
+    return f"{organisation.name} ({organisation.city})" if organisation.city else organisation.name
 
 
 class WorkerChoiceField(forms.ModelChoiceField):
@@ -152,6 +202,27 @@ class RegistrationForm(StyledFormMixin, forms.Form):
     referrer_type = forms.ChoiceField(
         label=_("Referred by"), choices=ReferrerType.choices, initial=ReferrerType.SELF
     )
+    # The organisation is searched (htmx as you type; without JavaScript, the search
+    # button shows the page again with the matches): its select lists the chosen one and
+    # at most REFERRER_MATCHES matches, never all of them.
+    referrer_search = forms.CharField(
+        label=_("Search a referrer organisation"),
+        required=False,
+        max_length=REFERRER_SEARCH_MAX,
+        help_text=_("Part of the name, the place or the AGB code."),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("intake:referrer_organisations"),
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": "#referrer-choice",
+                "hx-include": "[name=referrer_type],[name=referrer_organisation]",
+                "hx-sync": "this:replace",
+                "aria-controls": "id_referrer_organisation",
+            }
+        ),
+    )
     referrer_organisation = forms.ModelChoiceField(
         label=_("Referrer organisation"),
         queryset=ReferrerOrganisation.objects.filter(active=True),
@@ -212,8 +283,16 @@ class RegistrationForm(StyledFormMixin, forms.Form):
         self.route = None
         super().__init__(*args, **kwargs)
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.referrer_matches = referrer_organisations_matching(
+            str(self["referrer_search"].value() or ""), str(self["referrer_type"].value() or "")
+        )
+        self.fields["referrer_organisation"].choices = referrer_choices(
+            self["referrer_organisation"].value(), self.referrer_matches
+        )
         if user is not None:
             self.fields["assigned_worker"].initial = user.pk
+            # The workers of the user's own teams (and the user), not every worker.
+            self.fields["assigned_worker"].queryset = wij_workers(user_team_ids(user), also=user)
             # A request is registered only for a child this user may see (or a new one),
             # in a family this user may see, or added to a request this user may see.
             self.fields["client"].queryset = Client.objects.visible_to(user)
@@ -512,7 +591,8 @@ class ContactForm(VersionedActionForm):
     )
 
 
-class AssignForm(VersionedActionForm):
+class AssignForm(TeamScopedWorkersMixin, VersionedActionForm):
+    worker_fields = ("worker",)
     worker = WorkerChoiceField(label=_("Worker"), queryset=wij_workers())
 
 
@@ -558,7 +638,8 @@ class WorkerChangeForm(StyledFormMixin, forms.ModelForm):
         return day
 
 
-class WorkerChangeDecisionForm(StyledFormMixin, forms.Form):
+class WorkerChangeDecisionForm(TeamScopedWorkersMixin, StyledFormMixin, forms.Form):
+    worker_fields = ("new_worker",)
     grant = forms.TypedChoiceField(
         label=_("Decision"),
         choices=[("1", _("Grant: assign another worker")), ("0", _("Decline, with explanation"))],
@@ -574,7 +655,8 @@ class WorkerChangeDecisionForm(StyledFormMixin, forms.Form):
     )
 
 
-class RequestFilterForm(StyledFormMixin, forms.Form):
+class RequestFilterForm(TeamScopedWorkersMixin, StyledFormMixin, forms.Form):
+    worker_fields = ("worker",)
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("all")), *SupportRequest.Status.choices], required=False
     )

@@ -463,13 +463,24 @@ class SupportRequestQuerySet(models.QuerySet):
             return self.none()
         about_visible_child = SupportRequest.clients.through.objects.filter(
             client__in=Client.objects.filter(wij_client_condition(user))
-        ).values("supportrequest_id")
-        # The skeleton of a destroyed file's request (rights.destruction) is nobody's.
-        return self.filter(destroyed_on__isnull=True).filter(
-            Q(team_id__in=user_team_ids(user))
-            | Q(assigned_worker_id=user.pk)
-            | Q(pk__in=about_visible_child)
+        ).values_list("supportrequest_id")
+        # The three sources as one UNION of ids, each read by its own index (team_id,
+        # assigned_worker_id, the request-client table), not an OR tested on every row of
+        # the ordered list: the OR made PostgreSQL walk the whole table for a deep page
+        # (docs/benchmarks.md, issue 21). The skeleton of a destroyed file's request
+        # (rights.destruction) is nobody's.
+        ids = (
+            SupportRequest.objects.filter(team_id__in=user_team_ids(user))
+            .order_by()
+            .values_list("pk")
+            .union(
+                SupportRequest.objects.filter(assigned_worker_id=user.pk)
+                .order_by()
+                .values_list("pk"),
+                about_visible_child.order_by(),
+            )
         )
+        return self.filter(destroyed_on__isnull=True, pk__in=ids)
 
     def open(self):
         return self.exclude(status=SupportRequest.Status.CLOSED)

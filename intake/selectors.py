@@ -494,3 +494,26 @@ def worker_changes_pending(requests: QuerySet[SupportRequest], *, limit: int = 2
         .select_related("support_request__household", "previous_worker")
         .order_by("requested_on", "id")[:limit]
     )
+
+
+# The referrer organisations offered at once on the registration page (issue 21: a
+# national instance has thousands; the select lists the chosen one and these matches).
+REFERRER_MATCHES = 20
+REFERRER_SEARCH_MAX = 100
+
+
+def referrer_organisations_matching(term: str, referrer_type: str = "") -> list:
+    """Active referrer organisations whose name, place or AGB code contains `term` (of
+    `referrer_type` when given), at most REFERRER_MATCHES by name. A term that cannot be a
+    search (empty, too long, a NUL byte) matches nothing."""
+    from referrals.models import ReferrerOrganisation, ReferrerType
+
+    term = (term or "").strip()
+    if not term or len(term) > REFERRER_SEARCH_MAX or "\x00" in term:
+        return []
+    organisations = ReferrerOrganisation.objects.filter(active=True).filter(
+        Q(name__icontains=term) | Q(city__icontains=term) | Q(agb_code=term)
+    )
+    if referrer_type in ReferrerType.values:
+        organisations = organisations.filter(referrer_type=referrer_type)
+    return list(organisations.order_by("name", "pk")[:REFERRER_MATCHES])

@@ -10,6 +10,7 @@ urlpatterns = [
     path("aanmeldingen/", views.request_list, name="list"),
     path("aanmeldingen/nieuw/", views.register, name="register"),
     path("zoeken/", views.search, name="search"),
+    path("aanmeldingen/verwijzers/", views.referrer_organisations, name="referrer_organisations"),
     path("aanmeldingen/zoek-jeugdige/", views.client_search_results, name="client_search"),
     path("aanmeldingen/<int:pk>/", views.detail, name="detail"),
     path("aanmeldingen/<int:pk>/bewerken/", views.edit, name="edit"),

@@ -4,7 +4,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Event, access_log_record, log_read
 from audit.views import not_your_team
@@ -33,6 +34,7 @@ from .forms import (
 )
 from .models import Client, Household, SupportRequest, Team, WorkerChangeRequest, user_team_ids
 from .selectors import (
+    REFERRER_SEARCH_MAX,
     ClientSearch,
     client_search,
     household_search,
@@ -161,7 +163,7 @@ def _indication_work(user, *, out_of_sight: list[int] | None = None) -> dict:
 def request_list(request):
     """Search and filter every request; pages without counting the whole table."""
     today = timezone.localdate()
-    form = RequestFilterForm(request.GET or None)
+    form = RequestFilterForm(request.GET or None, team_ids=user_team_ids(request.user))
     requests = _visible(request)
     if form.is_bound and form.is_valid():
         requests = form.filter(requests, today)
@@ -211,6 +213,38 @@ def client_search_results(request):
             "searched": True,
         },
     )
+
+
+@staff_only
+@require_GET
+def referrer_organisations(request):
+    """htmx partial of the registration page: the referrer organisation select with the
+    chosen organisation and at most 20 matches of the typed term (organisations, no
+    person data: a GET), and a status line for screen readers."""
+    form = RegistrationForm(initial=request.GET.dict(), user=request.user)
+    return render(
+        request,
+        "intake/partials/referrer_choice.html",
+        {"form": form, "referrer_message": referrer_search_message(form)},
+    )
+
+
+def referrer_search_message(form) -> str:
+    term = str(form["referrer_search"].value() or "").strip()
+    if not term:
+        return ""
+    if len(term) > REFERRER_SEARCH_MAX or "\x00" in term:
+        return _("Type at most %(max)s letters or digits, without special characters.") % {
+            "max": REFERRER_SEARCH_MAX
+        }
+    found = len(form.referrer_matches)
+    if not found:
+        return _("No active organisation of this referrer type matches; check the spelling.")
+    return ngettext(
+        "%(count)s organisation found: choose it in the list.",
+        "%(count)s organisations found: choose one in the list.",
+        found,
+    ) % {"count": found}
 
 
 @staff_only
@@ -281,6 +315,10 @@ def register(request):
         return _render_register(
             request, form, found.clients, families, searched=True, message=found.message
         )
+    if request.method == "POST" and "_search_referrer" in request.POST:
+        # The referrer search without JavaScript: the page again, its select with the matches.
+        form = RegistrationForm(initial=request.POST.dict(), user=request.user)
+        return _render_register(request, form, [], [], searched=False)
     form = RegistrationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -368,6 +406,7 @@ def _render_register(request, form, results, families, *, searched, message=""):
             "ticked": ticked,
             "searched": searched,
             "search_message": message,
+            "referrer_message": referrer_search_message(form),
             "chosen": chosen
             if chosen not in (family.visible_children() if family else [])
             else None,
@@ -454,12 +493,16 @@ def detail(request, pk, forms=None):
         ),
         "contact_form": forms.get("contact") or ContactForm(initial=version),
         "assign_form": forms.get("assign")
-        or AssignForm(initial={**version, "worker": support_request.assigned_worker_id}),
+        or AssignForm(
+            initial={**version, "worker": support_request.assigned_worker_id},
+            team_ids=[support_request.team_id],
+        ),
         "close_form": forms.get("close") or CloseForm(initial=version),
         "triage_form": VersionedActionForm(initial=version),
         "change_form": forms.get("change") or WorkerChangeForm(),
         "report_form": ReportForm(),
-        "decision_form": forms.get("decision") or WorkerChangeDecisionForm(),
+        "decision_form": forms.get("decision")
+        or WorkerChangeDecisionForm(team_ids=[support_request.team_id]),
         "may_reopen": services.may_reopen(request.user, support_request),
         "continues_in_trajectory": support_request.status == SupportRequest.Status.CLOSED
         and services.continues_in_trajectory(support_request),
@@ -503,7 +546,10 @@ def _action(request, pk, form_class, key, apply):
     """Run one versioned action from the detail page; on a conflict or bad input, show the
     page again with the user's input and a clear message."""
     support_request = get_object_or_404(_visible(request), pk=pk)
-    form = form_class(request.POST)
+    if form_class in (AssignForm, WorkerChangeDecisionForm):
+        form = form_class(request.POST, team_ids=[support_request.team_id])
+    else:
+        form = form_class(request.POST)
     if form.is_valid():
         try:
             apply(support_request, form.cleaned_data)

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from samen.admin_tools import OfficialModelAdmin, ReadOnlyAdminMixin
+from samen.admin_tools import BigTableAdminMixin, OfficialModelAdmin, ReadOnlyAdminMixin
 
 from . import services
 from .models import OutboxMessage
@@ -19,12 +19,11 @@ def send_again(modeladmin, request, queryset):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdminMixin, OfficialModelAdmin):
+class OutboxMessageAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, OfficialModelAdmin):
     """Read-only: messages are written by the services that cause them."""
 
     list_display = ("pk", "kind", "status", "attempts", "created_at", "next_attempt_at", "sent_at")
     list_filter = ("status", "kind")
-    date_hierarchy = "created_at"
 
     def get_fields(self, request, obj=None):
         fields = [

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from intake import services
-from intake.models import SupportRequest, WorkerChangeRequest
+from intake.models import SupportRequest, TeamMember, WorkerChangeRequest
 from tests.factories import SupportRequestFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +140,8 @@ def test_a_family_asks_for_another_worker_and_the_team_lead_decides(
 ):
     request = SupportRequestFactory(team=beijum, assigned_worker=intake_worker)
     other = UserFactory(role="wij_medewerker", username="other")
+    # The new worker is chosen among the request's team (issue 21: team-scoped choices).
+    TeamMember.objects.create(user=other, team=beijum)
     client.force_login(intake_worker)
     response = client.post(
         f"/aanmeldingen/{request.pk}/andere-medewerker/",

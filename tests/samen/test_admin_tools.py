@@ -105,9 +105,17 @@ def test_big_unfiltered_lists_use_the_estimate(admin_client_official, monkeypatc
     with CaptureQueriesContext(connection) as ctx:
         assert admin_client_official.get(url).status_code == 200
     assert not [sql for sql in _counts(ctx.captured_queries) if "indications_indication" in sql]
+    # Filtered, a large result takes the planner's estimate (EXPLAIN reads no rows)...
     with CaptureQueriesContext(connection) as ctx:
         assert admin_client_official.get(url, {"status__exact": "active"}).status_code == 200
+    assert not [sql for sql in _counts(ctx.captured_queries) if "indications_indication" in sql]
+    assert [q for q in ctx.captured_queries if q["sql"].startswith("EXPLAIN (FORMAT JSON)")]
+    # ... and a small one is counted exactly.
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 50_000)
+    with CaptureQueriesContext(connection) as ctx:
+        response = admin_client_official.get(url, {"status__exact": "active"})
     assert [sql for sql in _counts(ctx.captured_queries) if "indications_indication" in sql]
+    assert response.context["cl"].result_count == 3
 
 
 def test_small_tables_count_exactly(admin_client_official):
