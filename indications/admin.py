@@ -120,7 +120,8 @@ class TaskAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, OfficialAdmin):
     list_display = ("kind", "team", "for_end_on", "due_on", "done_on", "done_how")
     list_filter = ("kind", "team", ("done_on", admin.EmptyFieldListFilter), "done_how")
     autocomplete_fields = ("team",)
-    list_select_related = ("team",)
+    # The row's label (Task.__str__, the action checkbox's) names the indication or trajectory.
+    list_select_related = ("team", "indication__product", "trajectory")
     fields = (
         "kind",
         "indication",
@@ -147,7 +148,8 @@ class ProviderNoticeAdmin(BigTableAdminMixin, OfficialModelAdmin):
     )
     list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
     search_fields = ("provider__agb_code__exact",)
-    list_select_related = ("provider",)
+    # The row's label (ProviderNotice.__str__, the action checkbox's) names the indication.
+    list_select_related = ("provider", "indication__product")
     readonly_fields = ("indication",)
     raw_id_fields = ("provider",)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from intake.models import Client, SupportRequest, Team
+from intake.models import Client, SupportRequest, Team, wij_client_ids
 from openhouse.models import Provider
 from referrals.models import Product, ReferrerType
 from samen import roles
@@ -35,7 +35,11 @@ class IndicationQuerySet(models.QuerySet):
         reference number); a provider user only its own provider's."""
         role = roles.user_role(user)
         if role in roles.WIJ_ROLES:
-            return self.filter(client__in=Client.objects.visible_to(user))
+            # The children's ids (one UNION, intake.models.wij_client_ids), not a join of
+            # all clients; a destroyed file's skeleton is nobody's (issue 21).
+            return self.filter(
+                client_id__in=wij_client_ids(user), client__destroyed_on__isnull=True
+            )
         if role == roles.OFFICIAL:
             # Figures and the admin without the child: a destroyed file's skeleton counts.
             return self
@@ -583,16 +587,26 @@ class TaskQuerySet(models.QuerySet):
         from intake.models import user_team_ids
         from trajectories.models import Trajectory
 
-        return self.filter(
-            Q(
-                team_id__in=user_team_ids(user),
-                indication__client__in=Client.objects.visible_to(user),
+        teams = user_team_ids(user)
+        trajectories = Trajectory.objects.visible_to(user).values("pk")
+        tasks = self.model.objects.order_by()
+        # The three sources as one UNION of ids, each read by its own index, not an OR
+        # tested on every task of the table (issue 21, docs/benchmarks.md).
+        ids = (
+            tasks.filter(
+                team_id__in=teams,
+                indication__client_id__in=wij_client_ids(user),
+                indication__client__destroyed_on__isnull=True,
             )
-            | (
-                (Q(team_id__in=user_team_ids(user)) | Q(assigned_to_id=user.pk))
-                & Q(trajectory__in=Trajectory.objects.visible_to(user))
+            .values_list("pk")
+            .union(
+                tasks.filter(team_id__in=teams, trajectory_id__in=trajectories).values_list("pk"),
+                tasks.filter(assigned_to_id=user.pk, trajectory_id__in=trajectories).values_list(
+                    "pk"
+                ),
             )
         )
+        return self.filter(pk__in=ids)
 
     def open(self):
         return self.filter(done_on__isnull=True)

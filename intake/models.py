@@ -138,11 +138,13 @@ class PostcodeField(models.CharField):
         return normalize_postcode(value) if value else value
 
 
-def wij_client_condition(user) -> Q:
-    """The one rule of who sees a child at WIJ: the child belongs to one of the user's teams,
-    or the user is assigned to one of the child's requests, or coaches a running trajectory
-    of the child, or opened the child's file with a reason (break-the-glass) that is still
-    valid."""
+def wij_client_ids(user):
+    """The one rule of who sees a child at WIJ, as the ids of those children: the child
+    belongs to one of the user's teams, or the user is assigned to one of the child's
+    requests, or coaches a running trajectory of the child, or opened the child's file with
+    a reason (break-the-glass) that is still valid. A destroyed file's anonymous client
+    (rights.Tombstone) keeps the team for the figures but is nobody's: left out here, and
+    by `wij_client_condition` and the other models' rules for the skeletons' other links."""
     from audit.models import AccessGrant
     from trajectories.models import TrajectoryChild
 
@@ -155,13 +157,25 @@ def wij_client_condition(user) -> Q:
         trajectory__coaches__coach_id=user.pk,
         trajectory__coaches__until_on__isnull=True,
     ).values("client_id")
-    # A destroyed file's anonymous client (rights.Tombstone) is nobody's to see.
-    return Q(destroyed_on__isnull=True) & (
-        Q(team_id__in=user_team_ids(user))
-        | Q(pk__in=assigned)
-        | Q(pk__in=granted)
-        | Q(pk__in=coached)
+    # The four sources as one UNION of ids, each read by its own index, not an OR tested
+    # on every client: the OR made PostgreSQL scan all clients for every list that asks
+    # "a child I may see" (docs/benchmarks.md, issue 21).
+    return (
+        Client.objects.filter(team_id__in=user_team_ids(user), destroyed_on__isnull=True)
+        .order_by()
+        .values_list("pk")
+        .union(
+            assigned.order_by().values_list("client_id"),
+            granted.order_by().values_list("client_id"),
+            coached.order_by().values_list("client_id"),
+        )
     )
+
+
+def wij_client_condition(user) -> Q:
+    """`wij_client_ids` as a condition on clients; a destroyed file's anonymous client
+    (rights.Tombstone) is nobody's to see."""
+    return Q(destroyed_on__isnull=True) & Q(pk__in=wij_client_ids(user))
 
 
 class ClientQuerySet(models.QuerySet):
@@ -286,7 +300,7 @@ class HouseholdQuerySet(models.QuerySet):
         if not roles.user_has_role(user, *roles.WIJ_ROLES):
             return self.none()
         with_visible_child = HouseholdMember.objects.filter(
-            client__in=Client.objects.filter(wij_client_condition(user))
+            client_id__in=wij_client_ids(user)
         ).values("household_id")
         return self.filter(pk__in=with_visible_child)
 
@@ -462,7 +476,7 @@ class SupportRequestQuerySet(models.QuerySet):
         if not roles.user_has_role(user, *roles.WIJ_ROLES):
             return self.none()
         about_visible_child = SupportRequest.clients.through.objects.filter(
-            client__in=Client.objects.filter(wij_client_condition(user))
+            client_id__in=wij_client_ids(user)
         ).values_list("supportrequest_id")
         # The three sources as one UNION of ids, each read by its own index (team_id,
         # assigned_worker_id, the request-client table), not an OR tested on every row of

@@ -20,6 +20,34 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def _task():
+    """A task about an indication: its label names the indication and its product."""
+    from indications.models import Task
+
+    indication = IndicationFactory()
+    Task.objects.create(
+        team=indication.client.team,
+        indication=indication,
+        kind="plan_triage",
+        for_end_on=indication.end_on,
+        due_on=indication.end_on,
+    )
+
+
+def _notice():
+    """A notice to a provider: its label names the provider and the indication."""
+    from indications.models import ProviderNotice
+
+    indication = IndicationFactory()
+    ProviderNotice.objects.create(
+        provider=indication.provider,
+        indication=indication,
+        kind="evaluation_due",
+        for_end_on=indication.end_on,
+        due_on=indication.end_on,
+    )
+
+
 @pytest.fixture
 def superuser_client(client):
     user = UserFactory(username="beheer", is_staff=True, is_superuser=True)
@@ -67,7 +95,8 @@ def test_bad_client_admin_searches_answer_without_error(superuser_client, term):
         ("admin:intake_client_changelist", ClientFactory),
         ("admin:intake_supportrequest_changelist", SupportRequestFactory),
         ("admin:indications_indication_changelist", IndicationFactory),
-        ("admin:indications_task_changelist", None),
+        ("admin:indications_task_changelist", _task),
+        ("admin:indications_providernotice_changelist", _notice),
         ("admin:ijw_message_changelist", None),
         ("admin:outbox_outboxmessage_changelist", None),
     ],
