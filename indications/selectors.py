@@ -110,13 +110,19 @@ def task_counts(tasks, *, today: datetime.date, until: datetime.date) -> dict:
 
 
 def open_tasks(tasks, *, until: datetime.date | None = None, limit: int = 100) -> list:
-    """Open tasks, earliest due first, with what the worklist shows (two queries: the
-    children of trajectory tasks, for the access log, come in a second)."""
+    """Open tasks, earliest due first, with what the worklist shows (three queries: the
+    page's ids, its rows, and the children of trajectory tasks for the access log)."""
     tasks = tasks.open()
     if until is not None:
         tasks = tasks.filter(due_on__lte=until)
+    # The page's ids first, then its rows by primary key: PostgreSQL under-estimates the
+    # visible ids (Task.visible_to's UNION) and would otherwise join every open task with
+    # its indication, client and household before the top-N sort (issue 21: 3.6 s against
+    # 0.15 s on the national data set).
+    ids = list(tasks.order_by("due_on", "id").values_list("pk", flat=True)[:limit])
     return list(
-        tasks.select_related(
+        Task.objects.filter(pk__in=ids)
+        .select_related(
             "indication__product",
             "indication__provider",
             "indication__client",
@@ -124,7 +130,7 @@ def open_tasks(tasks, *, until: datetime.date | None = None, limit: int = 100) -
             "assigned_to",
         )
         .prefetch_related("trajectory__children")
-        .order_by("due_on", "id")[:limit]
+        .order_by("due_on", "id")
     )
 
 

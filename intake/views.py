@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -150,11 +151,15 @@ def _indication_work(user, *, out_of_sight: list[int] | None = None) -> dict:
     they see, and, for team leads, the ended indications nobody followed up: niet in beeld."""
     work = {"tasks": open_tasks(Task.objects.visible_to(user), limit=WORKLIST_SIZE)}
     if out_of_sight:
+        # Newest end first, NULLS LAST: an order the end-date index cannot give, so that
+        # PostgreSQL starts from the team's clients instead of walking all 5 million
+        # indications backwards to find a hundred of this team (issue 21: 5.2 s to 54 ms on
+        # the national data set). An ended indication always has its end date.
         work["out_of_sight"] = list(
             Indication.objects.out_of_sight()
             .filter(client__team_id__in=out_of_sight)
             .select_related("product", "provider", "client")
-            .order_by("-end_on")[:WORKLIST_SIZE]
+            .order_by(F("end_on").desc(nulls_last=True), "-id")[:WORKLIST_SIZE]
         )
     return work
 
