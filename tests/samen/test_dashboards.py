@@ -85,7 +85,8 @@ def test_a_workers_start_page_counts_their_own_work(
 # +1 each: the running trajectories coached (worker), the team's waiting list (lead);
 # +2 each: whether the user has access tasks (the user's and the groups' permissions).
 # +1 (lead): the families' open requests about the children of their teams (rights/).
-QUERIES_WORKER = 17
+# +1 (worker): the open tasks' page ids before their rows (indications.selectors.open_tasks).
+QUERIES_WORKER = 18
 QUERIES_LEAD = 14
 
 
