@@ -54,6 +54,7 @@ USERNAMES = {
 # Routes not measured, and why. Every other route of the URL conf is in `pages`.
 LEFT_OUT = {
     "logout": "POST only: signs the persona out",
+    "reporting:council_download": "a file download (the council PDF the Celery task made)",
     "oidc_authentication_init": "redirects to the municipality's identity provider",
     "oidc_authentication_callback": "the identity provider's answer (external)",
     "oidc_logout": "redirects to the identity provider",
@@ -231,6 +232,7 @@ def objects(people: dict) -> dict:
     from indications.models import ExtensionRequest, Indication
     from intake.models import Household, SupportRequest
     from plans.models import PlanVersion, SupportPlan
+    from referrals.models import ReferrerOrganisation
     from rights.models import RightsRequest
     from trajectories.models import Reassessment, Trajectory
     from triage.models import Beschikking, ConversationReport
@@ -271,6 +273,12 @@ def objects(people: dict) -> dict:
     found["coach"] = worker.pk
     found["lead"] = lead.pk
     found["deep_page"] = max(1, min(1000, requests.count() // 50))
+    organisation = ReferrerOrganisation.objects.order_by("pk").first()
+    found["referrer_query"] = (
+        f"referrer_type={organisation.referrer_type}&referrer_search={organisation.name[:4]}"
+        if organisation
+        else "referrer_type=02&referrer_search=huis"
+    )
     found["search_term"] = (
         requests.exclude(clients=None)
         .order_by("-pk")
@@ -327,6 +335,14 @@ def pages(people: dict, found: dict) -> list[Page]:
             "/aanmeldingen/zoek-jeugdige/",
             method="post",
             data={"search": found["search_term"]},
+            htmx=True,
+        ),
+        Page(
+            STAFF,
+            "referrer search on register (htmx)",
+            "intake:referrer_organisations",
+            WORKER,
+            f"/aanmeldingen/verwijzers/?{found['referrer_query']}",
             htmx=True,
         ),
         Page(STAFF, "request detail", "intake:detail", WORKER, _path("/aanmeldingen/{}/", rq)),

@@ -225,7 +225,11 @@ def client_search_results(request):
 def referrer_organisations(request):
     """htmx partial of the registration page: the referrer organisation select with the
     chosen organisation and at most 20 matches of the typed term (organisations, no
-    person data: a GET), and a status line for screen readers."""
+    person data: a GET), and a status line for screen readers. Opened as a page (no htmx),
+    it sends the user to the registration page, whose own button searches without
+    JavaScript."""
+    if not request.headers.get("HX-Request"):
+        return redirect("intake:register")
     form = RegistrationForm(initial=request.GET.dict(), user=request.user)
     return render(
         request,

@@ -168,6 +168,9 @@ class VersionCheckedAdminMixin:
         return fieldsets
 
 
+DATE_PARTS = ("__year", "__month", "__day")
+
+
 def date_drilldown_usable(query, field: str) -> bool:
     """Whether the admin's date drill-down (`?<field>__year=&__month=&__day=`) names a day
     within the accepted range. Django computes the end of the chosen year, month or day
@@ -235,7 +238,12 @@ class OfficialAdminMixin(SafeAutocompleteMixin, VersionCheckedAdminMixin):
     list_per_page = 50
 
     def changelist_view(self, request, extra_context=None):
-        if self.date_hierarchy and not date_drilldown_usable(request.GET, self.date_hierarchy):
+        # The drill-down's fields, and any date typed into the URL by hand (a list without
+        # a drill-down still takes `?end_on__year=`).
+        fields = {key.rsplit("__", 1)[0] for key in request.GET if key.endswith(DATE_PARTS)}
+        if self.date_hierarchy:
+            fields.add(self.date_hierarchy)
+        if not all(date_drilldown_usable(request.GET, field) for field in fields):
             # As Django answers any filter it cannot use: the list again, with its notice.
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
         return super().changelist_view(request, extra_context)

@@ -100,7 +100,9 @@ def test_the_referrer_search_offers_at_most_twenty_of_the_chosen_type(
     # By AGB code, exactly.
     agb = ReferrerOrganisationFactory(referrer_type="02", name="Praktijk Noord")
     html = client.get(
-        "/aanmeldingen/verwijzers/", {"referrer_search": agb.agb_code, "referrer_type": "02"}
+        "/aanmeldingen/verwijzers/",
+        {"referrer_search": agb.agb_code, "referrer_type": "02"},
+        headers={"HX-Request": "true"},
     ).content.decode()
     assert "Praktijk Noord" in html and "1 organisatie gevonden" in html
 
@@ -122,6 +124,7 @@ def test_bad_referrer_searches_get_a_dutch_answer(client, intake_worker, term, m
         response = client.get(
             "/aanmeldingen/verwijzers/",
             {"referrer_search": term, "referrer_type": chosen, "referrer_organisation": chosen},
+            headers={"HX-Request": "true"},
         )
         assert response.status_code == 200
         html = response.content.decode()
@@ -133,6 +136,13 @@ def test_a_nul_byte_in_the_referrer_search_is_a_bad_request_not_an_error(client,
     client.force_login(intake_worker)
     response = client.get("/aanmeldingen/verwijzers/", {"referrer_search": "huis\x00arts"})
     assert response.status_code == 400  # the project's middleware refuses NUL bytes
+
+
+def test_the_referrer_search_opened_as_a_page_shows_the_registration_page(client, intake_worker):
+    client.force_login(intake_worker)
+    response = client.get("/aanmeldingen/verwijzers/", {"referrer_search": "huis"})
+    assert response.status_code == 302
+    assert response["Location"] == "/aanmeldingen/nieuw/"
 
 
 def test_the_referrer_search_is_for_staff_only(client, provider_user):

@@ -186,6 +186,8 @@ def test_the_admins_remaining_english_is_dutch(client):
     client.force_login(superuser)
     pages = {
         "changelist": client.get("/admin/indications/indication/"),
+        # A list with a date drill-down (big tables have none, issue 21).
+        "drilldown": client.get("/admin/samen/jobrun/"),
         "search": client.get("/admin/intake/team/"),
         "history": client.get(f"/admin/intake/team/{team.pk}/history/"),
         "delete": client.get(f"/admin/intake/team/{team.pk}/delete/"),
@@ -193,7 +195,7 @@ def test_the_admins_remaining_english_is_dutch(client):
     for name, response in pages.items():
         assert response.status_code == 200, name
     html = {name: response.content.decode() for name, response in pages.items()}
-    assert "Filteren op einde" in html["changelist"]  # "Filter by end"
+    assert "Filteren op gestart om" in html["drilldown"]  # "Filter by started at"
     assert "Kies…" in html["changelist"]  # the action select
     assert "WIJ-teams doorzoeken" in html["search"]  # "Search WIJ teams"
     assert 'alt="Zoeken"' in html["search"]  # the search box's label
