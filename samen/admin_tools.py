@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, label_for_field, lookup_field
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -55,7 +55,12 @@ def _estimated_rows(queryset) -> int | None:
             )
             row = cursor.fetchone()
             return int(row[0]) if row else None
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        try:
+            sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            # A filter no row can match (an id past the largest integer): Django answers
+            # such a query without asking the database, and so does the estimate.
+            return 0
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
