@@ -10,7 +10,7 @@ from django.core.management import call_command
 from weasyprint import HTML
 
 from indications.models import Task
-from intake.models import SupportRequest, WorkerChangeRequest
+from intake.models import SupportRequest, TeamMember, WorkerChangeRequest
 from openhouse.models import EndEvaluation, HandoverNote
 from referrals.models import Product, RoutePhase
 from samen import roles
@@ -34,7 +34,7 @@ def test_login_page(chromium, live_server, clock):
 
 
 def test_a_worker_registers_a_gp_referral_contacts_and_triages(visitor, intake_worker, beijum):
-    ReferrerOrganisationFactory(referrer_type="02", name="Huisartsenpraktijk Beijum")
+    gp = ReferrerOrganisationFactory(referrer_type="02", name="Huisartsenpraktijk Beijum")
     ilse = visitor(intake_worker)
     ilse.visit("/werk/")
     page = ilse.visit("/aanmeldingen/nieuw/")
@@ -52,7 +52,12 @@ def test_a_worker_registers_a_gp_referral_contacts_and_triages(visitor, intake_w
         question="Onze zoon slaapt slecht en wil niet naar school.",
         referring_person="dr. Jansen",
     )
-    page.select_option("#id_referrer_organisation", label="Huisartsenpraktijk Beijum")
+    # The organisation is searched (issue 21: no select of every organisation), then chosen.
+    page.fill("#id_referrer_search", "Beijum")
+    page.wait_for_selector(
+        "#id_referrer_organisation option:has-text('Huisartsenpraktijk Beijum')", state="attached"
+    )
+    page.select_option("#id_referrer_organisation", str(gp.pk))  # "… (its place)"
     page.get_by_role("button", name="Aanmelding inschrijven").click()
     page.wait_for_url(re.compile(r"/aanmeldingen/\d+/$"))
     ilse.check("request registered")
@@ -140,6 +145,8 @@ def test_a_family_asks_for_another_worker(visitor, team_lead, intake_worker, bei
     other = UserFactory(
         role=roles.WIJ_STAFF, username="fatima", first_name="Fatima", last_name="El Amrani"
     )
+    # The new worker comes from the request's team (issue 21: team-scoped choices).
+    TeamMember.objects.create(user=other, team=beijum)
     tom = visitor(team_lead)
     page = tom.visit(f"/aanmeldingen/{request.pk}/")
     form = page.locator("form[action*='/besluit/']")
@@ -246,7 +253,14 @@ def test_a_provider_uploads_an_end_evaluation_and_posts_a_handover_note(
     paula.check("evaluation and note")
 
 
-def test_an_official_downloads_the_quarterly_report(visitor, official, beijum):
+def test_an_official_downloads_the_quarterly_report(
+    visitor, official, beijum, settings, tmp_path, monkeypatch
+):
+    # The PDF is made by a Celery task (issue 21); here on the eager path, in the server.
+    from samen.celery import app
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
     SupportRequestFactory(team=beijum, contacted=True)
     for _ in range(6):  # the help itself has rows to show
         make_trajectory(
@@ -263,8 +277,10 @@ def test_an_official_downloads_the_quarterly_report(visitor, official, beijum):
         anouk.visit(f"/rapportages/{slug}/")
     page = anouk.visit("/rapportages/")
     page.select_option("#id_quarter", "2026-Q3")
+    page.get_by_role("button", name="Maak de rapportage").click()
+    page.wait_for_load_state("load")
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download de raadsrapportage (pdf)").click()
+        page.get_by_role("link", name="Download de raadsrapportage (pdf)").first.click()
     assert download.value.suggested_filename == "raadsrapportage-basis-jeugdhulp-2026-K3.pdf"
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
 
