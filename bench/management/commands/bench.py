@@ -214,6 +214,8 @@ class Command(BaseCommand):
                 if (
                     page.group == bench_pages.STAFF
                     and page.method == "get"
+                    # Whole pages only: an htmx part is asked by its page, with its header.
+                    and not page.htmx
                     and page.persona in (bench_pages.WORKER, bench_pages.LEAD)
                     and page.path
                     and page.route != "accounts:session_status"
