@@ -104,3 +104,13 @@ def test_a_page_that_does_not_answer_200_fails_the_command(small_data, monkeypat
     assert (
         "## Errors\n- 404 GET /aanmeldingen/999999999/ (request detail, worker)" in out.getvalue()
     )
+
+
+def test_only_measures_the_pages_named(small_data):
+    output = _bench("--only", "Aflopende", "--only", "openhouse:dashboard")
+
+    assert "Aflopende indicaties" in output
+    assert "portal" in output
+    assert "request detail" not in output
+    assert "team view" not in output
+    assert "## Errors" not in output

@@ -62,6 +62,14 @@ class Command(BaseCommand):
             "--load-seconds", type=int, help="Seconds of each load run (15 at small, else 30)."
         )
         parser.add_argument("--port", type=int, default=0, help="gunicorn's port (0: a free one).")
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="TEXT",
+            help="Measure only the pages whose name or route holds TEXT (repeatable); "
+            "implies --no-jobs and --no-load.",
+        )
 
     def handle(self, *args, **options):
         database = str(connection.settings_dict["NAME"])
@@ -72,6 +80,8 @@ class Command(BaseCommand):
                 "in it (make bench)."
             )
         scale = options["scale"]
+        if options["only"]:
+            options["no_jobs"] = options["no_load"] = True
         repeat = options["repeat"] or DEFAULT_REPEAT.get(scale, 15)
         self.errors: list[str] = []
         write = self.stdout.write
@@ -80,7 +90,7 @@ class Command(BaseCommand):
         self.data_size()
         people = bench_pages.personas()
         found = bench_pages.objects(people)
-        measured = self.measure_pages(people, found, repeat)
+        measured = self.measure_pages(people, found, repeat, only=options["only"])
         for group in bench_pages.GROUPS:
             print_rows(write, measured["titles"][group], measured["rows"][group])
         if not options["no_jobs"]:
@@ -181,7 +191,7 @@ class Command(BaseCommand):
         size = len(response.content) if not response.streaming else None
         return samples, len(queries.captured_queries), size, 200
 
-    def measure_pages(self, people, found, repeat):
+    def measure_pages(self, people, found, repeat, only=()):
         from bench.urls import FLOOR_CHANGELIST, TRIVIAL_PATH
 
         users = people["users"]
@@ -210,6 +220,8 @@ class Command(BaseCommand):
             if admin_status != 200:
                 self.errors.append(f"{admin_status} {FLOOR_CHANGELIST} (the admin floor)")
             for page in bench_pages.pages(people, found):
+                if only and not any(text in f"{page.name} {page.route}" for text in only):
+                    continue
                 rows[page.group].append(self.page_row(clients, page, repeat, floor_ms))
                 if (
                     page.group == bench_pages.STAFF
