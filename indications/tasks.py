@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from samen.jobs import job_run_recorded
 
-from . import services
+from . import selectors, services
 
 
 def _day(date: str | None) -> datetime.date:
@@ -40,3 +40,10 @@ def check_evaluations(date: str | None = None) -> dict:
     with job_run_recorded(job="indications.check_evaluations", run_date=day) as counts:
         counts.update(services.indications_check_evaluations(on_date=day))
     return counts
+
+
+@shared_task(name="indications.count_ending")
+def count_ending() -> None:
+    """Aflopende indicaties counted ahead (every quarter of an hour, not recorded as a job
+    run): the page reads the figures instead of counting at national scale."""
+    selectors.ending_count(today=timezone.localdate())

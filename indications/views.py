@@ -22,13 +22,32 @@ from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF, user_role
 from . import services
 from .forms import TaskCompleteForm
 from .models import ExtensionRequest, Indication, Task
-from .selectors import ending_per_month, timeline
+from .selectors import ending_counted, timeline
+
+# Providers per page of Aflopende indicaties (1,200 at national scale).
+ENDING_PROVIDERS = 50
 
 
 @role_required(WIJ_STAFF, TEAM_LEAD, OFFICIAL)
 def ending(request):
-    """Indications ending per month (next 6 months), per WIJ team and per provider."""
-    return render(request, "indications/ending.html", ending_per_month(today=timezone.localdate()))
+    """Indications ending per month (next 6 months), per WIJ team and per provider (in
+    pages by name), as counted at most a quarter of an hour ago."""
+    counted = ending_counted(today=timezone.localdate())
+    providers = counted["providers"]
+    last = max(1, -(-len(providers) // ENDING_PROVIDERS))
+    page = min(paged(request.GET.get("page", "1")), last)
+    start = (page - 1) * ENDING_PROVIDERS
+    return render(
+        request,
+        "indications/ending.html",
+        {
+            **counted,
+            "providers": providers[start : start + ENDING_PROVIDERS],
+            "page_number": page,
+            "has_previous": page > 1,
+            "has_next": page < last,
+        },
+    )
 
 
 @role_required(WIJ_STAFF, TEAM_LEAD)

@@ -21,8 +21,8 @@ JOB_STALE_AFTER_BY_TASK = {
     "rights.retention_review": datetime.timedelta(days=32),
 }
 # Beat tasks that run every few minutes and record no JobRun: their work shows elsewhere
-# (the outbox's state; the runs they mark failed).
-FREQUENT_TASKS = {"outbox.send_due", "samen.job_runs_sweep"}
+# (the outbox's state; the runs they mark failed; the figures' time on Aflopende indicaties).
+FREQUENT_TASKS = {"outbox.send_due", "samen.job_runs_sweep", "indications.count_ending"}
 
 
 def check_database() -> dict:

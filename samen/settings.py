@@ -287,9 +287,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(day_of_month=1, hour=4, minute=0),
     },
     # Frequent, not recorded as job runs (samen.health.FREQUENT_TASKS): the outbox's
-    # pending and due messages, and runs whose process died (no heartbeat).
+    # pending and due messages, runs whose process died (no heartbeat), and the figures of
+    # Aflopende indicaties counted ahead (indications.selectors.ending_count).
     "outbox-send-due": {"task": "outbox.send_due", "schedule": 60.0},
     "job-runs-sweep": {"task": "samen.job_runs_sweep", "schedule": 300.0},
+    "count-ending-indications": {"task": "indications.count_ending", "schedule": 900.0},
 }
 # Beat runs once however many machines start it: it sends only while it holds a lock in
 # Redis (samen/beat.py, decision 114). BEAT_LOCK_SECONDS: the lock's time to live; a beat

@@ -133,17 +133,20 @@ def empty_queue():
 
 
 def api_throttles_clear():
-    """Forget what the API's rate limits counted (in Redis, the real cache)."""
+    """Forget what the API's rate limits counted and the figures counted ahead
+    (indications.selectors.ending_count), in Redis, the real cache."""
     import redis
 
     connection = redis.Redis.from_url(settings.REDIS_URL)
-    keys = list(connection.scan_iter("samen:*:throttle_*"))
-    if keys:
-        connection.delete(*keys)
+    for pattern in ("samen:*:throttle_*", "samen:*:indications:ending:*"):
+        keys = list(connection.scan_iter(pattern))
+        if keys:
+            connection.delete(*keys)
     connection.close()
 
 
 @pytest.fixture(autouse=True)
 def api_throttles_start_empty():
-    """Each test starts with no API calls counted, as a new minute would."""
+    """Each test starts with no API calls counted, as a new minute would, and nothing
+    counted ahead."""
     api_throttles_clear()
