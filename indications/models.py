@@ -829,7 +829,12 @@ class ProviderNotice(models.Model):
         indexes = [
             models.Index(
                 fields=["provider"], condition=Q(emailed_at__isnull=True), name="notice_unsent_idx"
-            )
+            ),
+            # The portal's newest notices of one provider (openhouse.selectors.portal_notices):
+            # the first 20 from the index, not all of a national provider's sorted.
+            models.Index(
+                fields=["provider", "-created_at", "-id"], name="notice_provider_newest_idx"
+            ),
         ]
 
     def __str__(self):

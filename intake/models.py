@@ -246,6 +246,14 @@ class Client(models.Model):
             models.Index(fields=["date_of_birth", "last_name"], name="client_dob_name_idx"),
             # Search: postcode + house number.
             models.Index(fields=["postcode", "house_number"], name="client_address_idx"),
+            # The destroyed files' skeletons, which the provider's and the youth
+            # administration's visibility rule leaves out (Indication.objects.visible_to):
+            # a few ids, read without scanning every client (issue 21).
+            models.Index(
+                fields=["id"],
+                condition=Q(destroyed_on__isnull=False),
+                name="client_destroyed_idx",
+            ),
             # Search by name: search_name LIKE '%term%' and search_name %> term (pg_trgm).
             GinIndex(
                 fields=["search_name"], name="client_search_name_trgm", opclasses=["gin_trgm_ops"]

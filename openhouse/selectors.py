@@ -27,9 +27,18 @@ def portal_indications(user, *, status: str = "", end_month: datetime.date | Non
 
 
 def portal_notices(user, limit: int = 20) -> list[ProviderNotice]:
-    """Notices about the provider's own clients, newest first, with the client's name."""
+    """Notices to the user's provider about its own clients, newest first, with the
+    client's name: the provider's newest from notice_provider_newest_idx, each checked
+    against the indications the user may see (issue 21: not all notices of the largest
+    provider's 41,000 indications sorted)."""
+    membership = getattr(user, "provider_membership", None)
+    if membership is None:
+        return []
     return list(
-        ProviderNotice.objects.filter(indication__in=Indication.objects.visible_to(user))
+        ProviderNotice.objects.filter(
+            provider_id=membership.provider_id,
+            indication__in=Indication.objects.visible_to(user),
+        )
         .select_related("indication__client", "indication__product")
         .order_by("-created_at", "-id")[:limit]
     )

@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from audit.models import AccessLogEntry
 from indications.models import Indication, ProviderNotice
+from intake.models import Client
 from tests.factories import IndicationFactory, TeamFactory, UserFactory
 
 from .test_portal import provider_user as provider_with_user
@@ -21,6 +22,9 @@ LIST = "/portaal/indicaties/"
 # session, user, its groups (role), the provider membership, the count, the page, the
 # access log entry and its clients, the transaction around them
 QUERIES = 10
+# The dashboard: the same session and access log queries, the provider, its ending and
+# overdue indications, notices, messages from WIJ and the count
+DASHBOARD_QUERIES = 13
 
 
 @pytest.fixture
@@ -189,3 +193,45 @@ def test_after_we_stop_the_stop_date_and_the_products_are_shown(client, two, bei
     assert "U hebt gemeld dat u stopt op 1 februari 2027" in html
     assert "45A51 Gezinsbegeleiding basis: 2 indicaties" in html
     assert "45A04 Individuele begeleiding basis: 1 indicatie" in html
+
+
+def notices_for(indications, *, start=NOW):
+    for n, indication in enumerate(indications):
+        ProviderNotice.objects.create(
+            provider=indication.provider,
+            indication=indication,
+            kind="evaluation_due",
+            due_on=datetime.date(2027, 1, 31),
+            created_at=start - datetime.timedelta(hours=n),
+        )
+
+
+@time_machine.travel(NOW)
+def test_the_dashboard_shows_the_newest_notices_never_a_destroyed_files(client, two, beijum):
+    """The 20 newest notices to the provider (issue 21: from an index of the provider's
+    notices by time), none about a destroyed file's skeleton nor another provider's."""
+    a, user_a, b, _user_b = two
+    mine = running(a, 22, team=beijum)
+    notices_for(mine)
+    notices_for(running(b, 2, team=beijum), start=NOW + datetime.timedelta(hours=1))
+    Client.objects.filter(pk=mine[0].client_id).update(destroyed_on=datetime.date(2026, 11, 1))
+    client.force_login(user_a)
+    html = client.get("/portaal/").content.decode()
+    notices = html[html.index("<h2 class=\"utrecht-heading-2\">Berichten</h2>") :]
+    shown = [i for i in mine if f"/portaal/indicaties/{i.pk}/" in notices]
+    assert shown == mine[1:21]
+    assert notices.count("/portaal/indicaties/") == 20
+
+
+@time_machine.travel(NOW)
+@pytest.mark.parametrize("rows", [1, 30])
+def test_the_dashboard_takes_a_fixed_number_of_queries(
+    client, two, beijum, rows, django_assert_num_queries
+):
+    a, user_a, b, _user_b = two
+    for provider in (a, b):
+        notices_for(running(provider, rows, team=beijum, end_on=datetime.date(2027, 1, 31)))
+    client.force_login(user_a)
+    client.get("/portaal/")  # session and permissions warm
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        assert client.get("/portaal/").status_code == 200
