@@ -217,7 +217,7 @@ def test_the_dashboard_shows_the_newest_notices_never_a_destroyed_files(client, 
     Client.objects.filter(pk=mine[0].client_id).update(destroyed_on=datetime.date(2026, 11, 1))
     client.force_login(user_a)
     html = client.get("/portaal/").content.decode()
-    notices = html[html.index("<h2 class=\"utrecht-heading-2\">Berichten</h2>") :]
+    notices = html[html.index('<h2 class="utrecht-heading-2">Berichten</h2>') :]
     shown = [i for i in mine if f"/portaal/indicaties/{i.pk}/" in notices]
     assert shown == mine[1:21]
     assert notices.count("/portaal/indicaties/") == 20
