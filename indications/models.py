@@ -227,6 +227,16 @@ class Indication(Versioned):
                 ),
                 name="indication_evaluation_due_idx",
             ),
+            # The provider portal's overdue end-evaluations (Indication.evaluation_overdue
+            # of one provider, by due date): the provider's own, not every provider's
+            # overdue ones filtered (issue 21).
+            models.Index(
+                fields=["provider", "evaluation_due_on"],
+                condition=Q(
+                    status__in=["active", "ending_soon", "extended"], provider__isnull=False
+                ),
+                name="indication_provider_due_idx",
+            ),
             # The ended job and the provider portal: running ones per provider.
             models.Index(fields=["provider", "end_on"], name="indication_provider_end_idx"),
             # Running indications (ending soon too) by end date: the end job's past ends,
@@ -829,12 +839,7 @@ class ProviderNotice(models.Model):
         indexes = [
             models.Index(
                 fields=["provider"], condition=Q(emailed_at__isnull=True), name="notice_unsent_idx"
-            ),
-            # The portal's newest notices of one provider (openhouse.selectors.portal_notices):
-            # the first 20 from the index, not all of a national provider's sorted.
-            models.Index(
-                fields=["provider", "-created_at", "-id"], name="notice_provider_newest_idx"
-            ),
+            )
         ]
 
     def __str__(self):

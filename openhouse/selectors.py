@@ -28,9 +28,9 @@ def portal_indications(user, *, status: str = "", end_month: datetime.date | Non
 
 def portal_notices(user, limit: int = 20) -> list[ProviderNotice]:
     """Notices to the user's provider about its own clients, newest first, with the
-    client's name: the provider's newest from notice_provider_newest_idx, each checked
-    against the indications the user may see (issue 21: not all notices of the largest
-    provider's 41,000 indications sorted)."""
+    client's name: the provider's own notices (by their provider's index), each checked
+    against the indications the user may see (issue 21: not every notice joined with the
+    largest provider's 41,000 indications first)."""
     membership = getattr(user, "provider_membership", None)
     if membership is None:
         return []
