@@ -144,6 +144,50 @@ def indications_flag_expiring(*, on_date: datetime.date) -> dict:
     return {"flagged": flagged, "tasks": tasks, "notices": notices, "mails": mails}
 
 
+def _evaluation_candidates(cursor, on_date: datetime.date) -> str:
+    """Which indications this overdue end-evaluations run has to look at, as a condition
+    on `ind`: every one on the first run (no watermark yet) and on a run for a day before
+    the watermark (a day looked at again); otherwise only those whose due date passed
+    since the last run (the partial index indication_evaluation_due_idx, a day's worth)
+    and those made or changed since (EvaluationRecheck, which the database's triggers
+    fill in their own transaction), read in the same snapshot. The watermark row is
+    locked: a second run at the same time waits, then finds the work done."""
+    cursor.execute(
+        "INSERT INTO indications_evaluationwatermark (id, checked_before) VALUES (1, NULL) "
+        "ON CONFLICT (id) DO NOTHING"
+    )
+    cursor.execute(
+        "SELECT checked_before FROM indications_evaluationwatermark WHERE id = 1 FOR UPDATE"
+    )
+    [since] = cursor.fetchone()
+    if since is not None and since > on_date:
+        return "TRUE"  # the past again: everything, and the queue stays for the next run
+    cursor.execute(
+        "UPDATE indications_evaluationwatermark SET checked_before = %s WHERE id = 1", [on_date]
+    )
+    cursor.execute("DROP TABLE IF EXISTS job_candidate")
+    cursor.execute("CREATE TEMPORARY TABLE job_candidate (id bigint) ON COMMIT DROP")
+    placeholders = ", ".join(["%s"] * len(RUNNING))
+    cursor.execute(
+        f"""
+        WITH queued AS (
+            DELETE FROM indications_evaluationrecheck RETURNING indication_id
+        )
+        INSERT INTO job_candidate (id)
+        SELECT indication_id FROM queued
+        UNION
+        SELECT ind.id FROM indications_indication ind
+        WHERE ind.status IN ({placeholders}) AND ind.provider_id IS NOT NULL
+            AND ind.evaluation_due_on >= %s AND ind.evaluation_due_on < %s
+        """,  # noqa: S608 - fixed strings; values are params
+        [*RUNNING, since, on_date],
+    )
+    if since is None:
+        return "TRUE"  # the first run: everything (the queue, read above, is in it)
+    cursor.execute("ANALYZE job_candidate")
+    return "ind.id IN (SELECT id FROM job_candidate)"
+
+
 @transaction.atomic
 def indications_check_evaluations(*, on_date: datetime.date) -> dict:
     """End-evaluations not received by end - 2 months are overdue: the WIJ team gets a task
@@ -151,17 +195,21 @@ def indications_check_evaluations(*, on_date: datetime.date) -> dict:
     show them. Only in kind (a PGB has no provider to evaluate), only an evaluation for the
     current end counts, and an indication past its end is the end job's.
 
-    The running indications in kind past their due date are read through the partial index
-    indication_evaluation_due_idx; the ones already given their task for this end are left
-    at once (NOT EXISTS on the task's unique index), so the inserts touch only the new."""
+    Incremental (_evaluation_candidates): a run looks at the due dates passed since the
+    last run and at the indications made or changed since, not at the whole two months
+    before every end; of those, the ones already given their task and notice for this end
+    are left at once. `overdue` counts the indications this run found overdue and not yet
+    told (the pages and reports count all overdue ones)."""
     placeholders = ", ".join(["%s"] * len(RUNNING))
     with connection.cursor() as cursor:
         _flagged_table(cursor)
+        candidates = _evaluation_candidates(cursor, on_date)
         cursor.execute(
             f"""
             INSERT INTO job_changed (id)
             SELECT ind.id FROM indications_indication ind
-            WHERE ind.status IN ({placeholders}) AND ind.provider_id IS NOT NULL
+            WHERE {candidates} AND ind.status IN ({placeholders})
+                AND ind.provider_id IS NOT NULL
                 AND ind.evaluation_due_on < %s AND ind.end_on >= %s AND {LIVING}
                 AND NOT EXISTS (SELECT 1 FROM openhouse_endevaluation ev
                     WHERE ev.indication_id = ind.id AND ev.for_end_on = ind.end_on)
@@ -180,11 +228,11 @@ def indications_check_evaluations(*, on_date: datetime.date) -> dict:
                 ProviderNotice.Kind.EVALUATION_OVERDUE,
             ],
         )
+        overdue = cursor.rowcount
         cursor.execute("ANALYZE job_changed")
     where = "ind.id IN (SELECT id FROM job_changed)"
     tasks = _insert_tasks(kind=Task.Kind.EVALUATION_OVERDUE, where=where, params=[], due_on=on_date)
     notices = _insert_notices(kind=ProviderNotice.Kind.EVALUATION_OVERDUE, where=where, params=[])
-    overdue = Indication.objects.evaluation_overdue(on_date).count()
     mails = notices_email_queue()["mails"]
     return {"overdue": overdue, "tasks": tasks, "notices": notices, "mails": mails}
 
