@@ -59,21 +59,42 @@ def _insert_tasks(*, kind: str, where: str, params: list, due_on=None) -> int:
 
 def _insert_notices(*, kind: str, where: str, params: list) -> int:
     """One INSERT ... SELECT of notices to the providers (once per indication, kind and end
-    date) about the indications `where` selects; a PGB has no provider and gets none."""
+    date) about the indications `where` selects; a PGB has no provider and gets none.
+    They are written e-mailed, and what the e-mails need of them goes into job_mail: the
+    caller queues the e-mails in the same transaction (notices_email_queue), so each
+    notice row is written once, not inserted and then marked."""
     with connection.cursor() as cursor:
+        _mail_table(cursor)
+        now = timezone.now()
         cursor.execute(
             f"""
-            INSERT INTO indications_providernotice
-                (provider_id, indication_id, kind, for_end_on, due_on, created_at)
-            SELECT ind.provider_id, ind.id, %s, ind.end_on, ind.evaluation_due_on, %s
-            FROM indications_indication ind
-            JOIN intake_client client ON client.id = ind.client_id
-            WHERE client.destroyed_on IS NULL AND ind.provider_id IS NOT NULL AND {where}
-            ON CONFLICT (indication_id, kind, for_end_on) DO NOTHING
+            WITH made AS (
+                INSERT INTO indications_providernotice
+                    (provider_id, indication_id, kind, for_end_on, due_on, created_at,
+                    emailed_at)
+                SELECT ind.provider_id, ind.id, %s, ind.end_on, ind.evaluation_due_on, %s, %s
+                FROM indications_indication ind
+                JOIN intake_client client ON client.id = ind.client_id
+                WHERE client.destroyed_on IS NULL AND ind.provider_id IS NOT NULL AND {where}
+                ON CONFLICT (indication_id, kind, for_end_on) DO NOTHING
+                RETURNING id, provider_id, indication_id, kind, for_end_on, due_on
+            )
+            INSERT INTO job_mail SELECT * FROM made
             """,  # noqa: S608 - `where` is a fixed string from this module; values are params
-            [kind, timezone.now(), *params],
+            [kind, now, now, *params],
         )
         return cursor.rowcount
+
+
+def _mail_table(cursor) -> None:
+    """The temporary table of the notices to e-mail in this transaction (notices_email_queue
+    empties it)."""
+    cursor.execute(
+        """
+        CREATE TEMPORARY TABLE IF NOT EXISTS job_mail (id bigint, provider_id bigint,
+            indication_id bigint, kind text, for_end_on date, due_on date) ON COMMIT DROP
+        """
+    )
 
 
 def _flagged_table(cursor) -> None:
@@ -309,20 +330,15 @@ def notices_email_queue() -> dict:
     transaction (the job that made the notices): the outbox sends it, the notices are
     marked at once. A provider without any address keeps its notices in the portal only.
 
-    Set-based, as many queries for one notice as for a million: one UPDATE marks the
-    unsent notices and returns them into a temporary table (its row locks make a second
-    run at the same time wait and then find them marked; a notice made meanwhile by
-    another transaction is not seen, so not marked), the providers' addresses are read
-    once, and one INSERT ... SELECT writes the e-mails, their lines made by the database
+    Set-based, as many queries for one notice as for a million: the notices a job just
+    made are in the temporary table job_mail already (_insert_notices), one UPDATE marks
+    any other unsent notice and adds it there (its row locks make a second run at the
+    same time wait and then find them marked; a notice made meanwhile by another
+    transaction is not seen, so not marked), the providers' addresses are read once, and
+    one INSERT ... SELECT writes the e-mails, their lines made by the database
     (_notice_lines_sql)."""
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS job_mail")
-        cursor.execute(
-            """
-            CREATE TEMPORARY TABLE job_mail (id bigint, provider_id bigint,
-                indication_id bigint, kind text, for_end_on date, due_on date) ON COMMIT DROP
-            """
-        )
+        _mail_table(cursor)
         cursor.execute(
             """
             WITH marked AS (
@@ -334,7 +350,8 @@ def notices_email_queue() -> dict:
             """,
             [timezone.now()],
         )
-        if not cursor.rowcount:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM job_mail)")
+        if not cursor.fetchone()[0]:
             return {"mails": 0}
     providers = Provider.objects.filter(
         pk__in=RawSQL("SELECT DISTINCT provider_id FROM job_mail", [])
@@ -352,6 +369,8 @@ def notices_email_queue() -> dict:
         params=params,
         recipients=recipients,
     )
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE job_mail")  # e-mailed: a later call starts anew
     return {"mails": mails}
 
 
