@@ -22,9 +22,12 @@ CREATE TRIGGER indication_recheck_insert AFTER INSERT ON indications_indication
     REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT
     EXECUTE FUNCTION indications_recheck_inserted();
 
-CREATE FUNCTION indications_recheck_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One row: the indication's id, the column named by the trigger, of the row as it was
+-- (an indication's id does not change; an evaluation's old indication is the one to check).
+CREATE FUNCTION indications_recheck_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO indications_evaluationrecheck (indication_id) VALUES (NEW.id);
+    INSERT INTO indications_evaluationrecheck (indication_id)
+    VALUES ((to_jsonb(OLD) ->> TG_ARGV[0])::bigint);
     RETURN NULL;
 END $$;
 CREATE TRIGGER indication_recheck_update AFTER UPDATE ON indications_indication
@@ -35,22 +38,15 @@ CREATE TRIGGER indication_recheck_update AFTER UPDATE ON indications_indication
             OR OLD.evaluation_due_on IS DISTINCT FROM NEW.evaluation_due_on
             OR OLD.provider_id IS DISTINCT FROM NEW.provider_id
             OR OLD.status NOT IN {RUNNING}))
-    EXECUTE FUNCTION indications_recheck_changed();
-
-CREATE FUNCTION indications_recheck_evaluation() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO indications_evaluationrecheck (indication_id) VALUES (OLD.indication_id);
-    RETURN NULL;
-END $$;
+    EXECUTE FUNCTION indications_recheck_row('id');
 CREATE TRIGGER endevaluation_recheck AFTER DELETE OR UPDATE OF indication_id, for_end_on
     ON openhouse_endevaluation FOR EACH ROW
-    EXECUTE FUNCTION indications_recheck_evaluation();
+    EXECUTE FUNCTION indications_recheck_row('indication_id');
 """  # noqa: S608 - fixed strings
 UNDO = """
 DROP TRIGGER endevaluation_recheck ON openhouse_endevaluation;
-DROP FUNCTION indications_recheck_evaluation();
 DROP TRIGGER indication_recheck_update ON indications_indication;
-DROP FUNCTION indications_recheck_changed();
+DROP FUNCTION indications_recheck_row();
 DROP TRIGGER indication_recheck_insert ON indications_indication;
 DROP FUNCTION indications_recheck_inserted();
 """

@@ -5,16 +5,13 @@ a past due date, an end moved back, an evaluation taken away, a run for a past d
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from indications import services, tasks
 from indications.importer import import_indications_csv
 from indications.models import EvaluationRecheck, Indication, Task
-from openhouse.models import EndEvaluation
-from tests.factories import IndicationFactory, ProviderFactory, UserFactory
+from tests.factories import EndEvaluationFactory, IndicationFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -71,14 +68,7 @@ def test_an_indication_imported_late_with_a_past_due_date_is_still_checked(beiju
 def test_an_end_moved_back_and_an_evaluation_taken_away_are_checked_again(beijum):
     moved = IndicationFactory(client__team=beijum, end_on=D(2027, 6, 30))
     evaluated = IndicationFactory(client__team=beijum, end_on=D(2027, 1, 31))
-    evaluation = EndEvaluation.objects.create(
-        indication=evaluated,
-        document=SimpleUploadedFile("eval.pdf", b"%PDF-1.4 test"),
-        original_name="eval.pdf",
-        uploaded_by=UserFactory(role="aanbieder"),
-        uploaded_at=timezone.now(),
-        on_time=True,
-    )
+    evaluation = EndEvaluationFactory(indication=evaluated)
     assert check(D(2026, 12, 15))["overdue"] == 0
     # A correction back-dates the end (saved through the model: its due date follows).
     moved.end_on = D(2027, 1, 15)
