@@ -844,3 +844,36 @@ class ProviderNotice(models.Model):
 
     def __str__(self):
         return f"{self.provider}: {self.get_kind_display()} ({self.indication})"
+
+
+class EvaluationRecheck(models.Model):
+    """An indication for the next overdue end-evaluations run to look at again
+    (services.indications_check_evaluations): written by the database itself, by the
+    triggers of migration 0016, in the transaction of whatever made or changed it (an
+    import, an extension, a correction, raw SQL alike), so no way of changing an
+    indication can pass the job unseen. Read and emptied by the job. A plain id, no
+    foreign key: an import of 100,000 lines adds no 100,000 key checks."""
+
+    indication_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("indication to check again")
+        verbose_name_plural = _("indications to check again")
+
+    def __str__(self):
+        return str(self.indication_id)
+
+
+class EvaluationWatermark(models.Model):
+    """How far the overdue end-evaluations job has looked: every indication whose
+    end-evaluation was due before `checked_before` was checked (one row). The next run
+    reads only the due dates passed since, and EvaluationRecheck for what changed."""
+
+    checked_before = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("end-evaluation watermark")
+        verbose_name_plural = _("end-evaluation watermarks")
+
+    def __str__(self):
+        return str(self.checked_before)

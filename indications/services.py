@@ -5,25 +5,26 @@ and unique constraints with ON CONFLICT DO NOTHING) and run in one transaction e
 worker killed halfway leaves nothing behind and the rerun does the whole day."""
 
 import datetime
-import itertools
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake.models import Client
 from openhouse.models import Provider
 from outbox.models import OutboxMessage
-from outbox.services import message_queue
+from outbox.services import messages_queue_from_query
 from samen import roles
 from samen.codelists import EndReason
 from samen.limits import REASON_TEXT
 
 from .models import (
+    EVALUATION_PREFERRED_MONTHS,
     EXTENSION_DECISION_WEEKS,
     FLAG_MONTHS,
     ExtensionRequest,
@@ -58,21 +59,42 @@ def _insert_tasks(*, kind: str, where: str, params: list, due_on=None) -> int:
 
 def _insert_notices(*, kind: str, where: str, params: list) -> int:
     """One INSERT ... SELECT of notices to the providers (once per indication, kind and end
-    date) about the indications `where` selects; a PGB has no provider and gets none."""
+    date) about the indications `where` selects; a PGB has no provider and gets none.
+    They are written e-mailed, and what the e-mails need of them goes into job_mail: the
+    caller queues the e-mails in the same transaction (notices_email_queue), so each
+    notice row is written once, not inserted and then marked."""
     with connection.cursor() as cursor:
+        _mail_table(cursor)
+        now = timezone.now()
         cursor.execute(
             f"""
-            INSERT INTO indications_providernotice
-                (provider_id, indication_id, kind, for_end_on, due_on, created_at)
-            SELECT ind.provider_id, ind.id, %s, ind.end_on, ind.evaluation_due_on, %s
-            FROM indications_indication ind
-            JOIN intake_client client ON client.id = ind.client_id
-            WHERE client.destroyed_on IS NULL AND ind.provider_id IS NOT NULL AND {where}
-            ON CONFLICT (indication_id, kind, for_end_on) DO NOTHING
+            WITH made AS (
+                INSERT INTO indications_providernotice
+                    (provider_id, indication_id, kind, for_end_on, due_on, created_at,
+                    emailed_at)
+                SELECT ind.provider_id, ind.id, %s, ind.end_on, ind.evaluation_due_on, %s, %s
+                FROM indications_indication ind
+                JOIN intake_client client ON client.id = ind.client_id
+                WHERE client.destroyed_on IS NULL AND ind.provider_id IS NOT NULL AND {where}
+                ON CONFLICT (indication_id, kind, for_end_on) DO NOTHING
+                RETURNING id, provider_id, indication_id, kind, for_end_on, due_on
+            )
+            INSERT INTO job_mail SELECT * FROM made
             """,  # noqa: S608 - `where` is a fixed string from this module; values are params
-            [kind, timezone.now(), *params],
+            [kind, now, now, *params],
         )
         return cursor.rowcount
+
+
+def _mail_table(cursor) -> None:
+    """The temporary table of the notices to e-mail in this transaction (notices_email_queue
+    empties it)."""
+    cursor.execute(
+        """
+        CREATE TEMPORARY TABLE IF NOT EXISTS job_mail (id bigint, provider_id bigint,
+            indication_id bigint, kind text, for_end_on date, due_on date) ON COMMIT DROP
+        """
+    )
 
 
 def _flagged_table(cursor) -> None:
@@ -143,6 +165,50 @@ def indications_flag_expiring(*, on_date: datetime.date) -> dict:
     return {"flagged": flagged, "tasks": tasks, "notices": notices, "mails": mails}
 
 
+def _evaluation_candidates(cursor, on_date: datetime.date) -> str:
+    """Which indications this overdue end-evaluations run has to look at, as a condition
+    on `ind`: every one on the first run (no watermark yet) and on a run for a day before
+    the watermark (a day looked at again); otherwise only those whose due date passed
+    since the last run (the partial index indication_evaluation_due_idx, a day's worth)
+    and those made or changed since (EvaluationRecheck, which the database's triggers
+    fill in their own transaction), read in the same snapshot. The watermark row is
+    locked: a second run at the same time waits, then finds the work done."""
+    cursor.execute(
+        "INSERT INTO indications_evaluationwatermark (id, checked_before) VALUES (1, NULL) "
+        "ON CONFLICT (id) DO NOTHING"
+    )
+    cursor.execute(
+        "SELECT checked_before FROM indications_evaluationwatermark WHERE id = 1 FOR UPDATE"
+    )
+    [since] = cursor.fetchone()
+    if since is not None and since > on_date:
+        return "TRUE"  # the past again: everything, and the queue stays for the next run
+    cursor.execute(
+        "UPDATE indications_evaluationwatermark SET checked_before = %s WHERE id = 1", [on_date]
+    )
+    cursor.execute("DROP TABLE IF EXISTS job_candidate")
+    cursor.execute("CREATE TEMPORARY TABLE job_candidate (id bigint) ON COMMIT DROP")
+    placeholders = ", ".join(["%s"] * len(RUNNING))
+    cursor.execute(
+        f"""
+        WITH queued AS (
+            DELETE FROM indications_evaluationrecheck RETURNING indication_id
+        )
+        INSERT INTO job_candidate (id)
+        SELECT indication_id FROM queued
+        UNION
+        SELECT ind.id FROM indications_indication ind
+        WHERE ind.status IN ({placeholders}) AND ind.provider_id IS NOT NULL
+            AND ind.evaluation_due_on >= %s AND ind.evaluation_due_on < %s
+        """,  # noqa: S608 - fixed strings; values are params
+        [*RUNNING, since, on_date],
+    )
+    if since is None:
+        return "TRUE"  # the first run: everything (the queue, read above, is in it)
+    cursor.execute("ANALYZE job_candidate")
+    return "ind.id IN (SELECT id FROM job_candidate)"
+
+
 @transaction.atomic
 def indications_check_evaluations(*, on_date: datetime.date) -> dict:
     """End-evaluations not received by end - 2 months are overdue: the WIJ team gets a task
@@ -150,17 +216,21 @@ def indications_check_evaluations(*, on_date: datetime.date) -> dict:
     show them. Only in kind (a PGB has no provider to evaluate), only an evaluation for the
     current end counts, and an indication past its end is the end job's.
 
-    The running indications in kind past their due date are read through the partial index
-    indication_evaluation_due_idx; the ones already given their task for this end are left
-    at once (NOT EXISTS on the task's unique index), so the inserts touch only the new."""
+    Incremental (_evaluation_candidates): a run looks at the due dates passed since the
+    last run and at the indications made or changed since, not at the whole two months
+    before every end; of those, the ones already given their task and notice for this end
+    are left at once. `overdue` counts the indications this run found overdue and not yet
+    told (the pages and reports count all overdue ones)."""
     placeholders = ", ".join(["%s"] * len(RUNNING))
     with connection.cursor() as cursor:
         _flagged_table(cursor)
+        candidates = _evaluation_candidates(cursor, on_date)
         cursor.execute(
             f"""
             INSERT INTO job_changed (id)
             SELECT ind.id FROM indications_indication ind
-            WHERE ind.status IN ({placeholders}) AND ind.provider_id IS NOT NULL
+            WHERE {candidates} AND ind.status IN ({placeholders})
+                AND ind.provider_id IS NOT NULL
                 AND ind.evaluation_due_on < %s AND ind.end_on >= %s AND {LIVING}
                 AND NOT EXISTS (SELECT 1 FROM openhouse_endevaluation ev
                     WHERE ev.indication_id = ind.id AND ev.for_end_on = ind.end_on)
@@ -179,11 +249,11 @@ def indications_check_evaluations(*, on_date: datetime.date) -> dict:
                 ProviderNotice.Kind.EVALUATION_OVERDUE,
             ],
         )
+        overdue = cursor.rowcount
         cursor.execute("ANALYZE job_changed")
     where = "ind.id IN (SELECT id FROM job_changed)"
     tasks = _insert_tasks(kind=Task.Kind.EVALUATION_OVERDUE, where=where, params=[], due_on=on_date)
     notices = _insert_notices(kind=ProviderNotice.Kind.EVALUATION_OVERDUE, where=where, params=[])
-    overdue = Indication.objects.evaluation_overdue(on_date).count()
     mails = notices_email_queue()["mails"]
     return {"overdue": overdue, "tasks": tasks, "notices": notices, "mails": mails}
 
@@ -208,24 +278,51 @@ def indications_end(*, on_date: datetime.date) -> dict:
     return {"ended": ended, "out_of_sight": Indication.objects.out_of_sight().count()}
 
 
-def _notice_line(notice: ProviderNotice) -> str:
-    """One line of the notices e-mail: the product and dates only, never the child."""
-    indication = notice.indication
-    values = {
-        "product": indication.product.code,
-        "end": notice.for_end_on.strftime("%d-%m-%Y") if notice.for_end_on else "-",
-        "due": notice.due_on.strftime("%d-%m-%Y"),
-    }
-    if notice.kind == ProviderNotice.Kind.EXTENSION_DECIDED:
-        return _("- %(product)s, ending %(end)s: the extension request is decided") % values
-    preferred = indication.evaluation_preferred_on
-    values["preferred"] = preferred.strftime("%d-%m-%Y") if preferred else "-"
-    return (
-        _(
-            "- %(product)s, ends %(end)s: end-evaluation at the latest %(due)s, preferably %(preferred)s"
-        )
-        % values
+def _sql_format(template: str, names: list[str]) -> str:
+    """A translated `%(name)s` template as a format() string of SQL (`%1$s`, ...), so a
+    translation may put the values in another order."""
+    text = template.replace("%%", "\x00")
+    for position, name in enumerate(names, start=1):
+        text = text.replace(f"%({name})s", f"%{position}$s")
+    return text.replace("\x00", "%%")
+
+
+def _notice_lines_sql() -> tuple[str, dict]:
+    """The query of the e-mails' bodies: one row per provider (`key`) with the lines of its
+    notices just marked (job_mail), the product and dates only, never the child; in the
+    active language. Made and kept in the database: the first run's hundreds of thousands
+    of lines never pass through this process."""
+    decided = _("- %(product)s, ending %(end)s: the extension request is decided")
+    due = _(
+        "- %(product)s, ends %(end)s: end-evaluation at the latest %(due)s, preferably %(preferred)s"
     )
+    names = ["product", "end", "due", "preferred"]
+    sql = """
+        SELECT mail.provider_id AS key, %(intro)s || string_agg(
+            format(CASE WHEN mail.kind = %(decided_kind)s THEN %(decided)s ELSE %(due)s END,
+                product.code, coalesce(to_char(mail.for_end_on, 'DD-MM-YYYY'), '-'),
+                to_char(mail.due_on, 'DD-MM-YYYY'),
+                coalesce(to_char(ind.end_on - %(preferred)s * interval '1 month',
+                    'DD-MM-YYYY'), '-')),
+            E'\n' ORDER BY mail.due_on, mail.id) AS body
+        FROM job_mail mail
+        JOIN indications_indication ind ON ind.id = mail.indication_id
+        JOIN referrals_product product ON product.id = ind.product_id
+        GROUP BY mail.provider_id
+    """
+    intro = _(
+        "There is news about these indications of your clients. Write an "
+        "end-evaluation at least 2 and preferably 3 months before the end date, "
+        "and upload it in the provider portal, where you also read the decisions:"
+    )
+    params = {
+        "intro": intro + "\n\n",
+        "decided_kind": ProviderNotice.Kind.EXTENSION_DECIDED,
+        "decided": _sql_format(decided, names),
+        "due": _sql_format(due, names),
+        "preferred": EVALUATION_PREFERRED_MONTHS,
+    }
+    return sql, params
 
 
 def notices_email_queue() -> dict:
@@ -233,68 +330,48 @@ def notices_email_queue() -> dict:
     transaction (the job that made the notices): the outbox sends it, the notices are
     marked at once. A provider without any address keeps its notices in the portal only.
 
-    The notices are read in chunks, a provider's together (ordered by provider): memory
-    holds one provider's lines, not the first run's hundreds of thousands of notices."""
-    queued = 0
-    unsent = ProviderNotice.objects.filter(emailed_at__isnull=True)
-    providers = {
-        provider.pk: provider
-        for provider in Provider.objects.filter(
-            pk__in=unsent.values("provider_id")
-        ).prefetch_related("memberships__user")
+    Set-based, as many queries for one notice as for a million: the notices a job just
+    made are in the temporary table job_mail already (_insert_notices), one UPDATE marks
+    any other unsent notice and adds it there (its row locks make a second run at the
+    same time wait and then find them marked; a notice made meanwhile by another
+    transaction is not seen, so not marked), the providers' addresses are read once, and
+    one INSERT ... SELECT writes the e-mails, their lines made by the database
+    (_notice_lines_sql)."""
+    with connection.cursor() as cursor:
+        _mail_table(cursor)
+        cursor.execute(
+            """
+            WITH marked AS (
+                UPDATE indications_providernotice SET emailed_at = %s
+                WHERE emailed_at IS NULL
+                RETURNING id, provider_id, indication_id, kind, for_end_on, due_on
+            )
+            INSERT INTO job_mail SELECT * FROM marked
+            """,
+            [timezone.now()],
+        )
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM job_mail)")
+        if not cursor.fetchone()[0]:
+            return {"mails": 0}
+    providers = Provider.objects.filter(
+        pk__in=RawSQL("SELECT DISTINCT provider_id FROM job_mail", [])
+    ).prefetch_related("memberships__user")
+    recipients = {
+        provider.pk: [m.user.email for m in provider.memberships.all() if m.user.email]
+        + ([provider.contact_email] if provider.contact_email else [])
+        for provider in providers
     }
-    # Locked: a second run at the same time waits, then finds these notices marked.
-    notices = (
-        unsent.select_for_update(of=("self",))
-        .select_related("indication__product")
-        .order_by("provider_id", "due_on", "pk")
-        .iterator(chunk_size=NOTICE_CHUNK)
-    )
-    marked: list[int] = []
-    for provider_id, group in itertools.groupby(notices, key=lambda n: n.provider_id):
-        lines = []
-        for notice in group:
-            lines.append(_notice_line(notice))
-            marked.append(notice.pk)
-        if len(marked) >= NOTICE_CHUNK:
-            _notices_mark_emailed(marked)
-        queued += _provider_notices_mail(providers[provider_id], lines)
-    _notices_mark_emailed(marked)
-    return {"mails": queued}
-
-
-# Notices read and marked per round trip by notices_email_queue.
-NOTICE_CHUNK = 2_000
-
-
-def _notices_mark_emailed(pks: list[int]) -> None:
-    """Mark these notices e-mailed (the ids read, not 'all unsent': one made by another
-    transaction meanwhile is not in this mail), and empty the list."""
-    if pks:
-        ProviderNotice.objects.filter(pk__in=pks).update(emailed_at=timezone.now())
-        pks.clear()
-
-
-def _provider_notices_mail(provider: Provider, lines: list[str]) -> int:
-    """Queue the provider's e-mail with these lines; 1 when one was queued."""
-    recipients = [m.user.email for m in provider.memberships.all() if m.user.email]
-    if provider.contact_email:
-        recipients.append(provider.contact_email)
-    if not recipients:
-        return 0
-    message = message_queue(
+    sql, params = _notice_lines_sql()
+    mails = messages_queue_from_query(
         kind=OutboxMessage.Kind.PROVIDER_NOTICES,
         subject=_("Basis jeugdhulp: news about your clients' indications"),
-        body=_(
-            "There is news about these indications of your clients. Write an "
-            "end-evaluation at least 2 and preferably 3 months before the end date, "
-            "and upload it in the provider portal, where you also read the decisions:"
-        )
-        + "\n\n"
-        + "\n".join(lines),
+        bodies_sql=sql,
+        params=params,
         recipients=recipients,
     )
-    return 0 if message is None else 1  # None: no valid address was left
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE job_mail")  # e-mailed: a later call starts anew
+    return {"mails": mails}
 
 
 @transaction.atomic

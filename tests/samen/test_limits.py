@@ -34,6 +34,7 @@ SYSTEM_DATES = {
     ("indications.ProviderNotice", "created_at"),
     ("indications.ProviderNotice", "emailed_at"),
     ("indications.ProviderNotice", "read_at"),
+    ("indications.EvaluationWatermark", "checked_before"),  # the job's run date
     ("intake.Client", "created_at"),
     ("intake.FurtherQuestion", "added_at"),
     ("intake.SupportRequest", "contact_deadline"),
