@@ -46,3 +46,109 @@ class CouncilReport(models.Model):
 
     def __str__(self):
         return f"{self.quarter_start:%Y-%m} ({self.get_status_display()})"
+
+
+# --- Summary tables (reporting/summaries.py, docs/reports.md "Summary tables") ---------
+# Counts per WIJ team and day of closed days, refreshed at night by
+# reporting.services.refresh_summaries; the reports add the days since counted live. Each
+# row is one group of the live figure's own GROUP BY (the same queryset makes both), so
+# sums over them are the live figures.
+
+
+class SummaryRefresh(models.Model):
+    """How far one summary table counts: its days up to and including `counted_until`."""
+
+    name = models.CharField(_("summary"), max_length=60, primary_key=True)
+    counted_until = models.DateField(_("counted until"))
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("summary refresh")
+        verbose_name_plural = _("summary refreshes")
+
+    def __str__(self):
+        return f"{self.name} ({self.counted_until})"
+
+
+def _team_field():
+    return models.ForeignKey(
+        "intake.Team",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("WIJ team"),
+    )
+
+
+class ContactDay(models.Model):
+    """Support requests per team and day received, by contact deadline, first contact and
+    whether closed: contact within 5 working days (deadlines report)."""
+
+    team = _team_field()
+    received_on = models.DateField(_("received on"))
+    contact_deadline = models.DateField(_("contact deadline"), null=True)
+    first_contact_on = models.DateField(_("first contact on"), null=True)
+    closed = models.BooleanField(_("closed"))
+    n = models.PositiveIntegerField(_("number"))
+
+    class Meta:
+        verbose_name = _("contact summary")
+        verbose_name_plural = _("contact summaries")
+        indexes = [
+            models.Index(
+                fields=["received_on", "team"],
+                include=["contact_deadline", "first_contact_on", "closed", "n"],
+                name="contactday_day_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.received_on}"
+
+
+class EvaluationDay(models.Model):
+    """In-kind indications per team and end-evaluation due day: due, evaluated for the
+    current end, of which on time (deadlines report)."""
+
+    team = _team_field()
+    due_on = models.DateField(_("due on"))
+    due = models.PositiveIntegerField(_("due"))
+    received = models.PositiveIntegerField(_("received"))
+    on_time = models.PositiveIntegerField(_("on time"))
+
+    class Meta:
+        verbose_name = _("end-evaluation summary")
+        verbose_name_plural = _("end-evaluation summaries")
+        indexes = [
+            models.Index(
+                fields=["due_on", "team"],
+                include=["due", "received", "on_time"],
+                name="evaluationday_day_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.due_on}"
+
+
+class EndedDay(models.Model):
+    """Indications ended (status ended) per team and end day, and of those without a
+    follow-up at WIJ ('niet in beeld', deadlines report)."""
+
+    team = _team_field()
+    end_on = models.DateField(_("end date"))
+    ended = models.PositiveIntegerField(_("ended"))
+    lost = models.PositiveIntegerField(_("niet in beeld"))
+
+    class Meta:
+        verbose_name = _("ended indications summary")
+        verbose_name_plural = _("ended indications summaries")
+        indexes = [
+            models.Index(
+                fields=["end_on", "team"], include=["ended", "lost"], name="endedday_day_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.end_on}"

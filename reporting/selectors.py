@@ -15,12 +15,14 @@ from django.db.models import (
     Aggregate,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
     IntegerField,
     OuterRef,
     Q,
+    Sum,
 )
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
@@ -44,6 +46,8 @@ from trajectories.models import (
 from trajectories.selectors import after_six_months
 from triage.models import ChildOutcome, Triage
 
+from . import summaries
+from .models import ContactDay, EndedDay, EvaluationDay
 from .periods import MONTH, QUARTER, Bucket, Period, month_start
 from .tables import Chart, Median, Row, Share, Table, counts, median
 from .tables import Count as Cell
@@ -601,52 +605,115 @@ def forecast(filters: Filters) -> list[Table]:
 
 
 # --- deadlines -------------------------------------------------------------------
+# Each figure is a GROUP BY per day (and team, for the summary): the nightly refresh stores
+# these groups of the closed days (reporting/summaries.py), the report reads them there and
+# counts live only the days since; without a refresh everything is counted live.
 
 
 def deadlines(filters: Filters) -> list[Table]:
-    return [_contact(filters), _evaluations(filters), _out_of_sight(filters)]
+    until = summaries.counted_until()
+    return [
+        _contact(filters, until.get("contact")),
+        _evaluations(filters, until.get("evaluations")),
+        _out_of_sight(filters, until.get("ended")),
+    ]
 
 
-def _contact(filters: Filters) -> Table:
-    """First contact within 5 working days of registration."""
-    period, today = filters.period, filters.today
-    requests = _team_requests(filters).filter(_received_in(period))
-    overdue = Q(first_contact_on__isnull=True, contact_deadline__lt=today) & ~Q(
-        status=SupportRequest.Status.CLOSED
-    )
-    tally = {
-        row["bucket"]: row
-        for row in requests.annotate(bucket=_trunc("received_at", period))
-        .values("bucket")
-        .annotate(
-            received=Count("id"),
-            contacted=Count("id", filter=Q(first_contact_on__isnull=False)),
-            on_time=Count("id", filter=Q(first_contact_on__lte=F("contact_deadline"))),
-            overdue=Count("id", filter=overdue),
-        )
-        .order_by()
+def _split(first: datetime.date, last: datetime.date, until: datetime.date | None):
+    """The days first..last as (from the summary, counted live): each a (first, last) range
+    or None. The summary holds the days up to and including `until`."""
+    if until is None or until < first:
+        return None, (first, last)
+    if until >= last:
+        return (first, last), None
+    return (first, until), (until + datetime.timedelta(days=1), last)
+
+
+def _summary_note(note, summarised) -> str:
+    if not summarised:
+        return note
+    return _(
+        "%(note)s Up to and including %(day)s from the nightly summary, since then counted live."
+    ) % {
+        "note": note,
+        "day": date_format(summarised[1], "j F Y"),
     }
-    for row in tally.values():
-        row["due"] = row["contacted"] + row["overdue"]
-    # Working days to first contact: counted once per distinct (received, contacted) pair.
-    days = defaultdict(list)
-    pairs = (
-        requests.filter(first_contact_on__isnull=False)
-        .annotate(
-            bucket=_trunc("received_at", period),
+
+
+def _team_rows(model, filters: Filters, day: str, days):
+    rows = model.objects.filter(**{f"{day}__range": days})
+    return rows.filter(team=filters.team) if filters.team else rows
+
+
+CONTACT_KEYS = ("received_on", "contact_deadline", "first_contact_on", "closed")
+
+
+def contact_groups(requests, *keys):
+    """Requests per day received (local date), deadline, first contact and closed or not."""
+    return (
+        requests.annotate(
             received_on=TruncDate("received_at"),
+            closed=ExpressionWrapper(
+                Q(status=SupportRequest.Status.CLOSED), output_field=models.BooleanField()
+            ),
         )
-        .values("bucket", "received_on", "first_contact_on")
+        .values(*keys, *CONTACT_KEYS)
         .annotate(n=Count("id"))
         .order_by()
     )
-    for row in pairs:
-        span = working_days_between(row["received_on"], row["first_contact_on"])
-        days[row["bucket"]].extend([span] * row["n"])
-    empty = Counter()
+
+
+def contact_summary_rows(first, last):
+    return contact_groups(SupportRequest.objects.filter(_received_between(first, last)), "team_id")
+
+
+def _received_between(first: datetime.date | None, last: datetime.date) -> Q:
+    before = Q(received_at__lt=_moment(last + datetime.timedelta(days=1)))
+    return before & Q(received_at__gte=_moment(first)) if first else before
+
+
+def _contact(filters: Filters, until: datetime.date | None = None) -> Table:
+    """First contact within 5 working days of registration."""
+    period, today = filters.period, filters.today
+    summarised, live = _split(period.start, period.end, until)
+    groups = []
+    if summarised:
+        groups += (
+            _team_rows(ContactDay, filters, "received_on", summarised)
+            .values(*CONTACT_KEYS)
+            .annotate(n=Sum("n"))
+            .order_by()
+        )
+    if live:
+        groups += contact_groups(_team_requests(filters).filter(_received_between(*live)))
+    tally = defaultdict(Counter)
+    days = defaultdict(list)
+    spans = {}
+    for row in groups:
+        bucket, n, contacted = (
+            period.bucket_of(row["received_on"]),
+            row["n"],
+            row["first_contact_on"],
+        )
+        deadline = row["contact_deadline"]
+        t = tally[bucket]
+        t["received"] += n
+        if contacted:
+            t["contacted"] += n
+            if deadline and contacted <= deadline:
+                t["on_time"] += n
+            # Working days to first contact: counted once per distinct (received, contacted).
+            pair = (row["received_on"], contacted)
+            if pair not in spans:
+                spans[pair] = working_days_between(*pair)
+            days[bucket].extend([spans[pair]] * n)
+        elif deadline and deadline < today and not row["closed"]:
+            t["overdue"] += n
+    for t in tally.values():
+        t["due"] = t["contacted"] + t["overdue"]
 
     def cells(bucket: Bucket):
-        t = tally.get(bucket.start, empty)
+        t = tally[bucket.start]
         return [
             Cell(t["received"]),
             Cell(t["due"]),
@@ -670,10 +737,13 @@ def _contact(filters: Filters) -> Table:
         ],
         cells,
         chart=Chart(lines=[3], percent=True),
-        note=_(
-            "'Contact due': contacted, or open and past the deadline. Requests still within "
-            "their 5 working days, and those closed without contact (a duplicate, withdrawn), "
-            "are not counted."
+        note=_summary_note(
+            _(
+                "'Contact due': contacted, or open and past the deadline. Requests still within "
+                "their 5 working days, and those closed without contact (a duplicate, withdrawn), "
+                "are not counted."
+            ),
+            summarised,
         ),
     )
     _fill_total_shares(table, [(3, 2, 1)])
@@ -681,36 +751,60 @@ def _contact(filters: Filters) -> Table:
     return table
 
 
-def _evaluations(filters: Filters) -> Table:
-    """End-evaluations received at least 2 months before the end date."""
-    period, today = filters.period, filters.today
-    last = min(period.end, today - datetime.timedelta(days=1))
-    # In kind only (a PGB has no provider to evaluate), not ended early, and only an
-    # evaluation written for the current end counts (not one for the end before an extension).
+def evaluation_groups(indications, *keys):
+    """In-kind indications not ended early, per end-evaluation due day: due, evaluated for
+    the current end (not one for the end before an extension), of which on time."""
     for_this_end = EndEvaluation.objects.filter(
         indication=OuterRef("pk"), for_end_on=OuterRef("end_on")
     )
-    due = (
-        _team_indications(filters)
-        .exclude(status__in=Indication.ENDED_EARLY)
-        .filter(provider__isnull=False, evaluation_due_on__range=(period.start, last))
-        .annotate(bucket=_trunc("evaluation_due_on", period))
-        .values("bucket")
+    return (
+        indications.exclude(status__in=Indication.ENDED_EARLY)
+        .filter(provider__isnull=False)
+        .annotate(due_on=F("evaluation_due_on"))
+        .values(*keys, "due_on")
         .annotate(
-            due_n=Count("id"),
-            on_time_n=Count("id", filter=Exists(for_this_end.filter(on_time=True))),
-            received_n=Count("id", filter=Exists(for_this_end)),
+            due=Count("id"),
+            on_time=Count("id", filter=Exists(for_this_end.filter(on_time=True))),
+            received=Count("id", filter=Exists(for_this_end)),
         )
         .order_by()
     )
+
+
+def evaluation_summary_rows(first, last):
+    days = Q(evaluation_due_on__lte=last)
+    if first:
+        days &= Q(evaluation_due_on__gte=first)
+    return evaluation_groups(
+        Indication.objects.filter(days).annotate(team_id=F("client__team_id")), "team_id"
+    )
+
+
+def _evaluations(filters: Filters, until: datetime.date | None = None) -> Table:
+    """End-evaluations received at least 2 months before the end date."""
+    period, today = filters.period, filters.today
+    last = min(period.end, today - datetime.timedelta(days=1))
+    summarised, live = _split(period.start, last, until) if period.start <= last else (None, None)
+    groups = []
+    if summarised:
+        groups += (
+            _team_rows(EvaluationDay, filters, "due_on", summarised)
+            .values("due_on")
+            .annotate(due=Sum("due"), on_time=Sum("on_time"), received=Sum("received"))
+            .order_by()
+        )
+    if live:
+        groups += evaluation_groups(
+            _team_indications(filters).filter(evaluation_due_on__range=live)
+        )
     tally = defaultdict(Counter)
-    for row in due:
-        tally[row["bucket"]].update(
+    for row in groups:
+        tally[period.bucket_of(row["due_on"])].update(
             {
-                "due": row["due_n"],
-                "on_time": row["on_time_n"],
-                "late": row["received_n"] - row["on_time_n"],
-                "missing": row["due_n"] - row["received_n"],
+                "due": row["due"],
+                "on_time": row["on_time"],
+                "late": row["received"] - row["on_time"],
+                "missing": row["due"] - row["received"],
             }
         )
 
@@ -728,26 +822,58 @@ def _evaluations(filters: Filters) -> Table:
         [_("Due"), _("On time"), _("Late"), _("Missing"), _("Share on time")],
         cells,
         chart=Chart(bars=[1, 2, 3]),
-        note=_(
-            "By the month the end-evaluation was due; only dates that have passed. In kind "
-            "only (a personal budget has no provider); after an extension only an "
-            "evaluation for the new end counts."
+        note=_summary_note(
+            _(
+                "By the month the end-evaluation was due; only dates that have passed. In kind "
+                "only (a personal budget has no provider); after an extension only an "
+                "evaluation for the new end counts."
+            ),
+            summarised,
         ),
     )
     _fill_total_shares(table, [(4, 1, 0)])
     return table
 
 
-def _out_of_sight(filters: Filters) -> Table:
-    period = filters.period
-    ended = _team_indications(filters).filter(
-        status=Indication.Status.ENDED, end_on__range=(period.start, period.end)
+def ended_groups(indications, *keys):
+    """Indications ended at their end date, per end day, and of those without a follow-up
+    at WIJ ('niet in beeld')."""
+    return (
+        indications.filter(status=Indication.Status.ENDED)
+        .values(*keys, "end_on")
+        .annotate(ended=Count("id"), lost=Count("id", filter=Q(follow_up_request__isnull=True)))
+        .order_by()
     )
-    all_ended = _per_bucket(ended, "end_on", period)
-    lost = _per_bucket(ended.filter(follow_up_request__isnull=True), "end_on", period)
+
+
+def ended_summary_rows(first, last):
+    days = Q(end_on__lte=last)
+    if first:
+        days &= Q(end_on__gte=first)
+    return ended_groups(
+        Indication.objects.filter(days).annotate(team_id=F("client__team_id")), "team_id"
+    )
+
+
+def _out_of_sight(filters: Filters, until: datetime.date | None = None) -> Table:
+    period = filters.period
+    summarised, live = _split(period.start, period.end, until)
+    groups = []
+    if summarised:
+        groups += (
+            _team_rows(EndedDay, filters, "end_on", summarised)
+            .values("end_on")
+            .annotate(ended=Sum("ended"), lost=Sum("lost"))
+            .order_by()
+        )
+    if live:
+        groups += ended_groups(_team_indications(filters).filter(end_on__range=live))
+    tally = defaultdict(Counter)
+    for row in groups:
+        tally[period.bucket_of(row["end_on"])].update({"ended": row["ended"], "lost": row["lost"]})
 
     def cells(bucket: Bucket):
-        total, out = all_ended.get(bucket.start, 0), lost.get(bucket.start, 0)
+        total, out = tally[bucket.start]["ended"], tally[bucket.start]["lost"]
         return [Cell(total), Cell(total - out), Cell(out), Share(out, total)]
 
     table = _bucket_table(
@@ -757,7 +883,7 @@ def _out_of_sight(filters: Filters) -> Table:
         [_("Ended"), _("Followed up at WIJ"), _("Niet in beeld"), _("Share niet in beeld")],
         cells,
         chart=Chart(bars=[1, 2]),
-        note=_("Ended without a triage or follow-up at WIJ recorded."),
+        note=_summary_note(_("Ended without a triage or follow-up at WIJ recorded."), summarised),
     )
     _fill_total_shares(table, [(3, 2, 0)])
     return table
