@@ -2,13 +2,14 @@
 night so that a report reads thousands of rows instead of counting millions (docs/reports.md
 "Summary tables", decisions 116-117).
 
-A summary is made by the very queryset the report counts live with (`rows(first, last)`:
-the groups of those days, with the team), so both paths count alike by construction; the
+A summary is made by the very queryset the report counts live with (`rows(first, last,
+by_team)`: the groups of those days per team, and of all teams together, stored without a
+team), so both paths count alike by construction; the
 report adds the summary's days up to `counted_until` and counts the days since live, so a
 change today shows today. `reporting.services.refresh_summaries` recounts each table's
 last RECOUNT_DAYS of closed days every night (a change to a closed day, such as a late
 registration, an early end dated back or a first contact recorded late, shows after the
-next refresh), in one INSERT ... SELECT per table.
+next refresh), in one DELETE and two INSERT ... SELECT per table.
 
 Another report adds its tables by adding a `Summary` to `SUMMARIES` below.
 """
@@ -20,7 +21,17 @@ from dataclasses import dataclass
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 
-from .models import ContactDay, EndedDay, EvaluationDay, SummaryRefresh
+from .models import (
+    AfterTrajectoryDay,
+    ChildOutcomeDay,
+    ContactDay,
+    EndedDay,
+    EvaluationDay,
+    StartedDay,
+    SummaryRefresh,
+    TooLightDay,
+    TriageDay,
+)
 
 # Closed days recounted every night: two years covers every correction the figures know
 # (contacts, end-evaluations and follow-ups are recorded within weeks; an end is dated back
@@ -31,26 +42,34 @@ RECOUNT_DAYS = 2 * 366
 @dataclass(frozen=True)
 class Summary:
     name: str
-    model: type[models.Model]
-    day: str  # the model's day column
-    rows: Callable[[datetime.date | None, datetime.date], QuerySet]  # named as the columns
+    model: type[models.Model]  # a TeamDay: its DAY names the day column
+    # rows(first, last, by_team): the groups of those days per team, or (by_team false) of
+    # all teams together (stored with no team); named as the model's columns.
+    rows: Callable[[datetime.date | None, datetime.date, bool], QuerySet]
 
 
-def _deadline_rows(name):
-    """The deadlines report's queryset of that name (imported late: selectors reads us)."""
+def _rows(name):
+    """The reports' queryset of that name (imported late: the selectors read us)."""
 
-    def rows(first, last):
+    def rows(first, last, by_team):
         from . import selectors
 
-        return getattr(selectors, name)(first, last)
+        return getattr(selectors, name)(first, last, by_team)
 
     return rows
 
 
 SUMMARIES = [
-    Summary("contact", ContactDay, "received_on", _deadline_rows("contact_summary_rows")),
-    Summary("evaluations", EvaluationDay, "due_on", _deadline_rows("evaluation_summary_rows")),
-    Summary("ended", EndedDay, "end_on", _deadline_rows("ended_summary_rows")),
+    # Deadlines.
+    Summary("contact", ContactDay, _rows("contact_summary_rows")),
+    Summary("evaluations", EvaluationDay, _rows("evaluation_summary_rows")),
+    Summary("ended", EndedDay, _rows("ended_summary_rows")),
+    # Matched care.
+    Summary("triages", TriageDay, _rows("triage_summary_rows")),
+    Summary("child_outcomes", ChildOutcomeDay, _rows("child_outcome_summary_rows")),
+    Summary("too_light", TooLightDay, _rows("too_light_summary_rows")),
+    Summary("after_trajectory", AfterTrajectoryDay, _rows("after_trajectory_summary_rows")),
+    Summary("started", StartedDay, _rows("too_heavy_summary_rows")),
 ]
 
 
@@ -63,11 +82,15 @@ def counted_until() -> dict[str, datetime.date]:
 def refresh(summary: Summary, first: datetime.date | None, last: datetime.date) -> int:
     """Replace the summary's rows of the days first..last (every day up to `last` when
     first is None) by a fresh count: one DELETE and one INSERT ... SELECT."""
-    days = {f"{summary.day}__lte": last}
+    days = {f"{summary.model.DAY}__lte": last}
     if first:
-        days[f"{summary.day}__gte"] = first
+        days[f"{summary.model.DAY}__gte"] = first
     summary.model.objects.filter(**days).delete()
-    queryset = summary.rows(first, last)
+    return sum(_insert(summary, summary.rows(first, last, by_team)) for by_team in (True, False))
+
+
+def _insert(summary: Summary, queryset: QuerySet) -> int:
+    """INSERT INTO the summary's table SELECT the queryset's groups."""
     names = [*queryset.query.values_select, *queryset.query.annotation_select]
     columns = [summary.model._meta.get_field(n.removesuffix("_id")).column for n in names]
     sql, params = queryset.query.sql_with_params()
