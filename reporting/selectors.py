@@ -15,12 +15,14 @@ from django.db.models import (
     Aggregate,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
     IntegerField,
     OuterRef,
     Q,
+    Sum,
 )
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
@@ -44,6 +46,17 @@ from trajectories.models import (
 from trajectories.selectors import after_six_months
 from triage.models import ChildOutcome, Triage
 
+from . import summaries
+from .models import (
+    AfterTrajectoryDay,
+    ChildOutcomeDay,
+    ContactDay,
+    EndedDay,
+    EvaluationDay,
+    StartedDay,
+    TooLightDay,
+    TriageDay,
+)
 from .periods import MONTH, QUARTER, Bucket, Period, month_start
 from .tables import Chart, Median, Row, Share, Table, counts, median
 from .tables import Count as Cell
@@ -303,12 +316,25 @@ def client_flows(filters: Filters) -> list[Table]:
 
 def matched_care(filters: Filters) -> list[Table]:
     period = filters.period
-    triages = _team_triages(filters)
+    until = summaries.counted_until()
 
     # Per child: ChildOutcome carries the need assessed for every outcome, so a light need
     # that was referred on shows. Rows carried over by the data migration (legacy) have no
     # intensity for a referral: "not recorded".
-    pairs = _by_group(_per_outcome(_team_child_outcomes(filters), "intensity"))
+    child_groups, child_summarised = _day_groups(
+        filters,
+        until.get("child_outcomes"),
+        model=ChildOutcomeDay,
+        keys=["held_on", "intensity", "outcome"],
+        sums=["n"],
+        live=lambda *days: child_outcome_groups(
+            _team_child_outcomes(filters).filter(triage__held_on__range=days)
+        ),
+    )
+    per_outcome = Counter()
+    for row in child_groups:
+        per_outcome[row["intensity"], row["outcome"]] += row["n"]
+    pairs = _by_group(per_outcome)
 
     intensities = [*Triage.Intensity.choices, ("", _("not recorded (carried over)"))]
     intensity_rows = []
@@ -317,7 +343,17 @@ def matched_care(filters: Filters) -> list[Table]:
         intensity_rows.append(Row(str(label), counts([*values, sum(values)])))
     group_labels = [str(label) for label, _outcomes in OUTCOME_GROUPS.values()]
 
-    by_outcome = _per_bucket(triages, "held_on", period, "outcome")
+    triage_groups, summarised = _day_groups(
+        filters,
+        until.get("triages"),
+        model=TriageDay,
+        keys=["held_on", "outcome"],
+        sums=["n"],
+        live=lambda *days: triage_groups_of(_team_triages(filters).filter(held_on__range=days)),
+    )
+    by_outcome = Counter()
+    for row in triage_groups:
+        by_outcome[period.bucket_of(row["held_on"]), row["outcome"]] += row["n"]
 
     def outcomes_in(bucket, outcomes):
         return sum(
@@ -354,6 +390,7 @@ def matched_care(filters: Filters) -> list[Table]:
         ],
         share_cells,
         chart=Chart(lines=[2, 4], percent=True),
+        note=_summary_note("", summarised),
     )
     _fill_total_shares(share_table, [(2, 1, 0), (4, 3, 0)])
     reindication_table = _bucket_table(
@@ -363,6 +400,7 @@ def matched_care(filters: Filters) -> list[Table]:
         [*(Outcome(o).label for o in REINDICATIONS), _("Re-indications"), _("Share of triages")],
         reindication_cells,
         chart=Chart(bars=[0, 1, 2]),
+        note=_summary_note("", summarised),
     )
     total_triages = sum(by_outcome.values())
     reindication_table.rows[-1].cells[-1] = Share(
@@ -376,18 +414,52 @@ def matched_care(filters: Filters) -> list[Table]:
             intensity_rows,
             chart=Chart(bars=[0, 1, 2, 3]),
             row_header=_("Intensity"),
-            note=_(
-                "Counted per child of a triage (a triage can have a different outcome per "
-                "child). 'Not recorded': outcomes carried over from before outcomes per child, "
-                "when a referral kept no intensity."
+            note=_summary_note(
+                _(
+                    "Counted per child of a triage (a triage can have a different outcome per "
+                    "child). 'Not recorded': outcomes carried over from before outcomes per "
+                    "child, when a referral kept no intensity."
+                ),
+                child_summarised,
             ),
         ),
         share_table,
         reindication_table,
-        _too_light(filters),
-        _after_trajectory(filters),
-        _too_heavy(filters),
+        _too_light(filters, until.get("too_light")),
+        _after_trajectory(filters, until.get("after_trajectory")),
+        _too_heavy(filters, until.get("started")),
     ]
+
+
+def triage_groups_of(triages, *keys):
+    """Triages per day held and outcome."""
+    return triages.values(*keys, "held_on", "outcome").annotate(n=Count("id")).order_by()
+
+
+def triage_summary_rows(first, last, by_team: bool):
+    rows, keys = _teams(
+        Triage.objects.filter(_days("held_on", first, last)), "support_request__team_id", by_team
+    )
+    return triage_groups_of(rows, *keys)
+
+
+def child_outcome_groups(outcomes, *keys):
+    """Outcomes per child per day held, intensity assessed and outcome."""
+    return (
+        outcomes.annotate(held_on=F("triage__held_on"))
+        .values(*keys, "held_on", "intensity", "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def child_outcome_summary_rows(first, last, by_team: bool):
+    rows, keys = _teams(
+        ChildOutcome.objects.filter(_days("triage__held_on", first, last)),
+        "triage__support_request__team_id",
+        by_team,
+    )
+    return child_outcome_groups(rows, *keys)
 
 
 def _fill_total_shares(table: Table, shares: list[tuple[int, int, int]]) -> None:
@@ -407,11 +479,10 @@ def _six_months_after(field: str) -> Func:
     )
 
 
-def _too_light(filters: Filters) -> Table:
-    """Basis jeugdhulp outcomes after which the family was back at WIJ, or went to
-    specialist care, within 6 months: was the help too light? One GROUP BY, the two
-    signals as EXISTS on the household (index on the request's household)."""
-    period, today = filters.period, filters.today
+def too_light_groups(triages, *keys):
+    """Basis jeugdhulp outcomes per day held, and of those followed within 6 months by a
+    new request of the same family or a specialist triage outcome: the two signals as
+    EXISTS on the household (index on the request's household)."""
     household = OuterRef("support_request__household_id")
     later_request = (
         SupportRequest.objects.annotate(on=TruncDate("received_at"))
@@ -424,20 +495,47 @@ def _too_light(filters: Filters) -> Table:
         held_on__gt=OuterRef("held_on"),
         held_on__lte=OuterRef("until"),
     )
-    tally = {
-        row["bucket"]: row
-        for row in _team_triages(filters)
-        .filter(outcome__in=OUTCOME_GROUPS["wij"][1])
-        .annotate(until=_six_months_after("held_on"), bucket=_trunc("held_on", period))
-        .values("bucket")
+    return (
+        triages.filter(outcome__in=OUTCOME_GROUPS["wij"][1])
+        .annotate(until=_six_months_after("held_on"))
+        .values(*keys, "held_on")
         .annotate(
             basis=Count("id"),
             back=Count("id", filter=Exists(later_request)),
             escalated=Count("id", filter=Exists(escalation)),
-            open=Count("id", filter=Q(until__gt=today)),
         )
         .order_by()
-    }
+    )
+
+
+def too_light_summary_rows(first, last, by_team: bool):
+    rows, keys = _teams(
+        Triage.objects.filter(_days("held_on", first, last)), "support_request__team_id", by_team
+    )
+    return too_light_groups(rows, *keys)
+
+
+def _six_months_open(day: datetime.date, today: datetime.date) -> bool:
+    """The 6 months after `day` have not passed (the SQL's `+ interval '6 months'`:
+    relativedelta clamps the 31st alike)."""
+    return day + relativedelta(months=SIGNAL_MONTHS) > today
+
+
+def _too_light(filters: Filters, until: datetime.date | None = None) -> Table:
+    """Basis jeugdhulp outcomes after which the family was back at WIJ, or went to
+    specialist care, within 6 months: was the help too light?"""
+    period, today = filters.period, filters.today
+    groups, summarised = _day_groups(
+        filters,
+        until,
+        model=TooLightDay,
+        keys=["held_on"],
+        sums=["basis", "back", "escalated"],
+        live=lambda *days: too_light_groups(_team_triages(filters).filter(held_on__range=days)),
+    )
+    for row in groups:
+        row["open"] = row["basis"] if _six_months_open(row["held_on"], today) else 0
+    tally = _per_day_bucket(groups, period, "held_on")
 
     return _six_month_table(
         "too-light",
@@ -445,10 +543,13 @@ def _too_light(filters: Filters) -> Table:
         _("Helped at WIJ"),
         {start: (t["basis"], t["back"], t["escalated"], t["open"]) for start, t in tally.items()},
         period,
-        note=_(
-            "Counted per Basis jeugdhulp outcome: a new support request of the same family, "
-            "or a triage with a specialist outcome, within 6 months. For recent outcomes the "
-            "6 months have not yet passed: their figures can still grow."
+        note=_summary_note(
+            _(
+                "Counted per Basis jeugdhulp outcome: a new support request of the same family, "
+                "or a triage with a specialist outcome, within 6 months. For recent outcomes the "
+                "6 months have not yet passed: their figures can still grow."
+            ),
+            summarised,
         ),
     )
 
@@ -488,25 +589,42 @@ def _six_month_table(slug, title, base_label, counts: dict, period, *, note) -> 
     return table
 
 
-def _too_heavy(filters: Filters) -> Table:
-    """Indications (referrals to specialist or Open House care) that ended within 8 weeks
-    of their start: was the help too heavy?"""
-    period = filters.period
+def too_heavy_groups(indications, *keys):
+    """Indications per start day, and of those ended within 8 weeks of their start."""
     short = Q(
         status__in=FINISHED,
         end_on__isnull=False,
         end_on__lte=F("start_on") + datetime.timedelta(weeks=SHORT_WEEKS),
     )
-    tally = defaultdict(Counter)
-    for row in (
-        _team_indications(filters)
-        .filter(start_on__range=(period.start, period.end))
-        .annotate(bucket=_trunc("start_on", period))
-        .values("bucket")
+    return (
+        indications.values(*keys, "start_on")
         .annotate(started=Count("id"), short=Count("id", filter=short))
         .order_by()
-    ):
-        tally[row["bucket"]].update({"started": row["started"], "short": row["short"]})
+    )
+
+
+def too_heavy_summary_rows(first, last, by_team: bool):
+    rows, keys = _teams(
+        Indication.objects.filter(_days("start_on", first, last)), "client__team_id", by_team
+    )
+    return too_heavy_groups(rows, *keys)
+
+
+def _too_heavy(filters: Filters, until: datetime.date | None = None) -> Table:
+    """Indications (referrals to specialist or Open House care) that ended within 8 weeks
+    of their start: was the help too heavy?"""
+    period = filters.period
+    groups, summarised = _day_groups(
+        filters,
+        until,
+        model=StartedDay,
+        keys=["start_on"],
+        sums=["started", "short"],
+        live=lambda *days: too_heavy_groups(
+            _team_indications(filters).filter(start_on__range=days)
+        ),
+    )
+    tally = _per_day_bucket(groups, period, "start_on")
 
     def cells(bucket: Bucket):
         t = tally[bucket.start]
@@ -519,6 +637,7 @@ def _too_heavy(filters: Filters) -> Table:
         [_("Indications started"), _("Ended within 8 weeks"), _("Share")],
         cells,
         chart=Chart(bars=[0, 1], stacked=False),
+        note=_summary_note("", summarised),
     )
     _fill_total_shares(table, [(2, 1, 0)])
     return table
@@ -601,52 +720,168 @@ def forecast(filters: Filters) -> list[Table]:
 
 
 # --- deadlines -------------------------------------------------------------------
+# Each figure is a GROUP BY per day (and team, for the summary): the nightly refresh stores
+# these groups of the closed days (reporting/summaries.py), the report reads them there and
+# counts live only the days since; without a refresh everything is counted live.
 
 
 def deadlines(filters: Filters) -> list[Table]:
-    return [_contact(filters), _evaluations(filters), _out_of_sight(filters)]
+    until = summaries.counted_until()
+    return [
+        _contact(filters, until.get("contact")),
+        _evaluations(filters, until.get("evaluations")),
+        _out_of_sight(filters, until.get("ended")),
+    ]
 
 
-def _contact(filters: Filters) -> Table:
-    """First contact within 5 working days of registration."""
-    period, today = filters.period, filters.today
-    requests = _team_requests(filters).filter(_received_in(period))
-    overdue = Q(first_contact_on__isnull=True, contact_deadline__lt=today) & ~Q(
-        status=SupportRequest.Status.CLOSED
-    )
-    tally = {
-        row["bucket"]: row
-        for row in requests.annotate(bucket=_trunc("received_at", period))
-        .values("bucket")
-        .annotate(
-            received=Count("id"),
-            contacted=Count("id", filter=Q(first_contact_on__isnull=False)),
-            on_time=Count("id", filter=Q(first_contact_on__lte=F("contact_deadline"))),
-            overdue=Count("id", filter=overdue),
-        )
-        .order_by()
+def _split(first: datetime.date, last: datetime.date, until: datetime.date | None):
+    """The days first..last as (from the summary, counted live): each a (first, last) range
+    or None. The summary holds the days up to and including `until`."""
+    if until is None or until < first:
+        return None, (first, last)
+    if until >= last:
+        return (first, last), None
+    return (first, until), (until + datetime.timedelta(days=1), last)
+
+
+def _summary_note(note, summarised) -> str:
+    """The table's note, and up to which day its figures come from the summary."""
+    if not summarised:
+        return note
+    source = _("Up to and including %(day)s from the nightly summary, later days counted live.") % {
+        "day": date_format(summarised[1], "j F Y")
     }
-    for row in tally.values():
-        row["due"] = row["contacted"] + row["overdue"]
-    # Working days to first contact: counted once per distinct (received, contacted) pair.
-    days = defaultdict(list)
-    pairs = (
-        requests.filter(first_contact_on__isnull=False)
-        .annotate(
-            bucket=_trunc("received_at", period),
-            received_on=TruncDate("received_at"),
+    return f"{note} {source}".strip()
+
+
+def _team_rows(model, filters: Filters, day: str, days):
+    """A summary's rows of those days: one team's, or the rows of all teams together."""
+    rows = model.objects.filter(**{f"{day}__range": days})
+    return rows.filter(team=filters.team) if filters.team else rows.filter(team__isnull=True)
+
+
+def _teams(queryset, field: str, by_team: bool):
+    """A summary's rows per team (`field`: the row's team; rows without one are left out)
+    and its keys, or (`by_team` false) of all teams together, no key: the all-teams
+    report then reads a few thousand rows a year instead of one per team and day."""
+    if not by_team:
+        return queryset, ()
+    if field != "team_id":
+        queryset = queryset.annotate(team_id=F(field))
+    return queryset.filter(team_id__isnull=False), ("team_id",)
+
+
+def _day_groups(filters, until, *, model, keys, sums, live, last=None):
+    """A figure's groups per day of the period (to `last`, default the period's end): the
+    summary `model`'s rows up to `until`, added over the teams, and the days since counted
+    live by `live(first, last)`, a queryset of the same names. Returns (groups, the days
+    taken from the summary or None)."""
+    period = filters.period
+    last = period.end if last is None else last
+    if last < period.start:
+        return [], None
+    summarised, counted = _split(period.start, last, until)
+    groups = []
+    if summarised:
+        groups += (
+            _team_rows(model, filters, keys[0], summarised)
+            .values(*keys)
+            .annotate(**{name: Sum(name) for name in sums})
+            .order_by()
         )
-        .values("bucket", "received_on", "first_contact_on")
+    if counted:
+        groups += live(*counted)
+    return groups, summarised
+
+
+def _per_day_bucket(groups, period: Period, day: str) -> defaultdict:
+    """{bucket start: Counter of the groups' counts} (the day and other keys left out)."""
+    tally = defaultdict(Counter)
+    for row in groups:
+        tally[period.bucket_of(row[day])].update(
+            {
+                name: n
+                for name, n in row.items()
+                if isinstance(n, int) and not isinstance(n, bool) and name != day
+            }
+        )
+    return tally
+
+
+def _days(field: str, first: datetime.date | None, last: datetime.date) -> Q:
+    """first..last of a date field (every day up to last when first is None)."""
+    days = Q(**{f"{field}__lte": last})
+    return days & Q(**{f"{field}__gte": first}) if first else days
+
+
+CONTACT_KEYS = ("received_on", "contact_deadline", "first_contact_on", "closed")
+
+
+def contact_groups(requests, *keys):
+    """Requests per day received (local date), deadline, first contact and closed or not."""
+    return (
+        requests.annotate(
+            received_on=TruncDate("received_at"),
+            closed=ExpressionWrapper(
+                Q(status=SupportRequest.Status.CLOSED), output_field=models.BooleanField()
+            ),
+        )
+        .values(*keys, *CONTACT_KEYS)
         .annotate(n=Count("id"))
         .order_by()
     )
-    for row in pairs:
-        span = working_days_between(row["received_on"], row["first_contact_on"])
-        days[row["bucket"]].extend([span] * row["n"])
-    empty = Counter()
+
+
+def contact_summary_rows(first, last, by_team: bool):
+    requests = SupportRequest.objects.filter(_received_between(first, last))
+    rows, keys = _teams(requests, "team_id", by_team)
+    return contact_groups(rows, *keys)
+
+
+def _received_between(first: datetime.date | None, last: datetime.date) -> Q:
+    before = Q(received_at__lt=_moment(last + datetime.timedelta(days=1)))
+    return before & Q(received_at__gte=_moment(first)) if first else before
+
+
+def _contact(filters: Filters, until: datetime.date | None = None) -> Table:
+    """First contact within 5 working days of registration."""
+    period, today = filters.period, filters.today
+    groups, summarised = _day_groups(
+        filters,
+        until,
+        model=ContactDay,
+        keys=CONTACT_KEYS,
+        sums=["n"],
+        live=lambda *days: contact_groups(_team_requests(filters).filter(_received_between(*days))),
+    )
+    tally = defaultdict(Counter)
+    days = defaultdict(list)
+    spans = {}
+    for row in groups:
+        bucket, n, contacted = (
+            period.bucket_of(row["received_on"]),
+            row["n"],
+            row["first_contact_on"],
+        )
+        deadline = row["contact_deadline"]
+        t = tally[bucket]
+        t["received"] += n
+        if contacted:
+            t["contacted"] += n
+            if deadline and contacted <= deadline:
+                t["on_time"] += n
+            # Working days to first contact: counted once per distinct (received, contacted).
+            pair = (row["received_on"], contacted)
+            if pair not in spans:
+                spans[pair] = working_days_between(*pair)
+            days[bucket].extend([spans[pair]] * n)
+        elif deadline and deadline < today and not row["closed"]:
+            t["overdue"] += n
+    for t in tally.values():
+        t["due"] = t["contacted"] + t["overdue"]
 
     def cells(bucket: Bucket):
-        t = tally.get(bucket.start, empty)
+        t = tally[bucket.start]
         return [
             Cell(t["received"]),
             Cell(t["due"]),
@@ -670,10 +905,13 @@ def _contact(filters: Filters) -> Table:
         ],
         cells,
         chart=Chart(lines=[3], percent=True),
-        note=_(
-            "'Contact due': contacted, or open and past the deadline. Requests still within "
-            "their 5 working days, and those closed without contact (a duplicate, withdrawn), "
-            "are not counted."
+        note=_summary_note(
+            _(
+                "'Contact due': contacted, or open and past the deadline. Requests still within "
+                "their 5 working days, and those closed without contact (a duplicate, withdrawn), "
+                "are not counted."
+            ),
+            summarised,
         ),
     )
     _fill_total_shares(table, [(3, 2, 1)])
@@ -681,38 +919,53 @@ def _contact(filters: Filters) -> Table:
     return table
 
 
-def _evaluations(filters: Filters) -> Table:
-    """End-evaluations received at least 2 months before the end date."""
-    period, today = filters.period, filters.today
-    last = min(period.end, today - datetime.timedelta(days=1))
-    # In kind only (a PGB has no provider to evaluate), not ended early, and only an
-    # evaluation written for the current end counts (not one for the end before an extension).
+def evaluation_groups(indications, *keys):
+    """In-kind indications not ended early, per end-evaluation due day: due, evaluated for
+    the current end (not one for the end before an extension), of which on time."""
     for_this_end = EndEvaluation.objects.filter(
         indication=OuterRef("pk"), for_end_on=OuterRef("end_on")
     )
-    due = (
-        _team_indications(filters)
-        .exclude(status__in=Indication.ENDED_EARLY)
-        .filter(provider__isnull=False, evaluation_due_on__range=(period.start, last))
-        .annotate(bucket=_trunc("evaluation_due_on", period))
-        .values("bucket")
+    return (
+        indications.exclude(status__in=Indication.ENDED_EARLY)
+        .filter(provider__isnull=False)
+        .annotate(due_on=F("evaluation_due_on"))
+        .values(*keys, "due_on")
         .annotate(
-            due_n=Count("id"),
-            on_time_n=Count("id", filter=Exists(for_this_end.filter(on_time=True))),
-            received_n=Count("id", filter=Exists(for_this_end)),
+            due=Count("id"),
+            on_time=Count("id", filter=Exists(for_this_end.filter(on_time=True))),
+            received=Count("id", filter=Exists(for_this_end)),
         )
         .order_by()
     )
-    tally = defaultdict(Counter)
-    for row in due:
-        tally[row["bucket"]].update(
-            {
-                "due": row["due_n"],
-                "on_time": row["on_time_n"],
-                "late": row["received_n"] - row["on_time_n"],
-                "missing": row["due_n"] - row["received_n"],
-            }
-        )
+
+
+def evaluation_summary_rows(first, last, by_team: bool):
+    rows, keys = _teams(
+        Indication.objects.filter(_days("evaluation_due_on", first, last)),
+        "client__team_id",
+        by_team,
+    )
+    return evaluation_groups(rows, *keys)
+
+
+def _evaluations(filters: Filters, until: datetime.date | None = None) -> Table:
+    """End-evaluations received at least 2 months before the end date."""
+    period, today = filters.period, filters.today
+    groups, summarised = _day_groups(
+        filters,
+        until,
+        model=EvaluationDay,
+        keys=["due_on"],
+        sums=["due", "on_time", "received"],
+        live=lambda *days: evaluation_groups(
+            _team_indications(filters).filter(evaluation_due_on__range=days)
+        ),
+        last=min(period.end, today - datetime.timedelta(days=1)),
+    )
+    tally = _per_day_bucket(groups, period, "due_on")
+    for t in tally.values():
+        t["late"] = t["received"] - t["on_time"]
+        t["missing"] = t["due"] - t["received"]
 
     def cells(bucket: Bucket):
         t = tally[bucket.start]
@@ -728,26 +981,51 @@ def _evaluations(filters: Filters) -> Table:
         [_("Due"), _("On time"), _("Late"), _("Missing"), _("Share on time")],
         cells,
         chart=Chart(bars=[1, 2, 3]),
-        note=_(
-            "By the month the end-evaluation was due; only dates that have passed. In kind "
-            "only (a personal budget has no provider); after an extension only an "
-            "evaluation for the new end counts."
+        note=_summary_note(
+            _(
+                "By the month the end-evaluation was due; only dates that have passed. In kind "
+                "only (a personal budget has no provider); after an extension only an "
+                "evaluation for the new end counts."
+            ),
+            summarised,
         ),
     )
     _fill_total_shares(table, [(4, 1, 0)])
     return table
 
 
-def _out_of_sight(filters: Filters) -> Table:
-    period = filters.period
-    ended = _team_indications(filters).filter(
-        status=Indication.Status.ENDED, end_on__range=(period.start, period.end)
+def ended_groups(indications, *keys):
+    """Indications ended at their end date, per end day, and of those without a follow-up
+    at WIJ ('niet in beeld')."""
+    return (
+        indications.filter(status=Indication.Status.ENDED)
+        .values(*keys, "end_on")
+        .annotate(ended=Count("id"), lost=Count("id", filter=Q(follow_up_request__isnull=True)))
+        .order_by()
     )
-    all_ended = _per_bucket(ended, "end_on", period)
-    lost = _per_bucket(ended.filter(follow_up_request__isnull=True), "end_on", period)
+
+
+def ended_summary_rows(first, last, by_team: bool):
+    rows, keys = _teams(
+        Indication.objects.filter(_days("end_on", first, last)), "client__team_id", by_team
+    )
+    return ended_groups(rows, *keys)
+
+
+def _out_of_sight(filters: Filters, until: datetime.date | None = None) -> Table:
+    period = filters.period
+    groups, summarised = _day_groups(
+        filters,
+        until,
+        model=EndedDay,
+        keys=["end_on"],
+        sums=["ended", "lost"],
+        live=lambda *days: ended_groups(_team_indications(filters).filter(end_on__range=days)),
+    )
+    tally = _per_day_bucket(groups, period, "end_on")
 
     def cells(bucket: Bucket):
-        total, out = all_ended.get(bucket.start, 0), lost.get(bucket.start, 0)
+        total, out = tally[bucket.start]["ended"], tally[bucket.start]["lost"]
         return [Cell(total), Cell(total - out), Cell(out), Share(out, total)]
 
     table = _bucket_table(
@@ -757,7 +1035,7 @@ def _out_of_sight(filters: Filters) -> Table:
         [_("Ended"), _("Followed up at WIJ"), _("Niet in beeld"), _("Share niet in beeld")],
         cells,
         chart=Chart(bars=[1, 2]),
-        note=_("Ended without a triage or follow-up at WIJ recorded."),
+        note=_summary_note(_("Ended without a triage or follow-up at WIJ recorded."), summarised),
     )
     _fill_total_shares(table, [(3, 2, 0)])
     return table
@@ -1511,34 +1789,59 @@ def _combined_help(filters: Filters) -> Table:
     return table
 
 
-def _after_trajectory(filters: Filters) -> Table:
-    """Matched care after the help: trajectories ended in the period, and whether within 6
-    months the family was back at WIJ or went to specialist care (computed from the data,
-    trajectories.selectors.after_six_months)."""
-    period = filters.period
-    ended = after_six_months(_ended(filters), filters.today)
-    tally = {
-        row["bucket"]: row
-        for row in ended.annotate(bucket=_trunc("ended_on", period))
-        .values("bucket")
+def after_trajectory_groups(trajectories, today: datetime.date, *keys):
+    """Trajectories ended per end day, and of those back at WIJ or to specialist care
+    within 6 months (trajectories.selectors.after_six_months)."""
+    return (
+        after_six_months(trajectories, today)
+        .values(*keys, "ended_on")
         .annotate(
             ended=Count("id"),
             back=Count("id", filter=Q(back_at_wij=True)),
             specialist=Count("id", filter=Q(to_specialist=True)),
-            open=Count("id", filter=Q(six_months_passed=False)),
         )
         .order_by()
-    }
+    )
+
+
+def after_trajectory_summary_rows(first, last, by_team: bool):
+    rows, keys = _teams(
+        Trajectory.objects.filter(_days("ended_on", first, last)), "team_id", by_team
+    )
+    return after_trajectory_groups(rows, last, *keys)
+
+
+def _after_trajectory(filters: Filters, until: datetime.date | None = None) -> Table:
+    """Matched care after the help: trajectories ended in the period, and whether within 6
+    months the family was back at WIJ or went to specialist care (computed from the data,
+    trajectories.selectors.after_six_months)."""
+    period, today = filters.period, filters.today
+    groups, summarised = _day_groups(
+        filters,
+        until,
+        model=AfterTrajectoryDay,
+        keys=["ended_on"],
+        sums=["ended", "back", "specialist"],
+        live=lambda *days: after_trajectory_groups(
+            _team_trajectories(filters).filter(ended_on__range=days), today
+        ),
+    )
+    for row in groups:
+        row["open"] = row["ended"] if _six_months_open(row["ended_on"], today) else 0
+    tally = _per_day_bucket(groups, period, "ended_on")
     return _six_month_table(
         "after-trajectory",
         _("After the help at WIJ: back at WIJ or to specialist care within 6 months"),
         _("Trajectories ended"),
         {start: (t["ended"], t["back"], t["specialist"], t["open"]) for start, t in tally.items()},
         period,
-        note=_(
-            "By the month the trajectory ended: a new support request about one of its "
-            "children, or a specialist triage outcome, Open House exception or indication "
-            "that started, within 6 months after the end."
+        note=_summary_note(
+            _(
+                "By the month the trajectory ended: a new support request about one of its "
+                "children, or a specialist triage outcome, Open House exception or indication "
+                "that started, within 6 months after the end."
+            ),
+            summarised,
         ),
     )
 

@@ -1,4 +1,5 @@
-"""Changes the reports make: the council report's making in the background."""
+"""Changes the reports make: the council report's making in the background, and the
+nightly refresh of the summary tables."""
 
 import datetime
 import logging
@@ -10,6 +11,7 @@ from django.utils import timezone
 from .council import council_filename, council_pdf
 from .models import CouncilReport
 from .periods import Period, parse_quarter, quarter_code
+from .summaries import refresh_all
 
 logger = logging.getLogger(__name__)
 
@@ -86,3 +88,9 @@ def council_reports_clean(*, quarter_start: datetime.date, keep: CouncilReport) 
             report.pdf.storage.delete(report.pdf.name)
         report.delete()
     return len(older)
+
+
+def refresh_summaries(*, today: datetime.date, everything: bool = False) -> dict[str, int]:
+    """Recount the reports' summary tables up to yesterday (reporting/summaries.py):
+    {summary: rows written}. Idempotent: a second run the same day writes the same rows."""
+    return refresh_all(today=today, now=timezone.now(), everything=everything)

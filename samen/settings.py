@@ -279,6 +279,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "ijw.answer_deadlines",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The reports' summary tables, counted up to yesterday (reporting/summaries.py), after
+    # the indication jobs so that their ends and flags of today's night are in.
+    "refresh-report-summaries": {
+        "task": "reporting.refresh_summaries",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "clear-sessions": {"task": "accounts.clear_sessions", "schedule": crontab(hour=3, minute=0)},
     # Monthly, on the 1st: the files past their retention (FILE_RETENTION_YEARS) are put
     # before the privacy officer as destruction requests; nothing is destroyed by the job.
