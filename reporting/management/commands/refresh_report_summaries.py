@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand
 
 from reporting import tasks
@@ -15,5 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="Recount every day.")
 
     def handle(self, *args, date=None, all=False, **options):
+        started = time.perf_counter()
         counts = tasks.refresh_summaries(date.isoformat() if date else None, everything=all)
-        self.stdout.write(", ".join(f"{name} {rows} rows" for name, rows in counts.items()))
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            ", ".join(f"{name} {rows} rows" for name, rows in counts.items())
+            + f" ({sum(counts.values()):,} rows in {seconds:.1f} s)"
+        )
