@@ -21,6 +21,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Sum,
 )
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
@@ -44,6 +45,8 @@ from trajectories.models import (
 from trajectories.selectors import after_six_months
 from triage.models import ChildOutcome, Triage
 
+from . import transition_summary
+from .models import TransitionMonth
 from .periods import MONTH, QUARTER, Bucket, Period, month_start
 from .tables import Chart, Median, Row, Share, Table, counts, median
 from .tables import Count as Cell
@@ -772,13 +775,123 @@ def _running_on(day: datetime.date) -> Q:
     return Q(start_on__lte=day) & (Q(end_on__isnull=True) | Q(end_on__gte=day))
 
 
+def _running_figures(period: Period, days: list[datetime.date]) -> dict:
+    """Counted live per group: running on the period's first day and on each of `days`
+    (with an open end apart), started and ended in the period."""
+    figures = {
+        "at_start": Count("id", filter=_running_on(period.start)),
+        "started": Count("id", filter=Q(start_on__range=(period.start, period.end))),
+        "ended": Count("id", filter=Q(end_on__range=(period.start, period.end))),
+    }
+    for i, day in enumerate(days):
+        figures[f"b{i}"] = Count("id", filter=_running_on(day))
+        figures[f"open{i}"] = Count("id", filter=_running_on(day) & Q(end_on__isnull=True))
+    return figures
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return month_start(day) + relativedelta(months=1, days=-1)
+
+
+def _summed_figures(period: Period, days: list[datetime.date], until: datetime.date):
+    """The figures of `_running_figures` over all teams from the summary (months up to
+    `until`, reporting/transition_summary.py) and the days since, counted live: running
+    on a day is running on the last summarised month end before it, plus the starts
+    after that end up to the day, less the ends from that end to the day before.
+    Returns ({name: Sum over the summary}, {name: Count live}, the live rows' filter,
+    {name: live counts to add, less those to take off})."""
+    day = datetime.timedelta(days=1)
+
+    def base(on: datetime.date) -> datetime.date:
+        if on <= until and on == _month_end(on):
+            return on
+        return min(month_start(on) - day, until)
+
+    points = {"at_start": period.start, **{f"b{i}": on for i, on in enumerate(days)}}
+    summary, live, wanted = {}, {}, Q(pk__in=[])
+    for name, on in points.items():
+        since = base(on)
+        summary[name] = Sum("running", filter=Q(month=month_start(since)), default=0)
+        starts = Q(start_on__gt=since, start_on__lte=on)
+        stops = Q(end_on__gte=since, end_on__lt=on)
+        live[f"add_{name}"] = Count("id", filter=starts)
+        live[f"sub_{name}"] = Count("id", filter=stops)
+        if name != "at_start":
+            index = name[1:]
+            summary[f"open{index}"] = Sum("open_end", filter=Q(month=month_start(since)), default=0)
+            live[f"add_open{index}"] = Count("id", filter=starts & Q(end_on__isnull=True))
+        if since < on:
+            wanted |= starts | stops
+    # Started and ended: the whole months of the period up to `until` from the summary,
+    # the days before and after them live.
+    first = period.start if period.start.day == 1 else _month_end(period.start) + day
+    last = min(period.end, until)
+    last = last if last == _month_end(last) else month_start(last) - day
+    if first < last:
+        whole = Q(month__range=(first, last))
+        outside = [(period.start, first - day), (last + day, period.end)]
+    else:
+        whole = Q(pk__in=[])
+        outside = [(period.start, period.end)]
+    for figure, field in (("started", "start_on"), ("ended", "end_on")):
+        summary[figure] = Sum(figure, filter=whole, default=0)
+        in_range = Q(pk__in=[])
+        for start, end in outside:
+            if start <= end:
+                in_range |= Q(**{f"{field}__range": (start, end)})
+        live[f"add_{figure}"] = Count("id", filter=in_range)
+        wanted |= in_range
+    months = whole | Q(month__in=[month_start(base(on)) for on in points.values()])
+    return summary, months, live, wanted
+
+
+def _running_groups(filters: Filters, days: list[datetime.date]) -> tuple[dict, dict]:
+    """The running indications' figures ({name: count}) by (product, financing) and by
+    provider. Over all teams from the summary where there is one, plus the days since
+    (decision 120); for one team (a few thousand indications) all live."""
+    period = filters.period
+    by_product, by_provider = defaultdict(Counter), defaultdict(Counter)
+
+    def add(row: dict, figures, sign: int = 1, prefix: str = ""):
+        counted = Counter({name: sign * (row[prefix + name] or 0) for name in figures})
+        if row.get("by") != TransitionMonth.By.PROVIDER:
+            by_product[row["product_id"], row["financing"]].update(counted)
+        if row.get("by") != TransitionMonth.By.PRODUCT:
+            by_provider[row["provider_id"]].update(counted)
+
+    names = list(_running_figures(period, days))
+    keys = ("product_id", "provider_id", "financing")
+    indications = _team_indications(filters)
+    until = None if filters.team else transition_summary.counted_until()
+    if until is None:
+        # One pass over the indications that overlap the period (running on one of its
+        # days needs that; an open end runs on), grouped by product, provider and financing.
+        for row in (
+            indications.filter(
+                Q(end_on__isnull=True) | Q(end_on__gte=period.start), start_on__lte=period.end
+            )
+            .values(*keys)
+            .annotate(**_running_figures(period, days))
+            .order_by()
+        ):
+            add(row, names)
+        return by_product, by_provider
+    summary, months, live, wanted = _summed_figures(period, days, until)
+    for row in (
+        TransitionMonth.objects.filter(months).values("by", *keys).annotate(**summary).order_by()
+    ):
+        add(row, names)
+    for row in indications.filter(wanted).values(*keys).annotate(**live).order_by():
+        add(row, [name for name in names if f"add_{name}" in live], prefix="add_")
+        add(row, [name for name in names if f"sub_{name}" in live], sign=-1, prefix="sub_")
+    return by_product, by_provider
+
+
 def transition(filters: Filters) -> list[Table]:
     period = filters.period
     indications = _team_indications(filters)
     buckets = period.buckets
     products = list(Product.objects.order_by("code"))
-    running_on = _running_on
-
     ends = {bucket.start: min(bucket.end, period.end) for bucket in buckets}
 
     def on_label(bucket: Bucket) -> str:
@@ -787,42 +900,22 @@ def transition(filters: Filters) -> list[Table]:
             "day": date_format(ends[bucket.start], "j M"),
         }
 
-    # One pass over the indications that overlap the period (running on one of its days
-    # needs that; an open end runs on), grouped by product, provider and financing: the
-    # products', the ZIN/PGB and the providers' tables all add up from these groups.
-    figures = {
-        "at_start": Count("id", filter=running_on(period.start)),
-        "started": Count("id", filter=Q(start_on__range=(period.start, period.end))),
-        "ended": Count("id", filter=Q(end_on__range=(period.start, period.end))),
-    }
-    for i, bucket in enumerate(buckets):
-        figures[f"b{i}"] = Count("id", filter=running_on(ends[bucket.start]))
-        figures[f"open{i}"] = Count(
-            "id", filter=running_on(ends[bucket.start]) & Q(end_on__isnull=True)
-        )
-    groups = list(
-        indications.filter(
-            Q(end_on__isnull=True) | Q(end_on__gte=period.start), start_on__lte=period.end
-        )
-        .values("product_id", "provider_id", "financing")
-        .annotate(**figures)
-        .order_by()
-    )
+    by_product, by_provider = _running_groups(filters, list(ends.values()))
 
-    def added(key: str) -> dict:
-        """{value of `key`: {figure: sum over the groups}}."""
+    def added(groups: dict, position: int | None) -> dict:
+        """{key part at `position` (all of the key: None): {figure: sum over the groups}}."""
         sums = defaultdict(Counter)
-        for group in groups:
-            sums[group[key]].update({name: group[name] for name in figures})
+        for key, figures in groups.items():
+            sums[key if position is None else key[position]].update(figures)
         return sums
 
-    running = added("product_id")
+    running = added(by_product, 0)
     running_rows = []
     for i, bucket in enumerate(buckets):
         values = [running[p.pk][f"b{i}"] for p in products]
         running_rows.append(Row(on_label(bucket), counts([*values, sum(values)])))
 
-    financing = added("financing")
+    financing = added(by_product, 1)
     zin_sums, pgb_sums = financing[Indication.Financing.ZIN], financing[Indication.Financing.PGB]
     left_rows = [
         Row(
@@ -841,7 +934,8 @@ def transition(filters: Filters) -> list[Table]:
 
     provider_rows = []
     per_provider = [
-        {"provider_id": provider_id, **sums} for provider_id, sums in added("provider_id").items()
+        {"provider_id": provider_id, **sums}
+        for provider_id, sums in added(by_provider, None).items()
     ]
     providers = Provider.objects.in_bulk(
         [row["provider_id"] for row in per_provider if row["provider_id"]]
