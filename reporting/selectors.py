@@ -7,7 +7,7 @@ date rule (working days, "within 6 months") fetch the dates they need and count 
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
@@ -121,7 +121,7 @@ def _per_bucket(queryset, date_field: str, period: Period, dimension: str | None
     rows = (
         queryset.annotate(bucket=_trunc(date_field, period))
         .values(*keys)
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     return {
@@ -775,6 +775,10 @@ def _running_on(day: datetime.date) -> Q:
     return Q(start_on__lte=day) & (Q(end_on__isnull=True) | Q(end_on__gte=day))
 
 
+# The providers the transition page lists by name (the exports list all).
+TOP_PROVIDERS = 25
+
+
 def _running_figures(period: Period, days: list[datetime.date]) -> dict:
     """Counted live per group: running on the period's first day and on each of `days`
     (with an open end apart), started and ended in the period."""
@@ -932,7 +936,6 @@ def transition(filters: Filters) -> list[Table]:
         for i, bucket in enumerate(buckets)
     ]
 
-    provider_rows = []
     per_provider = [
         {"provider_id": provider_id, **sums}
         for provider_id, sums in added(by_provider, None).items()
@@ -951,19 +954,40 @@ def transition(filters: Filters) -> list[Table]:
             ]
         )
 
-    in_kind = [row for row in per_provider if row["provider_id"]]
-    for row in sorted(in_kind, key=lambda r: providers[r["provider_id"]].name):
+    def provider_row(row) -> Row:
         provider = providers[row["provider_id"]]
         status = provider.get_status_display()
         if provider.stops_on:
             status = f"{status} ({date_format(provider.stops_on, 'j M Y')})"
-        provider_rows.append(Row(provider.name, [*provider_counts(row), status]))
+        return Row(provider.name, [*provider_counts(row), status])
+
+    in_kind = [row for row in per_provider if row["provider_id"]]
+    provider_rows = [
+        provider_row(row) for row in sorted(in_kind, key=lambda r: providers[r["provider_id"]].name)
+    ]
     # A personal budget has no provider: the budget holders together, as one row.
-    for row in per_provider:
-        if row["provider_id"] is None:
-            provider_rows.append(
-                Row(_("Personal budget (PGB): no provider"), [*provider_counts(row), "–"])
-            )
+    budgets = [
+        Row(_("Personal budget (PGB): no provider"), [*provider_counts(row), "–"])
+        for row in per_provider
+        if row["provider_id"] is None
+    ]
+    # The page shows the providers with the most running at the end, the others together
+    # (all 1,200 of national scale made a page of 1.5 MB); the exports give every one.
+    page_rows = None
+    if len(in_kind) > TOP_PROVIDERS:
+        last = f"b{len(buckets) - 1}"
+        ranked = sorted(in_kind, key=lambda r: (-r[last], providers[r["provider_id"]].name))
+        others = Counter()
+        for row in ranked[TOP_PROVIDERS:]:
+            others.update({name: n for name, n in row.items() if name != "provider_id"})
+        page_rows = [
+            *(provider_row(row) for row in ranked[:TOP_PROVIDERS]),
+            Row(
+                _("Other providers (%(count)s)") % {"count": len(ranked) - TOP_PROVIDERS},
+                [*provider_counts(others), "–"],
+            ),
+            *budgets,
+        ]
 
     in_period = (period.start, period.end)
     flagged = _per_bucket(
@@ -1030,25 +1054,36 @@ def transition(filters: Filters) -> list[Table]:
         ),
     )
     flows.rows[-1].cells[5] = Cell(flows.rows[-1].cells[5].n, suppress=False)
+    provider_table = Table(
+        "providers",
+        _("Running indications per provider"),
+        [
+            _("Running at the start"),
+            *(
+                _("Running at the end of %(period)s") % {"period": bucket.label}
+                for bucket in buckets
+            ),
+            _("Started"),
+            _("Ended"),
+            _("Provider status"),
+        ],
+        [*provider_rows, *budgets],
+        row_header=_("Provider"),
+    )
+    if page_rows:
+        provider_table.page = replace(
+            provider_table,
+            rows=page_rows,
+            note=_(
+                "The %(count)s providers with the most indications running at the end of the "
+                "period, the others together; the CSV and Excel exports give every provider."
+            )
+            % {"count": TOP_PROVIDERS},
+        )
     return [
         running_table,
         left_table,
-        Table(
-            "providers",
-            _("Running indications per provider"),
-            [
-                _("Running at the start"),
-                *(
-                    _("Running at the end of %(period)s") % {"period": bucket.label}
-                    for bucket in buckets
-                ),
-                _("Started"),
-                _("Ended"),
-                _("Provider status"),
-            ],
-            provider_rows,
-            row_header=_("Provider"),
-        ),
+        provider_table,
         flows,
         _extensions(filters),
         _early_ends(filters),
@@ -1145,7 +1180,7 @@ def _early_ends(filters: Filters) -> Table:
 
 
 def _early_end_reasons(filters: Filters) -> Table:
-    tally = dict(_ended_early(filters).values_list("end_reason").annotate(n=Count("id")).order_by())
+    tally = dict(_ended_early(filters).values_list("end_reason").annotate(n=Count("*")).order_by())
     ended = sum(tally.values())
     rows = [
         Row(f"{code} {label}", [Cell(tally.get(code, 0)), Share(tally.get(code, 0), ended)])
