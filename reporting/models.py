@@ -106,3 +106,27 @@ class TransitionMonth(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.by}"
+
+
+class TransitionCount(models.Model):
+    """The transition report's counts per closed month over all teams (flagged, ended,
+    followed up, ended early and why, extensions asked and decided: selectors.MONTHLY),
+    by their dimension (`key`: '' when none); refreshed with TransitionMonth."""
+
+    figure = models.CharField(_("figure"), max_length=20)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    key = models.CharField(_("key"), max_length=20, blank=True)
+    n = models.PositiveIntegerField(_("number"))
+    counted_until = models.DateField(_("counted until"))
+
+    class Meta:
+        verbose_name = _("transition count")
+        verbose_name_plural = _("transition counts")
+        indexes = [
+            models.Index(
+                fields=["figure", "month"], include=["key", "n"], name="transitioncount_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.figure} {self.month:%Y-%m} {self.key}"

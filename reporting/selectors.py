@@ -46,7 +46,7 @@ from trajectories.selectors import after_six_months
 from triage.models import ChildOutcome, Triage
 
 from . import transition_summary
-from .models import TransitionMonth
+from .models import TransitionCount, TransitionMonth
 from .periods import MONTH, QUARTER, Bucket, Period, month_start
 from .tables import Chart, Median, Row, Share, Table, counts, median
 from .tables import Count as Cell
@@ -797,6 +797,109 @@ def _month_end(day: datetime.date) -> datetime.date:
     return month_start(day) + relativedelta(months=1, days=-1)
 
 
+def _whole_months(period: Period, until: datetime.date) -> tuple[Q, list]:
+    """The months of the summary (up to `until`) wholly in the period, as a filter on its
+    `month`, and the days of the period outside them [(first, last), ...]."""
+    day = datetime.timedelta(days=1)
+    first = period.start if period.start.day == 1 else _month_end(period.start) + day
+    last = min(period.end, until)
+    last = last if last == _month_end(last) else month_start(last) - day
+    if first < last:
+        return Q(month__range=(first, last)), [
+            (period.start, first - day),
+            (last + day, period.end),
+        ]
+    return Q(pk__in=[]), [(period.start, period.end)]
+
+
+def _in_ranges(field: str, ranges: list) -> Q:
+    """`field` within one of the (first, last) ranges (an empty range left out)."""
+    within = Q(pk__in=[])
+    for start, end in ranges:
+        if start <= end:
+            within |= Q(**{f"{field}__range": (start, end)})
+    return within
+
+
+@dataclass(frozen=True)
+class MonthlyCount:
+    """A count per month of the transition report, by `dimension` (or none): rows of
+    `rows()` by the month of `date_field`. The nightly summary keeps it per closed month
+    over all teams (TransitionCount); `team` is the path to a row's team."""
+
+    rows: object
+    date_field: str
+    dimension: str | None
+    team: str
+
+
+MONTHLY = {
+    "flagged": MonthlyCount(
+        lambda: Indication.objects.filter(flagged_on__isnull=False),
+        "flagged_on",
+        "financing",
+        "client__team",
+    ),
+    "ended": MonthlyCount(
+        lambda: Indication.objects.filter(status__in=ENDED_ANY),
+        "end_on",
+        "financing",
+        "client__team",
+    ),
+    "followed": MonthlyCount(
+        lambda: Indication.objects.filter(handled_on__isnull=False),
+        "handled_on",
+        None,
+        "client__team",
+    ),
+    "early": MonthlyCount(
+        lambda: Indication.objects.filter(status__in=Indication.ENDED_EARLY),
+        "end_on",
+        "status",
+        "client__team",
+    ),
+    "early_reason": MonthlyCount(
+        lambda: Indication.objects.filter(status__in=Indication.ENDED_EARLY),
+        "end_on",
+        "end_reason",
+        "client__team",
+    ),
+    "asked": MonthlyCount(
+        lambda: ExtensionRequest.objects.all(), "requested_on", None, "indication__client__team"
+    ),
+    "decided": MonthlyCount(
+        lambda: ExtensionRequest.objects.exclude(decision=ExtensionRequest.Decision.PENDING),
+        "decided_on",
+        "decision",
+        "indication__client__team",
+    ),
+}
+
+
+def _monthly(name: str, filters: Filters) -> dict:
+    """`_per_bucket` of a MONTHLY count: over all teams the whole closed months from the
+    summary and the other days live; for one team all live."""
+    count = MONTHLY[name]
+    period = filters.period
+    rows = count.rows()
+    if filters.team:
+        rows = rows.filter(**{count.team: filters.team})
+    until = None if filters.team else transition_summary.counted_until()
+    if until is None:
+        whole, outside = None, [(period.start, period.end)]
+    else:
+        whole, outside = _whole_months(period, until)
+    live = _in_ranges(count.date_field, outside)
+    result = Counter(_per_bucket(rows.filter(live), count.date_field, period, count.dimension))
+    if whole is not None:
+        for month, key, n in TransitionCount.objects.filter(whole, figure=name).values_list(
+            "month", "key", "n"
+        ):
+            bucket = period.bucket_of(month)
+            result[(bucket, key) if count.dimension else bucket] += n
+    return result
+
+
 def _summed_figures(period: Period, days: list[datetime.date], until: datetime.date):
     """The figures of `_running_figures` over all teams from the summary (months up to
     `until`, reporting/transition_summary.py) and the days since, counted live: running
@@ -828,21 +931,10 @@ def _summed_figures(period: Period, days: list[datetime.date], until: datetime.d
             wanted |= starts | stops
     # Started and ended: the whole months of the period up to `until` from the summary,
     # the days before and after them live.
-    first = period.start if period.start.day == 1 else _month_end(period.start) + day
-    last = min(period.end, until)
-    last = last if last == _month_end(last) else month_start(last) - day
-    if first < last:
-        whole = Q(month__range=(first, last))
-        outside = [(period.start, first - day), (last + day, period.end)]
-    else:
-        whole = Q(pk__in=[])
-        outside = [(period.start, period.end)]
+    whole, outside = _whole_months(period, until)
     for figure, field in (("started", "start_on"), ("ended", "end_on")):
         summary[figure] = Sum(figure, filter=whole, default=0)
-        in_range = Q(pk__in=[])
-        for start, end in outside:
-            if start <= end:
-                in_range |= Q(**{f"{field}__range": (start, end)})
+        in_range = _in_ranges(field, outside)
         live[f"add_{figure}"] = Count("id", filter=in_range)
         wanted |= in_range
     months = whole | Q(month__in=[month_start(base(on)) for on in points.values()])
@@ -893,7 +985,6 @@ def _running_groups(filters: Filters, days: list[datetime.date]) -> tuple[dict, 
 
 def transition(filters: Filters) -> list[Table]:
     period = filters.period
-    indications = _team_indications(filters)
     buckets = period.buckets
     products = list(Product.objects.order_by("code"))
     ends = {bucket.start: min(bucket.end, period.end) for bucket in buckets}
@@ -990,16 +1081,9 @@ def transition(filters: Filters) -> list[Table]:
         ]
 
     in_period = (period.start, period.end)
-    flagged = _per_bucket(
-        indications.filter(flagged_on__range=in_period), "flagged_on", period, "financing"
-    )
-    ended = _per_bucket(
-        indications.filter(status__in=ENDED_ANY, end_on__range=in_period),
-        "end_on",
-        period,
-        "financing",
-    )
-    followed = _per_bucket(indications.filter(handled_on__range=in_period), "handled_on", period)
+    flagged = _monthly("flagged", filters)
+    ended = _monthly("ended", filters)
+    followed = _monthly("followed", filters)
     stops = _per_bucket(Provider.objects.filter(stops_on__range=in_period), "stops_on", period)
     zin, pgb = Indication.Financing.ZIN, Indication.Financing.PGB
 
@@ -1091,27 +1175,12 @@ def transition(filters: Filters) -> list[Table]:
     ]
 
 
-def _team_extensions(filters: Filters):
-    requests = ExtensionRequest.objects.all()
-    return requests.filter(indication__client__team=filters.team) if filters.team else requests
-
-
 def _extensions(filters: Filters) -> Table:
     """Extension requests by the month they were asked, and decisions by the month they
     were decided (extend, or not extended: Basis jeugdhulp at WIJ)."""
     period = filters.period
-    requests = _team_extensions(filters)
-    asked = _per_bucket(
-        requests.filter(requested_on__range=(period.start, period.end)), "requested_on", period
-    )
-    decided = _per_bucket(
-        requests.filter(decided_on__range=(period.start, period.end)).exclude(
-            decision=ExtensionRequest.Decision.PENDING
-        ),
-        "decided_on",
-        period,
-        "decision",
-    )
+    asked = _monthly("asked", filters)
+    decided = _monthly("decided", filters)
     extend, wij = ExtensionRequest.Decision.EXTEND, ExtensionRequest.Decision.WIJ
 
     def cells(bucket: Bucket):
@@ -1146,17 +1215,10 @@ def _extensions(filters: Filters) -> Table:
     return table
 
 
-def _ended_early(filters: Filters):
-    period = filters.period
-    return _team_indications(filters).filter(
-        status__in=Indication.ENDED_EARLY, end_on__range=(period.start, period.end)
-    )
-
-
 def _early_ends(filters: Filters) -> Table:
     """Indications ended before their end date, by the month of their (new) end date."""
     period = filters.period
-    per = _per_bucket(_ended_early(filters), "end_on", period, "status")
+    per = _monthly("early", filters)
     statuses = Indication.ENDED_EARLY
 
     def cells(bucket: Bucket):
@@ -1180,7 +1242,9 @@ def _early_ends(filters: Filters) -> Table:
 
 
 def _early_end_reasons(filters: Filters) -> Table:
-    tally = dict(_ended_early(filters).values_list("end_reason").annotate(n=Count("*")).order_by())
+    tally = Counter()
+    for (_bucket, reason), n in _monthly("early_reason", filters).items():
+        tally[reason] += n
     ended = sum(tally.values())
     rows = [
         Row(f"{code} {label}", [Cell(tally.get(code, 0)), Share(tally.get(code, 0), ended)])
@@ -1252,26 +1316,45 @@ def basis_help(filters: Filters) -> list[Table]:
     ]
 
 
+def _distinct(rows, key: str, conditions: dict) -> dict:
+    """{name: how many distinct values of `key` have a row meeting condition `name`}: one
+    GROUP BY on the key with a count per condition, counted again around it. The same as
+    COUNT(DISTINCT key) FILTER (…) per condition, which sorts the rows once per condition
+    (26 sorts of every child helped in a year, 5 s at national scale)."""
+    per_value = rows.values(key).annotate(
+        **{f"{name}_rows": Count("pk", filter=condition) for name, condition in conditions.items()}
+    )
+    return per_value.order_by().aggregate(
+        **{name: Count(f"{name}_rows", filter=Q(**{f"{name}_rows__gt": 0})) for name in conditions}
+    )
+
+
 def _helped(filters: Filters) -> Table:
     """Children (and their households) in a trajectory whose help ran at some moment of the
     bucket: the council's "how many were helped". Distinct per bucket, and distinct over the
     whole period in the total row (a child helped in three months counts once there)."""
     period = filters.period
-    links = TrajectoryChild.objects.filter(trajectory__in=_team_trajectories(filters))
+    # Only the links of help that ran in the period (help started in it ran in it too).
+    links = TrajectoryChild.objects.filter(
+        _running_at_some_moment(period.start, period.end, "trajectory__"),
+        trajectory__in=_team_trajectories(filters),
+    )
     # (label, first day, last day): each bucket within the period, then the whole period.
     spans = [
         (bucket.label, max(bucket.start, period.start), min(bucket.end, period.end))
         for bucket in period.buckets
     ]
     spans.append((_("Total (each child once)"), period.start, period.end))
-    figures = {}
+    per_child, per_family = {}, {}
     for i, (_label, start, end) in enumerate(spans):
         running = _running_at_some_moment(start, end, "trajectory__")
-        started = Q(trajectory__started_on__range=(start, end))
-        figures[f"c{i}"] = Count("client_id", distinct=True, filter=running)
-        figures[f"h{i}"] = Count("trajectory__household_id", distinct=True, filter=running)
-        figures[f"n{i}"] = Count("client_id", distinct=True, filter=started)
-    tally = links.aggregate(**figures)  # one query, however many trajectories
+        per_child[f"c{i}"] = running
+        per_child[f"n{i}"] = Q(trajectory__started_on__range=(start, end))
+        per_family[f"h{i}"] = running
+    tally = {
+        **_distinct(links, "client_id", per_child),
+        **_distinct(links, "trajectory__household_id", per_family),
+    }
     rows = [
         Row(label, counts([tally[f"c{i}"], tally[f"h{i}"], tally[f"n{i}"]]))
         for i, (label, _start, _end) in enumerate(spans)
@@ -1322,7 +1405,14 @@ def _waiting_time(filters: Filters) -> Table:
             & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         )
 
-    waiting = trajectories.aggregate(
+    # Only help not started and not ended by the first of those days can be waiting on
+    # one of them: that filter leaves the few still waiting, not every trajectory.
+    first = min(ends.values(), default=period.end)
+    candidates = trajectories.filter(
+        Q(started_on__isnull=True) | Q(started_on__gt=first),
+        Q(ended_on__isnull=True) | Q(ended_on__gt=first),
+    )
+    waiting = candidates.aggregate(
         **{f"w{i}": Count("id", filter=waiting_on(day)) for i, day in enumerate(ends.values())}
     )
     empty = {"n": 0, "middle": None, "high": None}

@@ -1,6 +1,7 @@
 """The transition report's summary over all teams (decision 120): per closed month, by
 product and financing and by provider, the indications running on the month's last day (of
-which with an open end), started and ended in the month (reporting.models.TransitionMonth).
+which with an open end), started and ended in the month (reporting.models.TransitionMonth);
+and its other counts per month (flagged, ended, extensions, …: TransitionCount).
 
 Refreshed at night as a whole, in one statement: every month from the first start up to the
 last closed month (the month before today's), so that a late registration, an end moved
@@ -11,6 +12,8 @@ report reads it for the days up to `counted_until` and counts the days since liv
 import datetime
 
 from django.db import connection, transaction
+from django.db.models import Count, DateField
+from django.db.models.functions import TruncMonth
 
 from .models import TransitionMonth
 from .periods import month_start
@@ -63,9 +66,38 @@ WHERE running > 0 OR started > 0 OR ended > 0
 """
 
 
+INSERT_COUNT = "INSERT INTO reporting_transitioncount (figure, month, key, n, counted_until)"
+
+
 def counted_until() -> datetime.date | None:
     """The last day the summary counts (None: no summary, count everything live)."""
     return TransitionMonth.objects.values_list("counted_until", flat=True).first()
+
+
+def _counts_sql(until: datetime.date) -> list[tuple[str, list]]:
+    """One INSERT … SELECT per monthly count, from the very queryset the report counts
+    live (selectors.MONTHLY): one definition of each figure."""
+    from .selectors import MONTHLY  # the selectors read this module
+
+    statements = []
+    for name, count in MONTHLY.items():
+        keys = ["month", count.dimension] if count.dimension else ["month"]
+        rows = (
+            count.rows()
+            .filter(**{f"{count.date_field}__lte": until})
+            .annotate(month=TruncMonth(count.date_field, output_field=DateField()))
+            .values(*keys)
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        sql, params = rows.query.sql_with_params()
+        key = f'counted."{count.dimension}"' if count.dimension else "''"
+        # Django's SQL of our own queryset and a column name of ours; values are params.
+        insert = (
+            f"{INSERT_COUNT} SELECT %s, counted.month, {key}, counted.n, %s FROM ({sql}) counted"  # noqa: S608
+        )
+        statements.append((insert, [name, until, *params]))
+    return statements
 
 
 @transaction.atomic
@@ -76,5 +108,10 @@ def refresh(today: datetime.date) -> int:
     until = month_start(today) - datetime.timedelta(days=1)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM reporting_transitionmonth")
+        cursor.execute("DELETE FROM reporting_transitioncount")
         cursor.execute(REFRESH, {"until": until, "last_month": month_start(until)})
-        return cursor.rowcount
+        rows = cursor.rowcount
+        for sql, params in _counts_sql(until):
+            cursor.execute(sql, params)
+            rows += cursor.rowcount
+        return rows

@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from reporting import transition_summary
-from reporting.models import TransitionMonth
+from reporting.models import TransitionCount, TransitionMonth
 from reporting.periods import MONTH, QUARTER, Period
 from reporting.selectors import Filters, transition
 from tests.factories import ClientFactory, IndicationFactory, ProviderFactory
 
 from .conftest import TODAY, day
 from .test_figures import raw
-from .test_transition import Q3_QUERY, _make, _pgb
+from .test_transition import Q3_QUERY, _make, _pgb, ends  # noqa: F401 - a fixture
 
 PERIODS = [
     Period(day("2025-12-01"), TODAY, MONTH),  # the default: twelve months up to today
@@ -47,7 +47,7 @@ def spread(today, beijum, selwerd):
     """Indications of three providers and PGB, starting and ending on every kind of day:
     first and last days of months, mid-month, open ends, in the past and the future."""
     chance = random.Random(21)
-    providers = [ProviderFactory(name=f"Aanbieder {name}") for name in ("Een", "Twee", "Drie")]
+    providers = [ProviderFactory(name=f"Aanbieder {name}") for name in ("Vijf", "Zes", "Zeven")]
     edges = [day("2024-12-31"), day("2025-06-01"), day("2026-10-31"), day("2026-11-01")]
     made = []
     for n in range(80):
@@ -64,10 +64,17 @@ def spread(today, beijum, selwerd):
             ) - datetime.timedelta(days=1)
             end = max(end, start + datetime.timedelta(days=1))
         team = beijum if n % 2 else selwerd
+        dates = {"start_on": start, "end_on": end}
+        if end and n % 3 == 0:
+            # Flagged two months before the end, followed up at WIJ ten days before it.
+            dates["flagged_on"] = max(start, end - datetime.timedelta(days=60))
+            dates["handled_on"] = max(start, end - datetime.timedelta(days=10))
+        if end and end < TODAY and n % 4 == 0:
+            dates["status"] = "ended"
         if n % 6 == 0:
-            made += _pgb(1, team, start_on=start, end_on=end)
+            made += _pgb(1, team, **dates)
         else:
-            made += _make(1, team, provider=providers[n % 3], start_on=start, end_on=end)
+            made += _make(1, team, provider=providers[n % 3], **dates)
     return {"a": beijum, "indications": made}
 
 
@@ -78,14 +85,17 @@ def _figures(filters: Filters) -> dict:
 
 def _live(filters: Filters) -> dict:
     """The same figures without the summary (the rows put back afterwards)."""
-    rows = list(TransitionMonth.objects.all())
+    months, counts = list(TransitionMonth.objects.all()), list(TransitionCount.objects.all())
     TransitionMonth.objects.all().delete()
+    TransitionCount.objects.all().delete()
     try:
         return _figures(filters)
     finally:
-        TransitionMonth.objects.bulk_create(rows)
+        TransitionMonth.objects.bulk_create(months)
+        TransitionCount.objects.bulk_create(counts)
 
 
+@pytest.mark.usefixtures("ends")  # flagged, ended early, extensions (test_transition)
 def test_the_summary_gives_exactly_the_live_figures(spread):
     assert transition_summary.refresh(TODAY) > 0
     assert transition_summary.counted_until() == day("2026-10-31")
@@ -94,34 +104,28 @@ def test_the_summary_gives_exactly_the_live_figures(spread):
             filters = Filters(period, team, TODAY)
             assert _figures(filters) == _live(filters), (period, team)
     # The figures are not all zero: the comparison compares something.
-    totals = _figures(Filters(PERIODS[0], None, TODAY))["running-left"]
-    assert all(row[2] > 0 for row in totals.values())
+    figures = _figures(Filters(PERIODS[0], None, TODAY))
+    assert all(row[2] > 0 for row in figures["running-left"].values())
+    for slug in ("flagged-ended", "extensions", "early-handovers", "early-handover-reasons"):
+        assert figures[slug]["Total"][0] > 0, slug
+
+
+def _summary() -> set:
+    return {
+        *TransitionMonth.objects.values_list(
+            "by", "month", "product", "provider", "financing", "running", "open_end", "started"
+        ),
+        *TransitionCount.objects.values_list("figure", "month", "key", "n"),
+    }
 
 
 def test_the_refresh_is_idempotent_and_counts_only_closed_months(spread):
     first = transition_summary.refresh(TODAY)
-    rows = set(
-        TransitionMonth.objects.values_list(
-            "by", "month", "product", "provider", "financing", "running", "open_end", "started"
-        )
-    )
+    rows = _summary()
+    assert len(rows) == first
     assert transition_summary.refresh(TODAY) == first
-    assert (
-        set(
-            TransitionMonth.objects.values_list(
-                "by",
-                "month",
-                "product",
-                "provider",
-                "financing",
-                "running",
-                "open_end",
-                "started",
-            )
-        )
-        == rows
-    )
-    assert max(month for _by, month, *_rest in rows) == day("2026-10-01")
+    assert _summary() == rows
+    assert max(row[1] for row in rows) == day("2026-10-01")
 
 
 def test_days_since_the_summary_count_live_and_closed_months_at_the_next_refresh(spread):
