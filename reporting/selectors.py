@@ -7,7 +7,7 @@ date rule (working days, "within 6 months") fetch the dates they need and count 
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
@@ -46,7 +46,7 @@ from trajectories.models import (
 from trajectories.selectors import after_six_months
 from triage.models import ChildOutcome, Triage
 
-from . import summaries
+from . import summaries, transition_summary
 from .models import (
     AfterTrajectoryDay,
     ChildOutcomeDay,
@@ -55,6 +55,8 @@ from .models import (
     EvaluationDay,
     StartedDay,
     TooLightDay,
+    TransitionCount,
+    TransitionMonth,
     TriageDay,
 )
 from .periods import MONTH, QUARTER, Bucket, Period, month_start
@@ -131,7 +133,7 @@ def _per_bucket(queryset, date_field: str, period: Period, dimension: str | None
     rows = (
         queryset.annotate(bucket=_trunc(date_field, period))
         .values(*keys)
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     return {
@@ -1050,13 +1052,218 @@ def _running_on(day: datetime.date) -> Q:
     return Q(start_on__lte=day) & (Q(end_on__isnull=True) | Q(end_on__gte=day))
 
 
+# The providers the transition page lists by name (the exports list all).
+TOP_PROVIDERS = 25
+
+
+def _running_figures(period: Period, days: list[datetime.date]) -> dict:
+    """Counted live per group: running on the period's first day and on each of `days`
+    (with an open end apart), started and ended in the period."""
+    figures = {
+        "at_start": Count("id", filter=_running_on(period.start)),
+        "started": Count("id", filter=Q(start_on__range=(period.start, period.end))),
+        "ended": Count("id", filter=Q(end_on__range=(period.start, period.end))),
+    }
+    for i, day in enumerate(days):
+        figures[f"b{i}"] = Count("id", filter=_running_on(day))
+        figures[f"open{i}"] = Count("id", filter=_running_on(day) & Q(end_on__isnull=True))
+    return figures
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return month_start(day) + relativedelta(months=1, days=-1)
+
+
+def _whole_months(period: Period, until: datetime.date) -> tuple[Q, list]:
+    """The months of the summary (up to `until`) wholly in the period, as a filter on its
+    `month`, and the days of the period outside them [(first, last), ...]."""
+    day = datetime.timedelta(days=1)
+    first = period.start if period.start.day == 1 else _month_end(period.start) + day
+    last = min(period.end, until)
+    last = last if last == _month_end(last) else month_start(last) - day
+    if first < last:
+        return Q(month__range=(first, last)), [
+            (period.start, first - day),
+            (last + day, period.end),
+        ]
+    return Q(pk__in=[]), [(period.start, period.end)]
+
+
+def _in_ranges(field: str, ranges: list) -> Q:
+    """`field` within one of the (first, last) ranges (an empty range left out)."""
+    within = Q(pk__in=[])
+    for start, end in ranges:
+        if start <= end:
+            within |= Q(**{f"{field}__range": (start, end)})
+    return within
+
+
+@dataclass(frozen=True)
+class MonthlyCount:
+    """A count per month of the transition report, by `dimension` (or none): rows of
+    `rows()` by the month of `date_field`. The nightly summary keeps it per closed month
+    over all teams (TransitionCount); `team` is the path to a row's team."""
+
+    rows: object
+    date_field: str
+    dimension: str | None
+    team: str
+
+
+MONTHLY = {
+    "flagged": MonthlyCount(
+        lambda: Indication.objects.filter(flagged_on__isnull=False),
+        "flagged_on",
+        "financing",
+        "client__team",
+    ),
+    "ended": MonthlyCount(
+        lambda: Indication.objects.filter(status__in=ENDED_ANY),
+        "end_on",
+        "financing",
+        "client__team",
+    ),
+    "followed": MonthlyCount(
+        lambda: Indication.objects.filter(handled_on__isnull=False),
+        "handled_on",
+        None,
+        "client__team",
+    ),
+    "early": MonthlyCount(
+        lambda: Indication.objects.filter(status__in=Indication.ENDED_EARLY),
+        "end_on",
+        "status",
+        "client__team",
+    ),
+    "early_reason": MonthlyCount(
+        lambda: Indication.objects.filter(status__in=Indication.ENDED_EARLY),
+        "end_on",
+        "end_reason",
+        "client__team",
+    ),
+    "asked": MonthlyCount(
+        lambda: ExtensionRequest.objects.all(), "requested_on", None, "indication__client__team"
+    ),
+    "decided": MonthlyCount(
+        lambda: ExtensionRequest.objects.exclude(decision=ExtensionRequest.Decision.PENDING),
+        "decided_on",
+        "decision",
+        "indication__client__team",
+    ),
+}
+
+
+def _monthly(name: str, filters: Filters) -> dict:
+    """`_per_bucket` of a MONTHLY count: over all teams the whole closed months from the
+    summary and the other days live; for one team all live."""
+    count = MONTHLY[name]
+    period = filters.period
+    rows = count.rows()
+    if filters.team:
+        rows = rows.filter(**{count.team: filters.team})
+    until = None if filters.team else transition_summary.counted_until()
+    if until is None:
+        whole, outside = None, [(period.start, period.end)]
+    else:
+        whole, outside = _whole_months(period, until)
+    live = _in_ranges(count.date_field, outside)
+    result = Counter(_per_bucket(rows.filter(live), count.date_field, period, count.dimension))
+    if whole is not None:
+        for month, key, n in TransitionCount.objects.filter(whole, figure=name).values_list(
+            "month", "key", "n"
+        ):
+            bucket = period.bucket_of(month)
+            result[(bucket, key) if count.dimension else bucket] += n
+    return result
+
+
+def _summed_figures(period: Period, days: list[datetime.date], until: datetime.date):
+    """The figures of `_running_figures` over all teams from the summary (months up to
+    `until`, reporting/transition_summary.py) and the days since, counted live: running
+    on a day is running on the last summarised month end before it, plus the starts
+    after that end up to the day, less the ends from that end to the day before.
+    Returns ({name: Sum over the summary}, {name: Count live}, the live rows' filter,
+    {name: live counts to add, less those to take off})."""
+    day = datetime.timedelta(days=1)
+
+    def base(on: datetime.date) -> datetime.date:
+        if on <= until and on == _month_end(on):
+            return on
+        return min(month_start(on) - day, until)
+
+    points = {"at_start": period.start, **{f"b{i}": on for i, on in enumerate(days)}}
+    summary, live, wanted = {}, {}, Q(pk__in=[])
+    for name, on in points.items():
+        since = base(on)
+        summary[name] = Sum("running", filter=Q(month=month_start(since)), default=0)
+        starts = Q(start_on__gt=since, start_on__lte=on)
+        stops = Q(end_on__gte=since, end_on__lt=on)
+        live[f"add_{name}"] = Count("id", filter=starts)
+        live[f"sub_{name}"] = Count("id", filter=stops)
+        if name != "at_start":
+            index = name[1:]
+            summary[f"open{index}"] = Sum("open_end", filter=Q(month=month_start(since)), default=0)
+            live[f"add_open{index}"] = Count("id", filter=starts & Q(end_on__isnull=True))
+        if since < on:
+            wanted |= starts | stops
+    # Started and ended: the whole months of the period up to `until` from the summary,
+    # the days before and after them live.
+    whole, outside = _whole_months(period, until)
+    for figure, field in (("started", "start_on"), ("ended", "end_on")):
+        summary[figure] = Sum(figure, filter=whole, default=0)
+        in_range = _in_ranges(field, outside)
+        live[f"add_{figure}"] = Count("id", filter=in_range)
+        wanted |= in_range
+    months = whole | Q(month__in=[month_start(base(on)) for on in points.values()])
+    return summary, months, live, wanted
+
+
+def _running_groups(filters: Filters, days: list[datetime.date]) -> tuple[dict, dict]:
+    """The running indications' figures ({name: count}) by (product, financing) and by
+    provider. Over all teams from the summary where there is one, plus the days since
+    (decision 120); for one team (a few thousand indications) all live."""
+    period = filters.period
+    by_product, by_provider = defaultdict(Counter), defaultdict(Counter)
+
+    def add(row: dict, figures, sign: int = 1, prefix: str = ""):
+        counted = Counter({name: sign * (row[prefix + name] or 0) for name in figures})
+        if row.get("by") != TransitionMonth.By.PROVIDER:
+            by_product[row["product_id"], row["financing"]].update(counted)
+        if row.get("by") != TransitionMonth.By.PRODUCT:
+            by_provider[row["provider_id"]].update(counted)
+
+    names = list(_running_figures(period, days))
+    keys = ("product_id", "provider_id", "financing")
+    indications = _team_indications(filters)
+    until = None if filters.team else transition_summary.counted_until()
+    if until is None:
+        # One pass over the indications that overlap the period (running on one of its
+        # days needs that; an open end runs on), grouped by product, provider and financing.
+        for row in (
+            indications.filter(
+                Q(end_on__isnull=True) | Q(end_on__gte=period.start), start_on__lte=period.end
+            )
+            .values(*keys)
+            .annotate(**_running_figures(period, days))
+            .order_by()
+        ):
+            add(row, names)
+        return by_product, by_provider
+    summary, months, live, wanted = _summed_figures(period, days, until)
+    for row in (
+        TransitionMonth.objects.filter(months).values("by", *keys).annotate(**summary).order_by()
+    ):
+        add(row, names)
+    for row in indications.filter(wanted).values(*keys).annotate(**live).order_by():
+        add(row, [name for name in names if f"add_{name}" in live], prefix="add_")
+        add(row, [name for name in names if f"sub_{name}" in live], sign=-1, prefix="sub_")
+    return by_product, by_provider
+
+
 def transition(filters: Filters) -> list[Table]:
     period = filters.period
-    indications = _team_indications(filters)
     buckets = period.buckets
     products = list(Product.objects.order_by("code"))
-    running_on = _running_on
-
     ends = {bucket.start: min(bucket.end, period.end) for bucket in buckets}
 
     def on_label(bucket: Bucket) -> str:
@@ -1065,42 +1272,22 @@ def transition(filters: Filters) -> list[Table]:
             "day": date_format(ends[bucket.start], "j M"),
         }
 
-    # One pass over the indications that overlap the period (running on one of its days
-    # needs that; an open end runs on), grouped by product, provider and financing: the
-    # products', the ZIN/PGB and the providers' tables all add up from these groups.
-    figures = {
-        "at_start": Count("id", filter=running_on(period.start)),
-        "started": Count("id", filter=Q(start_on__range=(period.start, period.end))),
-        "ended": Count("id", filter=Q(end_on__range=(period.start, period.end))),
-    }
-    for i, bucket in enumerate(buckets):
-        figures[f"b{i}"] = Count("id", filter=running_on(ends[bucket.start]))
-        figures[f"open{i}"] = Count(
-            "id", filter=running_on(ends[bucket.start]) & Q(end_on__isnull=True)
-        )
-    groups = list(
-        indications.filter(
-            Q(end_on__isnull=True) | Q(end_on__gte=period.start), start_on__lte=period.end
-        )
-        .values("product_id", "provider_id", "financing")
-        .annotate(**figures)
-        .order_by()
-    )
+    by_product, by_provider = _running_groups(filters, list(ends.values()))
 
-    def added(key: str) -> dict:
-        """{value of `key`: {figure: sum over the groups}}."""
+    def added(groups: dict, position: int | None) -> dict:
+        """{key part at `position` (all of the key: None): {figure: sum over the groups}}."""
         sums = defaultdict(Counter)
-        for group in groups:
-            sums[group[key]].update({name: group[name] for name in figures})
+        for key, figures in groups.items():
+            sums[key if position is None else key[position]].update(figures)
         return sums
 
-    running = added("product_id")
+    running = added(by_product, 0)
     running_rows = []
     for i, bucket in enumerate(buckets):
         values = [running[p.pk][f"b{i}"] for p in products]
         running_rows.append(Row(on_label(bucket), counts([*values, sum(values)])))
 
-    financing = added("financing")
+    financing = added(by_product, 1)
     zin_sums, pgb_sums = financing[Indication.Financing.ZIN], financing[Indication.Financing.PGB]
     left_rows = [
         Row(
@@ -1117,9 +1304,9 @@ def transition(filters: Filters) -> list[Table]:
         for i, bucket in enumerate(buckets)
     ]
 
-    provider_rows = []
     per_provider = [
-        {"provider_id": provider_id, **sums} for provider_id, sums in added("provider_id").items()
+        {"provider_id": provider_id, **sums}
+        for provider_id, sums in added(by_provider, None).items()
     ]
     providers = Provider.objects.in_bulk(
         [row["provider_id"] for row in per_provider if row["provider_id"]]
@@ -1135,31 +1322,45 @@ def transition(filters: Filters) -> list[Table]:
             ]
         )
 
-    in_kind = [row for row in per_provider if row["provider_id"]]
-    for row in sorted(in_kind, key=lambda r: providers[r["provider_id"]].name):
+    def provider_row(row) -> Row:
         provider = providers[row["provider_id"]]
         status = provider.get_status_display()
         if provider.stops_on:
             status = f"{status} ({date_format(provider.stops_on, 'j M Y')})"
-        provider_rows.append(Row(provider.name, [*provider_counts(row), status]))
+        return Row(provider.name, [*provider_counts(row), status])
+
+    in_kind = [row for row in per_provider if row["provider_id"]]
+    provider_rows = [
+        provider_row(row) for row in sorted(in_kind, key=lambda r: providers[r["provider_id"]].name)
+    ]
     # A personal budget has no provider: the budget holders together, as one row.
-    for row in per_provider:
-        if row["provider_id"] is None:
-            provider_rows.append(
-                Row(_("Personal budget (PGB): no provider"), [*provider_counts(row), "–"])
-            )
+    budgets = [
+        Row(_("Personal budget (PGB): no provider"), [*provider_counts(row), "–"])
+        for row in per_provider
+        if row["provider_id"] is None
+    ]
+    # The page shows the providers with the most running at the end, the others together
+    # (all 1,200 of national scale made a page of 1.5 MB); the exports give every one.
+    page_rows = None
+    if len(in_kind) > TOP_PROVIDERS:
+        last = f"b{len(buckets) - 1}"
+        ranked = sorted(in_kind, key=lambda r: (-r[last], providers[r["provider_id"]].name))
+        others = Counter()
+        for row in ranked[TOP_PROVIDERS:]:
+            others.update({name: n for name, n in row.items() if name != "provider_id"})
+        page_rows = [
+            *(provider_row(row) for row in ranked[:TOP_PROVIDERS]),
+            Row(
+                _("Other providers (%(count)s)") % {"count": len(ranked) - TOP_PROVIDERS},
+                [*provider_counts(others), "–"],
+            ),
+            *budgets,
+        ]
 
     in_period = (period.start, period.end)
-    flagged = _per_bucket(
-        indications.filter(flagged_on__range=in_period), "flagged_on", period, "financing"
-    )
-    ended = _per_bucket(
-        indications.filter(status__in=ENDED_ANY, end_on__range=in_period),
-        "end_on",
-        period,
-        "financing",
-    )
-    followed = _per_bucket(indications.filter(handled_on__range=in_period), "handled_on", period)
+    flagged = _monthly("flagged", filters)
+    ended = _monthly("ended", filters)
+    followed = _monthly("followed", filters)
     stops = _per_bucket(Provider.objects.filter(stops_on__range=in_period), "stops_on", period)
     zin, pgb = Indication.Financing.ZIN, Indication.Financing.PGB
 
@@ -1214,25 +1415,36 @@ def transition(filters: Filters) -> list[Table]:
         ),
     )
     flows.rows[-1].cells[5] = Cell(flows.rows[-1].cells[5].n, suppress=False)
+    provider_table = Table(
+        "providers",
+        _("Running indications per provider"),
+        [
+            _("Running at the start"),
+            *(
+                _("Running at the end of %(period)s") % {"period": bucket.label}
+                for bucket in buckets
+            ),
+            _("Started"),
+            _("Ended"),
+            _("Provider status"),
+        ],
+        [*provider_rows, *budgets],
+        row_header=_("Provider"),
+    )
+    if page_rows:
+        provider_table.page = replace(
+            provider_table,
+            rows=page_rows,
+            note=_(
+                "The %(count)s providers with the most indications running at the end of the "
+                "period, the others together; the CSV and Excel exports give every provider."
+            )
+            % {"count": TOP_PROVIDERS},
+        )
     return [
         running_table,
         left_table,
-        Table(
-            "providers",
-            _("Running indications per provider"),
-            [
-                _("Running at the start"),
-                *(
-                    _("Running at the end of %(period)s") % {"period": bucket.label}
-                    for bucket in buckets
-                ),
-                _("Started"),
-                _("Ended"),
-                _("Provider status"),
-            ],
-            provider_rows,
-            row_header=_("Provider"),
-        ),
+        provider_table,
         flows,
         _extensions(filters),
         _early_ends(filters),
@@ -1240,27 +1452,12 @@ def transition(filters: Filters) -> list[Table]:
     ]
 
 
-def _team_extensions(filters: Filters):
-    requests = ExtensionRequest.objects.all()
-    return requests.filter(indication__client__team=filters.team) if filters.team else requests
-
-
 def _extensions(filters: Filters) -> Table:
     """Extension requests by the month they were asked, and decisions by the month they
     were decided (extend, or not extended: Basis jeugdhulp at WIJ)."""
     period = filters.period
-    requests = _team_extensions(filters)
-    asked = _per_bucket(
-        requests.filter(requested_on__range=(period.start, period.end)), "requested_on", period
-    )
-    decided = _per_bucket(
-        requests.filter(decided_on__range=(period.start, period.end)).exclude(
-            decision=ExtensionRequest.Decision.PENDING
-        ),
-        "decided_on",
-        period,
-        "decision",
-    )
+    asked = _monthly("asked", filters)
+    decided = _monthly("decided", filters)
     extend, wij = ExtensionRequest.Decision.EXTEND, ExtensionRequest.Decision.WIJ
 
     def cells(bucket: Bucket):
@@ -1295,17 +1492,10 @@ def _extensions(filters: Filters) -> Table:
     return table
 
 
-def _ended_early(filters: Filters):
-    period = filters.period
-    return _team_indications(filters).filter(
-        status__in=Indication.ENDED_EARLY, end_on__range=(period.start, period.end)
-    )
-
-
 def _early_ends(filters: Filters) -> Table:
     """Indications ended before their end date, by the month of their (new) end date."""
     period = filters.period
-    per = _per_bucket(_ended_early(filters), "end_on", period, "status")
+    per = _monthly("early", filters)
     statuses = Indication.ENDED_EARLY
 
     def cells(bucket: Bucket):
@@ -1329,7 +1519,9 @@ def _early_ends(filters: Filters) -> Table:
 
 
 def _early_end_reasons(filters: Filters) -> Table:
-    tally = dict(_ended_early(filters).values_list("end_reason").annotate(n=Count("id")).order_by())
+    tally = Counter()
+    for (_bucket, reason), n in _monthly("early_reason", filters).items():
+        tally[reason] += n
     ended = sum(tally.values())
     rows = [
         Row(f"{code} {label}", [Cell(tally.get(code, 0)), Share(tally.get(code, 0), ended)])
@@ -1401,26 +1593,45 @@ def basis_help(filters: Filters) -> list[Table]:
     ]
 
 
+def _distinct(rows, key: str, conditions: dict) -> dict:
+    """{name: how many distinct values of `key` have a row meeting condition `name`}: one
+    GROUP BY on the key with a count per condition, counted again around it. The same as
+    COUNT(DISTINCT key) FILTER (…) per condition, which sorts the rows once per condition
+    (26 sorts of every child helped in a year, 5 s at national scale)."""
+    per_value = rows.values(key).annotate(
+        **{f"{name}_rows": Count("pk", filter=condition) for name, condition in conditions.items()}
+    )
+    return per_value.order_by().aggregate(
+        **{name: Count(f"{name}_rows", filter=Q(**{f"{name}_rows__gt": 0})) for name in conditions}
+    )
+
+
 def _helped(filters: Filters) -> Table:
     """Children (and their households) in a trajectory whose help ran at some moment of the
     bucket: the council's "how many were helped". Distinct per bucket, and distinct over the
     whole period in the total row (a child helped in three months counts once there)."""
     period = filters.period
-    links = TrajectoryChild.objects.filter(trajectory__in=_team_trajectories(filters))
+    # Only the links of help that ran in the period (help started in it ran in it too).
+    links = TrajectoryChild.objects.filter(
+        _running_at_some_moment(period.start, period.end, "trajectory__"),
+        trajectory__in=_team_trajectories(filters),
+    )
     # (label, first day, last day): each bucket within the period, then the whole period.
     spans = [
         (bucket.label, max(bucket.start, period.start), min(bucket.end, period.end))
         for bucket in period.buckets
     ]
     spans.append((_("Total (each child once)"), period.start, period.end))
-    figures = {}
+    per_child, per_family = {}, {}
     for i, (_label, start, end) in enumerate(spans):
         running = _running_at_some_moment(start, end, "trajectory__")
-        started = Q(trajectory__started_on__range=(start, end))
-        figures[f"c{i}"] = Count("client_id", distinct=True, filter=running)
-        figures[f"h{i}"] = Count("trajectory__household_id", distinct=True, filter=running)
-        figures[f"n{i}"] = Count("client_id", distinct=True, filter=started)
-    tally = links.aggregate(**figures)  # one query, however many trajectories
+        per_child[f"c{i}"] = running
+        per_child[f"n{i}"] = Q(trajectory__started_on__range=(start, end))
+        per_family[f"h{i}"] = running
+    tally = {
+        **_distinct(links, "client_id", per_child),
+        **_distinct(links, "trajectory__household_id", per_family),
+    }
     rows = [
         Row(label, counts([tally[f"c{i}"], tally[f"h{i}"], tally[f"n{i}"]]))
         for i, (label, _start, _end) in enumerate(spans)
@@ -1471,7 +1682,14 @@ def _waiting_time(filters: Filters) -> Table:
             & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         )
 
-    waiting = trajectories.aggregate(
+    # Only help not started and not ended by the first of those days can be waiting on
+    # one of them: that filter leaves the few still waiting, not every trajectory.
+    first = min(ends.values(), default=period.end)
+    candidates = trajectories.filter(
+        Q(started_on__isnull=True) | Q(started_on__gt=first),
+        Q(ended_on__isnull=True) | Q(ended_on__gt=first),
+    )
+    waiting = candidates.aggregate(
         **{f"w{i}": Count("id", filter=waiting_on(day)) for i, day in enumerate(ends.values())}
     )
     empty = {"n": 0, "middle": None, "high": None}

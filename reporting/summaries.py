@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 
+from . import transition_summary
 from .models import (
     AfterTrajectoryDay,
     ChildOutcomeDay,
@@ -127,4 +128,7 @@ def refresh_all(
         SummaryRefresh.objects.update_or_create(
             name=summary.name, defaults={"counted_until": last, "refreshed_at": now}
         )
+    # The transition's months (reporting/transition_summary.py): whole closed months,
+    # counted again in full each night.
+    rows["transition"] = transition_summary.refresh(today)
     return rows

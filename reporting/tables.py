@@ -109,10 +109,16 @@ class Table:
     chart: Chart | None = None
     note: str = ""
     row_header: str = _("Period")
+    # What the page shows of a long table (the largest rows, the rest summed); the exports
+    # give every row. None: the page shows the table itself.
+    page: "Table | None" = None
 
     @property
     def empty(self) -> bool:
         return not self.rows
+
+    def for_page(self) -> "Table":
+        return self.page or self
 
     def as_lists(self) -> list[list[str]]:
         """Header and rows as displayed (suppressed cells as "<5"), for CSV."""

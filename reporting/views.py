@@ -100,7 +100,7 @@ def report(request, slug):
             "report": definition,
             "form": form,
             "subtitle": subtitle,
-            "sections": [(table, charts.render(table)) for table in tables],
+            "sections": [(table.for_page(), charts.render(table.for_page())) for table in tables],
             "query": query.urlencode(),
         },
     )

@@ -29,6 +29,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from indications.models import ExtensionRequest
 from reporting.periods import MONTH, Period
@@ -250,3 +251,35 @@ def test_the_transition_queries_do_not_grow_with_the_data(client, official, ends
     for indication in _make(5, beijum, start_on=day("2026-02-01"), end_on=day("2026-12-01")):
         _extension(indication, asked="2026-08-20")
     assert queries() == few
+
+
+def test_the_page_names_the_largest_providers_and_the_exports_all(
+    client, official, ends, monkeypatch
+):
+    monkeypatch.setattr("reporting.selectors.TOP_PROVIDERS", 1)
+    url = reverse("reporting:report", args=["transitie"])
+    client.force_login(official)
+    html = client.get(url, Q3_QUERY).content.decode()
+    # Een runs 5 at the end of September, Drie 1: Een by name, Drie among the others.
+    assert "Aanbieder Een" in html
+    assert "Aanbieder Drie" not in html
+    # The page is in Dutch.
+    with translation.override("nl"):
+        others = gettext("Other providers (%(count)s)") % {"count": 1}
+        budgets = gettext("Personal budget (PGB): no provider")
+    assert others in html
+    assert budgets in html
+    csv = client.get(url, {**Q3_QUERY, "export": "csv", "table": "providers"})
+    text = csv.content.decode()
+    assert "Aanbieder Een" in text and "Aanbieder Drie" in text
+    assert "Other providers" not in text
+    page = next(t for t in transition(Filters(Q3, None, TODAY)) if t.slug == "providers")
+    assert raw([page.for_page()], "providers")["Other providers (1)"] == [
+        0,
+        0,
+        1,
+        1,
+        1,
+        0,
+        None,
+    ]
