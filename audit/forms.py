@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from samen.dates import validate_date_in_range
-from samen.forms import StyledFormMixin
+from samen.forms import StyledFormMixin, style_widgets
 from samen.limits import EXPLANATION_TEXT
 
 from .models import AccessGrant, AccessLogEntry
@@ -63,9 +63,21 @@ class LogFilterForm(StyledFormMixin, forms.Form):
         validators=[validate_date_in_range],
     )
 
-    def __init__(self, *args, users=None, with_client=True, **kwargs):
+    def __init__(self, *args, users=None, with_client=True, user_by_name=False, **kwargs):
         super().__init__(*args, **kwargs)
         if users is not None:
             self.fields["user"].queryset = users
+        if user_by_name:
+            # The whole log: a user is typed by username, not picked from a list of every
+            # account of the country (issue 21: 5,757 options, 340 KB a page).
+            self.fields["user"] = forms.ModelChoiceField(
+                label=_("User (username)"),
+                queryset=get_user_model().objects.all(),
+                to_field_name="username",
+                required=False,
+                widget=forms.TextInput,
+                error_messages={"invalid_choice": _("No user has this username.")},
+            )
+            style_widgets(self)
         if not with_client:
             del self.fields["client"]

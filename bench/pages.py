@@ -14,6 +14,7 @@ from django.test import Client as TestClient
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from samen import roles
+from samen.pagination import cursor_of
 
 STAFF = "staff pages"
 PROVIDER = "provider pages"
@@ -272,7 +273,10 @@ def objects(people: dict) -> dict:
     found["plan_version"] = version.values_list("number", flat=True).first()
     found["coach"] = worker.pk
     found["lead"] = lead.pk
-    found["deep_page"] = max(1, min(1000, requests.count() // 50))
+    # The request list pages by keyset (decision 124): its deepest page is the oldest 50,
+    # reached by the cursor of the 51st oldest request the worker sees.
+    oldest = requests.order_by("received_at", "pk").values_list("received_at", "pk")[50:51]
+    found["oldest_cursor"] = cursor_of(*oldest[0]) if oldest else ""
     organisation = ReferrerOrganisation.objects.order_by("pk").first()
     found["referrer_query"] = (
         f"referrer_type={organisation.referrer_type}&referrer_search={organisation.name[:4]}"
@@ -310,10 +314,10 @@ def pages(people: dict, found: dict) -> list[Page]:
         Page(STAFF, "request list, first page", "intake:list", WORKER, "/aanmeldingen/"),
         Page(
             STAFF,
-            f"request list, page {found['deep_page']}",
+            "request list, oldest page",
             "intake:list",
             WORKER,
-            f"/aanmeldingen/?page={found['deep_page']}",
+            f"/aanmeldingen/?na={found['oldest_cursor']}",
         ),
         Page(STAFF, "request list, overdue", "intake:list", WORKER, "/aanmeldingen/?overdue=on"),
         Page(STAFF, "register request (form)", "intake:register", WORKER, "/aanmeldingen/nieuw/"),

@@ -47,15 +47,16 @@ MAX_AGE = 23
 
 def wij_workers(team_ids=None, *, also=None):
     """Active WIJ workers and team leads; with `team_ids`, only the members of those teams
-    (and the user `also`). Every select of workers on a page is team-scoped: a national
-    instance has thousands of workers, a team a few dozen (issue 21)."""
+    (and `also`: a user, or a list of user ids already chosen). Every select of workers on
+    a page is team-scoped: a national instance has thousands of workers, a team a few
+    dozen (issue 21)."""
     workers = get_user_model().objects.filter(
         groups__name__in=[roles.WIJ_STAFF, roles.TEAM_LEAD], is_active=True
     )
     if team_ids is not None:
         members = Q(pk__in=TeamMember.objects.filter(team_id__in=team_ids).values("user_id"))
         if also is not None:
-            members |= Q(pk=also.pk)
+            members |= Q(pk__in=[also.pk] if hasattr(also, "pk") else list(also))
         workers = workers.filter(members)
     return workers.order_by("first_name", "last_name").distinct()
 

@@ -504,6 +504,21 @@ class SupportRequestQuerySet(models.QuerySet):
         )
         return self.filter(destroyed_on__isnull=True, pk__in=ids)
 
+    def of_own_teams(self, user):
+        """The requests of the user's own WIJ teams: the first source of `visible_to`, read
+        by its index without the UNION of the other sources, for pages that list a team's
+        requests only (Mijn team: the UNION took 150 ms a query at national scale)."""
+        if not roles.user_has_role(user, *roles.WIJ_ROLES):
+            return self.none()
+        return self.filter(destroyed_on__isnull=True, team_id__in=user_team_ids(user))
+
+    def assigned_to(self, user):
+        """The requests assigned to the user: the second source of `visible_to`, read by
+        its index without the UNION (Mijn werk)."""
+        if not roles.user_has_role(user, *roles.WIJ_ROLES):
+            return self.none()
+        return self.filter(destroyed_on__isnull=True, assigned_worker_id=user.pk)
+
     def open(self):
         return self.exclude(status=SupportRequest.Status.CLOSED)
 

@@ -15,6 +15,7 @@ from indications.selectors import open_tasks
 from referrals.phasing import route_status
 from samen.decorators import role_required
 from samen.forms import add_validation_errors
+from samen.pagination import CURSOR_GONE, keyset_page
 from samen.pagination import page_number as paged
 from samen.roles import TEAM_LEAD, WIJ_STAFF
 from triage.forms import ReportForm
@@ -71,7 +72,7 @@ def my_work(request):
     of my teams about children I see."""
     today = timezone.localdate()
     requests = list(
-        worklist(_visible(request).filter(assigned_worker=request.user), today)[:WORKLIST_SIZE]
+        worklist(SupportRequest.objects.assigned_to(request.user), today)[:WORKLIST_SIZE]
     )
     work = _indication_work(request.user)
     _log_worklist(request, requests, work)
@@ -105,7 +106,7 @@ def team_work(request):
     team_ids = user_team_ids(request.user)
     if not team_ids:
         messages.warning(request, _("You are not in a WIJ team yet: ask an official to add you."))
-    team_requests = _visible(request).filter(team_id__in=team_ids)
+    team_requests = SupportRequest.objects.of_own_teams(request.user)
     workload = workload_per_worker(team_requests, today)
     form = TeamWorkFilterForm(request.GET or None, workload=workload)
     requests = team_requests
@@ -166,34 +167,40 @@ def _indication_work(user, *, out_of_sight: list[int] | None = None) -> dict:
 
 @staff_only
 def request_list(request):
-    """Search and filter every request; pages without counting the whole table."""
+    """Search and filter every request, newest first, in keyset pages (?na= continues
+    after the last row shown, ?voor= goes back before the first): never counting, never
+    skipping rows (issue 21, decision 124)."""
     today = timezone.localdate()
     form = RequestFilterForm(request.GET or None, team_ids=user_team_ids(request.user))
     requests = _visible(request)
     if form.is_bound and form.is_valid():
         requests = form.filter(requests, today)
-    requests = with_list_data(requests, today).order_by("-received_at", "-id")
-    page_number = paged(request.GET.get("page", "1"))
-    offset = (page_number - 1) * PAGE_SIZE
-    rows = list(requests[offset : offset + PAGE_SIZE + 1])
-    if rows[:PAGE_SIZE]:
+    page = keyset_page(
+        requests,
+        request.GET,
+        field="received_at",
+        # The page's rows by primary key: their ids were read through the visibility rule.
+        rows=lambda ids: with_list_data(SupportRequest.objects.filter(pk__in=ids), today),
+    )
+    if page.invalid:
+        messages.warning(request, CURSOR_GONE)
+    if page.rows:
         access_log_record(
             request=request,
             event=Event.SEARCH if form.is_bound else Event.READ,
             part="request list",
-            clients=_clients_of(rows[:PAGE_SIZE]),
+            clients=_clients_of(page.rows),
         )
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("na", "voor", "page"):
+        query.pop(key, None)
     return render(
         request,
         "intake/request_list.html",
         {
             "form": form,
-            "requests": rows[:PAGE_SIZE],
-            "page_number": page_number,
-            "has_next": len(rows) > PAGE_SIZE,
-            "has_previous": page_number > 1,
+            "requests": page.rows,
+            "page": page,
             "query": query.urlencode(),
             "today": today,
         },

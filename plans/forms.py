@@ -9,6 +9,7 @@ from openhouse.models import Provider
 from samen.dates import validate_date_in_range
 from samen.forms import BLANK_CHOICE, StyledFormMixin
 from samen.limits import REASON_TEXT
+from triage.forms import provider_search_field
 from triage.models import LifeDomain
 
 from .models import PLAN_TEXT, Agreement, GoalProgress
@@ -138,6 +139,7 @@ AgreementFormSet = forms.formset_factory(
 
 class PlanVersionForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    provider_search = provider_search_field()
     next_evaluation_on = forms.DateField(
         label=_("Next evaluation on"),
         required=False,

@@ -12,8 +12,9 @@ from audit.services import Event, access_log_record, log_read
 from intake.family_views import _household
 from intake.models import Client
 from samen.decorators import role_required
-from samen.forms import add_validation_errors
+from samen.forms import add_validation_errors, posted_initial, posted_rows
 from samen.roles import PROVIDER, TEAM_LEAD, WIJ_STAFF
+from triage.forms import offer_providers
 
 from . import services
 from .forms import AgreeForm, AgreementFormSet, EvaluationForm, GoalFormSet, PlanVersionForm
@@ -174,20 +175,24 @@ def plan_edit(request, pk):
     if response:
         return response
     log_read(request, "support plan", _child_ids(household), household.pk)
-    data = request.POST if request.method == "POST" else None
-    goals = GoalFormSet(
-        data,
-        initial=_goal_initial(plan, _hidden_ids(household, children)),
-        prefix="goal",
-        form_kwargs={"children": children},
-    )
-    agreements = AgreementFormSet(data, initial=_agreement_initial(plan), prefix="agreement")
-    version_form = PlanVersionForm(
-        data,
-        initial={
-            "version": plan.version if plan else None,
-            "next_evaluation_on": plan.next_evaluation_on if plan else None,
-        },
+    # The provider search without JavaScript: the page again, everything typed kept.
+    searching = request.method == "POST" and "_search_provider" in request.POST
+    data = request.POST if request.method == "POST" and not searching else None
+    goal_rows = _goal_initial(plan, _hidden_ids(household, children))
+    agreement_rows = _agreement_initial(plan)
+    version_initial = {
+        "version": plan.version if plan else None,
+        "next_evaluation_on": plan.next_evaluation_on if plan else None,
+    }
+    if searching:
+        goal_rows = posted_rows(GoalFormSet, request.POST, "goal")
+        agreement_rows = posted_rows(AgreementFormSet, request.POST, "agreement")
+        version_initial = posted_initial(PlanVersionForm, request.POST)
+    goals = GoalFormSet(data, initial=goal_rows, prefix="goal", form_kwargs={"children": children})
+    agreements = AgreementFormSet(data, initial=agreement_rows, prefix="agreement")
+    version_form = PlanVersionForm(data, initial=version_initial)
+    version_form.provider_message = offer_providers(
+        agreements.forms, version_form["provider_search"].value()
     )
     if data is not None:
         if goals.is_valid() and agreements.is_valid() and version_form.is_valid():

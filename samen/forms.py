@@ -95,3 +95,37 @@ def errors_as_text(form: forms.BaseForm) -> str:
         text = " ".join(str(error) for error in errors)
         parts.append(f"{field.label}: {text}" if field is not None and field.label else text)
     return " ".join(parts)
+
+
+def posted_initial(form_class, data, prefix: str = "", *, can_delete: bool = False) -> dict:
+    """What was typed into a form (or a formset's row, by `prefix`), as initial values: a
+    search button inside a form (the provider search, decision 125) shows the page again
+    without JavaScript with everything kept and nothing judged yet."""
+    initial = {}
+    fields = dict(form_class.base_fields)
+    if can_delete:
+        fields["DELETE"] = forms.BooleanField()
+    for name, field in fields.items():
+        key = f"{prefix}-{name}" if prefix else name
+        if isinstance(field, forms.BooleanField):
+            initial[name] = key in data
+        elif isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)):
+            initial[name] = data.getlist(key)
+        elif key in data:
+            initial[name] = data.get(key)
+    return initial
+
+
+def posted_rows(formset_class, data, prefix: str) -> list[dict]:
+    """A formset's rows as typed (posted_initial), the empty ones left out; at most the
+    formset's absolute maximum whatever TOTAL_FORMS says."""
+    total = str(data.get(f"{prefix}-TOTAL_FORMS", ""))
+    count = int(total) if total.isascii() and total.isdigit() and len(total) < 4 else 0
+    rows = []
+    for index in range(min(count, formset_class.absolute_max)):
+        row = posted_initial(
+            formset_class.form, data, f"{prefix}-{index}", can_delete=formset_class.can_delete
+        )
+        if any(value not in ("", None, False, []) for value in row.values()):
+            rows.append(row)
+    return rows

@@ -2,8 +2,10 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from intake.forms import DateInput, wij_workers
 from intake.models import Client
@@ -26,6 +28,64 @@ class ProductChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         return f"{obj.code} {obj.name}: {product_status(obj, self.on_date).basis_message}"
+
+
+# A national instance has some 1,200 providers: a provider select lists the chosen ones and
+# at most PROVIDER_MATCHES matches of the page's provider search (decision 125), while
+# every active provider stays a valid choice on the server.
+PROVIDER_MATCHES = 20
+PROVIDER_SEARCH_MAX = 100
+
+
+def provider_search_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Find a provider"),
+        required=False,
+        max_length=PROVIDER_SEARCH_MAX,
+        help_text=_(
+            "Part of the name or the AGB code, then Search provider: the lists offer the matches."
+        ),
+    )
+
+
+def offer_providers(forms_with_provider, term: str) -> str:
+    """Fill the provider select of each form with the empty choice, the providers chosen in
+    any of them and at most PROVIDER_MATCHES active providers whose name or AGB code holds
+    `term` (one query, none without a choice or a term). Returns a status line (Dutch)
+    for the search, empty without a term."""
+    chosen = {str(form["provider"].value() or "") for form in forms_with_provider}
+    ids = [int(v) for v in chosen if v.isascii() and v.isdigit() and len(v) < 10]
+    term = str(term or "").strip()
+    condition = Q(pk__in=ids)
+    message = ""
+    if term and (len(term) > PROVIDER_SEARCH_MAX or "\x00" in term):
+        message = _("Type at most %(max)s letters or digits.") % {"max": PROVIDER_SEARCH_MAX}
+        term = ""
+    elif term:
+        matches = (
+            Provider.objects.exclude(status=Provider.Status.STOPPED)
+            .filter(Q(name__icontains=term) | Q(agb_code=term))
+            .order_by("name", "pk")
+            .values("pk")[:PROVIDER_MATCHES]
+        )
+        condition |= Q(pk__in=matches)
+    offered = list(Provider.objects.filter(condition).order_by("name", "pk")) if ids or term else []
+    if term:
+        found = sum(1 for provider in offered if str(provider.pk) not in chosen)
+        message = (
+            ngettext(
+                "%(count)s provider found: choose it in the list.",
+                "%(count)s providers found: choose one in the list.",
+                found,
+            )
+            % {"count": found}
+            if found
+            else _("No active provider matches; check the spelling.")
+        )
+    for form in forms_with_provider:
+        field = form.fields["provider"]
+        field.widget.choices = [("", field.empty_label), *((p.pk, p.name) for p in offered)]
+    return message
 
 
 class WorkersField(forms.ModelMultipleChoiceField):
@@ -75,6 +135,7 @@ class TriageForm(StyledFormMixin, forms.Form):
         required=False,
         empty_label=_("Choose a product…"),
     )
+    provider_search = provider_search_field()
     reasons = forms.CharField(
         label=_("Reasons"),
         required=False,
@@ -85,8 +146,11 @@ class TriageForm(StyledFormMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, on_date=None, persons=(), **kwargs):
+    def __init__(self, *args, on_date=None, persons=(), workers=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if workers is not None:
+            # The request's team (decision 103): not every WIJ worker of the country.
+            self.fields["workers"].queryset = workers
         self.fields["products"].on_date = on_date or timezone.localdate()
         self.fields["held_on"].initial = timezone.localdate()
         # Names, BSNs and dates of birth of the family: they must not reach the officials.

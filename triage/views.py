@@ -13,16 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import Event, access_log_record, log_read, log_refused
+from intake.forms import wij_workers
 from intake.models import SupportRequest, Team, user_team_ids
 from intake.services import CONFLICT_MESSAGE, ConflictError
 from samen.decorators import role_required
-from samen.forms import add_validation_errors, errors_as_text
+from samen.forms import add_validation_errors, errors_as_text, posted_initial
 from samen.roles import OFFICIAL, TEAM_LEAD, WIJ_STAFF
 
 from . import services
 from .forms import (
     BeschikkingIssueForm,
     BeschikkingRequestForm,
+    ChildOutcomeForm,
     ChildOutcomeFormSet,
     CorrectionAnswerForm,
     CorrectionForm,
@@ -30,6 +32,7 @@ from .forms import (
     ReportForm,
     ShownForm,
     TriageForm,
+    offer_providers,
 )
 from .models import Beschikking, ConversationReport, CorrectionRequest, OpenHouseException, Triage
 from .pdf import beschikking_pdf, letter_context
@@ -69,7 +72,15 @@ STEP_KEYS = {"csrfmiddlewaretoken", "confirm", "back"}
 
 
 def _triage_forms(request, support_request, existing):
-    """The triage form and the outcome per child (one form per child of the request)."""
+    """The triage form and the outcome per child (one form per child of the request), the
+    provider selects filled with the chosen providers and the matches of the search."""
+    searching = request.method == "POST" and "_search_provider" in request.POST
+    form, formset = _triage_forms_of(request, support_request, existing, searching=searching)
+    form.provider_message = offer_providers(formset.forms, form["provider_search"].value())
+    return form, formset, searching
+
+
+def _triage_forms_of(request, support_request, existing, *, searching: bool):
     children = list(support_request.clients.order_by("date_of_birth", "pk"))
     initial = {"version": support_request.version, "workers": [request.user.pk]}
     child_initial = [{"client": child.pk} for child in children]
@@ -91,8 +102,15 @@ def _triage_forms(request, support_request, existing):
                     provider_contacted_on=row.provider_contacted_on,
                     wij_role=row.wij_role if row.wij_role == "coordination" else "",
                 )
-    data = request.POST if request.method == "POST" else None
-    form = TriageForm(data, initial=initial, persons=children)
+    data = request.POST if request.method == "POST" and not searching else None
+    if searching:
+        initial.update(posted_initial(TriageForm, request.POST))
+        for index, item in enumerate(child_initial):
+            posted = posted_initial(ChildOutcomeForm, request.POST, f"children-{index}")
+            item.update({**posted, "client": item["client"]})
+    # The members of the request's team, the user, and whoever is already recorded.
+    workers = wij_workers([support_request.team_id], also=[request.user.pk, *initial["workers"]])
+    form = TriageForm(data, initial=initial, persons=children, workers=workers)
     formset = ChildOutcomeFormSet(data, initial=child_initial, prefix="children", children=children)
     return form, formset
 
@@ -144,9 +162,9 @@ def triage(request, pk):
     support_request = _request(request, pk)
     existing = Triage.objects.filter(support_request=support_request).first()
     log_read(request, "triage", _clients(support_request), pk)
-    form, formset = _triage_forms(request, support_request, existing)
+    form, formset, searching = _triage_forms(request, support_request, existing)
     context = {"form": form, "formset": formset, "req": support_request, "triage": existing}
-    if request.method != "POST" or request.POST.get("back"):
+    if request.method != "POST" or request.POST.get("back") or searching:
         return render(request, "triage/triage_form.html", context)
     plan = _triage_plan(request, support_request, form, formset)
     if plan is None:
@@ -170,7 +188,7 @@ def triage(request, pk):
             expected_version=data["version"],
             user=request.user,
             children=formset.items,
-            **{k: v for k, v in data.items() if k != "version"},
+            **{k: v for k, v in data.items() if k not in ("version", "provider_search")},
         )
     except ConflictError:
         messages.error(request, CONFLICT_MESSAGE)

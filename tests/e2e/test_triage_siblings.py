@@ -22,6 +22,12 @@ def test_three_siblings_triaged_with_combined_help(visitor, intake_worker, beiju
     page = ilse.visit(f"/aanmeldingen/{request.pk}/lichte-toets/")
     page.check(f"input[name=workers][value='{intake_worker.pk}']")
     page.check("input[name=life_domains][value=upbringing]")
+    # The provider is searched first (not every provider of the country is listed); the
+    # page comes back with what was ticked.
+    page.fill("#id_provider_search", "Accare")
+    page.click("button[name=_search_provider]")
+    page.wait_for_load_state("load")
+    assert page.is_checked("input[name=life_domains][value=upbringing]")
     page.check("input[name='children-0-outcome'][value=basis_wij]")
     page.select_option("#id_children-0-intensity", "basic")
     page.check("input[name='children-1-outcome'][value=specialist]")

@@ -217,20 +217,80 @@ def test_search_and_filters(client, intake_worker, beijum):
     assert shown(received_from="2026-11-19") == {gp.pk, closed.pk}
 
 
-def test_the_list_pages_without_counting(client, intake_worker, beijum):
-    for _ in range(55):
-        SupportRequestFactory(team=beijum)
+def _ids_and_links(response):
+    html = response.content.decode()
+    ids = [int(pk) for pk in re.findall(r'href="/aanmeldingen/(\d+)/"', html)]
+    ids = list(dict.fromkeys(ids))
+    older = re.search(r'rel="next" href="\?([^"]*)"', html)
+    newer = re.search(r'rel="prev" href="\?([^"]*)"', html)
+    return (
+        ids,
+        (older[1].replace("&amp;", "&") if older else None),
+        (newer[1].replace("&amp;", "&") if newer else None),
+    )
+
+
+def test_the_list_pages_by_keyset_without_counting(client, intake_worker, beijum):
+    """Older and newer pages follow the rows shown (?na= / ?voor=, a moment and an id, no
+    person data); requests received at the same moment are neither skipped nor repeated."""
+    same_moment = NOW - datetime.timedelta(days=3)
+    requests = [
+        SupportRequestFactory(
+            team=beijum,
+            received_at=same_moment if n % 3 == 0 else NOW - datetime.timedelta(hours=n),
+        )
+        for n in range(120)
+    ]
+    newest_first = [
+        r.pk for r in sorted(requests, key=lambda r: (r.received_at, r.pk), reverse=True)
+    ]
     client.force_login(intake_worker)
-    first = client.get("/aanmeldingen/").content.decode()
-    assert 'rel="next"' in first and 'rel="prev"' not in first
-    # A page number no one asks for (too large for OFFSET) is page 1, not a server error.
-    huge = client.get("/aanmeldingen/?page=99999999999999999999")
-    assert huge.status_code == 200 and 'rel="prev"' not in huge.content.decode()
-    second = client.get("/aanmeldingen/?page=2").content.decode()
-    assert 'rel="prev"' in second and 'rel="next"' not in second
+    pages, link, back = [], "", None
+    while link is not None:
+        ids, link, back = _ids_and_links(client.get(f"/aanmeldingen/?{link}"))
+        assert (back is None) == (not pages)
+        pages.append(ids)
+    assert [len(ids) for ids in pages] == [50, 50, 20]
+    assert [pk for ids in pages for pk in ids] == newest_first
+    # Back from the last page: the middle page again, then the first (without a way back).
+    ids, _older, back = _ids_and_links(client.get(f"/aanmeldingen/?{back}"))
+    assert ids == pages[1]
+    ids, _older, back = _ids_and_links(client.get(f"/aanmeldingen/?{back}"))
+    assert ids == pages[0] and back is None
     with CaptureQueriesContext(connection) as queries:
         client.get("/aanmeldingen/")
     assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["abc", "99999999999999999999.1", "1.99999999999999999999", "-1.%2500", "1.2&voor=x", "²"],
+)
+def test_a_cursor_that_cannot_be_read_shows_the_first_page_with_a_message(
+    client, intake_worker, beijum, cursor
+):
+    request = SupportRequestFactory(team=beijum)
+    client.force_login(intake_worker)
+    response = client.get(f"/aanmeldingen/?na={cursor}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="/aanmeldingen/{request.pk}/"' in html
+    assert "first page is shown" in html or "eerste pagina" in html
+
+
+def test_an_older_page_runs_the_same_queries_for_more_requests(client, intake_worker, beijum):
+    def older_page_queries() -> int:
+        _ids, older, _newer = _ids_and_links(client.get("/aanmeldingen/"))
+        assert older
+        return _queries(client, f"/aanmeldingen/?{older}")
+
+    client.force_login(intake_worker)
+    for _ in range(60):
+        SupportRequestFactory(team=beijum)
+    small = older_page_queries()
+    for _ in range(100):
+        SupportRequestFactory(team=beijum)
+    assert older_page_queries() == small
 
 
 def _queries(client, url, data=None):
@@ -290,3 +350,22 @@ def test_the_registration_pages_run_a_fixed_number_of_queries(
     for index in range(19):
         ClientFactory(team=beijum if index % 2 else other_team, last_name="Jansen")
     assert _queries(client, url, data) == with_one
+
+
+def test_the_own_teams_and_assigned_requests_are_visible_ones_without_the_union(
+    team_lead, official, beijum
+):
+    """Mijn team and Mijn werk read the team's or the assigned requests by their own index:
+    always within visible_to."""
+    from tests.factories import TeamFactory
+
+    own = SupportRequestFactory(team=beijum)
+    SupportRequestFactory(team=TeamFactory(name="WIJ Lewenborg"), assigned_worker=team_lead)
+    SupportRequestFactory(team=beijum, destroyed_on=datetime.date(2026, 1, 1))
+    mine = set(SupportRequest.objects.of_own_teams(team_lead))
+    assert mine == {own}
+    assert mine <= set(SupportRequest.objects.visible_to(team_lead))
+    assert not SupportRequest.objects.of_own_teams(official).exists()
+    other_team = set(SupportRequest.objects.assigned_to(team_lead))
+    assert len(other_team) == 1 and other_team <= set(SupportRequest.objects.visible_to(team_lead))
+    assert not SupportRequest.objects.assigned_to(official).exists()
