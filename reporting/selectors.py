@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.db import models
 from django.db.models import (
     Aggregate,
@@ -648,25 +649,57 @@ def _too_heavy(filters: Filters, until: datetime.date | None = None) -> Table:
 # --- forecast --------------------------------------------------------------------
 
 
+# The forecast's re-triages ahead join every running indication of the next twelve months
+# with its client (over a million at national scale, seconds): the beat counts them every
+# quarter of an hour for all teams (reporting.count_forecast) and the page reads that, as
+# Aflopende indicaties does (decision 128); without it they are counted live.
+FORECAST_KEEP_SECONDS = 60 * 60
+
+
+def _forecast_key(today: datetime.date) -> str:
+    return f"reporting:forecast:{today.isoformat()}"
+
+
+def forecast_count(*, today: datetime.date) -> dict:
+    """Running indications without a follow-up, ending in each of the next twelve months,
+    per team ({"per_team": {team id: {month: n}}, "counted_at"}), counted now and kept in
+    the cache for `today`. Numbers per team only: no child in it."""
+    first = month_start(today)
+    last_day = first + relativedelta(months=FORECAST_MONTHS, days=-1)
+    ending = (
+        Indication.objects.running()
+        .filter(follow_up_request__isnull=True, end_on__range=(first, last_day))
+        .annotate(month=TruncMonth("end_on", output_field=models.DateField()))
+        .values("client__team_id", "month")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    per_team = defaultdict(dict)
+    for row in ending:
+        per_team[row["client__team_id"]][row["month"]] = row["n"]
+    counted = {"per_team": dict(per_team), "counted_at": timezone.now()}
+    cache.set(_forecast_key(today), counted, FORECAST_KEEP_SECONDS)
+    return counted
+
+
+def forecast_counted(*, today: datetime.date) -> dict:
+    """forecast_count as last counted for `today` (at most a quarter of an hour old while
+    the beat runs), or counted now when there is none."""
+    counted = cache.get(_forecast_key(today))
+    return counted if counted is not None else forecast_count(today=today)
+
+
 def forecast(filters: Filters) -> list[Table]:
     """Re-triages ahead: running indications without a follow-up yet, by the month they
     end, per WIJ team; next to each team's recent intake (average per month)."""
     today = filters.today
     first = month_start(today)
     months = [first + relativedelta(months=i) for i in range(FORECAST_MONTHS)]
-    last_day = months[-1] + relativedelta(months=1, days=-1)
-    ending = (
-        _team_indications(filters)
-        .running()
-        .filter(follow_up_request__isnull=True, end_on__range=(first, last_day))
-        .annotate(month=TruncMonth("end_on", output_field=models.DateField()))
-        .values("client__team_id", "month")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    counted = forecast_counted(today=today)
     per_team = defaultdict(Counter)
-    for row in ending:
-        per_team[row["client__team_id"]][row["month"]] += row["n"]
+    for team_id, per_month in counted["per_team"].items():
+        if filters.team is None or team_id == filters.team.pk:
+            per_team[team_id].update(per_month)
     intake_from = first - relativedelta(months=INTAKE_MONTHS)
     intake = dict(
         _team_requests(filters)
@@ -709,7 +742,10 @@ def forecast(filters: Filters) -> list[Table]:
             note=_(
                 "Running indications without a follow-up yet, by the month they end: each "
                 "brings a triage at WIJ in the months before its end."
-            ),
+            )
+            + " "
+            + _("Counted at %(time)s; counted again every quarter of an hour.")
+            % {"time": date_format(timezone.localtime(counted["counted_at"]), "H:i")},
         ),
         Table(
             "forecast-teams",

@@ -21,3 +21,12 @@ def refresh_summaries(date: str | None = None, everything: bool = False) -> dict
     with job_run_recorded(job="reporting.refresh_summaries", run_date=day) as counts:
         counts.update(services.refresh_summaries(today=day, everything=everything))
     return counts
+
+
+@shared_task(name="reporting.count_forecast")
+def count_forecast() -> None:
+    """The forecast's re-triages ahead counted ahead (every quarter of an hour, not recorded
+    as a job run): the report reads the figures instead of counting at national scale."""
+    from .selectors import forecast_count
+
+    forecast_count(today=timezone.localdate())

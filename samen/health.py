@@ -22,7 +22,12 @@ JOB_STALE_AFTER_BY_TASK = {
 }
 # Beat tasks that run every few minutes and record no JobRun: their work shows elsewhere
 # (the outbox's state; the runs they mark failed; the figures' time on Aflopende indicaties).
-FREQUENT_TASKS = {"outbox.send_due", "samen.job_runs_sweep", "indications.count_ending"}
+FREQUENT_TASKS = {
+    "outbox.send_due",
+    "samen.job_runs_sweep",
+    "indications.count_ending",
+    "reporting.count_forecast",
+}
 
 
 def check_database() -> dict:

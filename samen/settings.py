@@ -294,10 +294,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Frequent, not recorded as job runs (samen.health.FREQUENT_TASKS): the outbox's
     # pending and due messages, runs whose process died (no heartbeat), and the figures of
-    # Aflopende indicaties counted ahead (indications.selectors.ending_count).
+    # Aflopende indicaties and the forecast's re-triages counted ahead
+    # (indications.selectors.ending_count, reporting.selectors.forecast_count).
     "outbox-send-due": {"task": "outbox.send_due", "schedule": 60.0},
     "job-runs-sweep": {"task": "samen.job_runs_sweep", "schedule": 300.0},
     "count-ending-indications": {"task": "indications.count_ending", "schedule": 900.0},
+    "count-forecast": {"task": "reporting.count_forecast", "schedule": 900.0},
 }
 # Beat runs once however many machines start it: it sends only while it holds a lock in
 # Redis (samen/beat.py, decision 114). BEAT_LOCK_SECONDS: the lock's time to live; a beat

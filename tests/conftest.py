@@ -134,11 +134,16 @@ def empty_queue():
 
 def api_throttles_clear():
     """Forget what the API's rate limits counted and the figures counted ahead
-    (indications.selectors.ending_count), in Redis, the real cache."""
+    (indications.selectors.ending_count, reporting.selectors.forecast_count), in Redis,
+    the real cache."""
     import redis
 
     connection = redis.Redis.from_url(settings.REDIS_URL)
-    for pattern in ("samen:*:throttle_*", "samen:*:indications:ending:*"):
+    for pattern in (
+        "samen:*:throttle_*",
+        "samen:*:indications:ending:*",
+        "samen:*:reporting:forecast:*",
+    ):
         keys = list(connection.scan_iter(pattern))
         if keys:
             connection.delete(*keys)
