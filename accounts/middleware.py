@@ -1,11 +1,14 @@
 """The session rules of every request: time-outs, the second factor, no caching."""
 
 import time
+from contextlib import suppress
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
@@ -13,6 +16,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import user_has_device
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
 from .mfa import has_second_factor
 
@@ -43,6 +48,28 @@ def _to_login(request):
     if request.htmx:
         return HttpResponseClientRedirect(resolve_url(settings.LOGIN_URL))
     return redirect_to_login(request.get_full_path() if request.method == "GET" else "/")
+
+
+class SecondFactorMiddleware(OTPMiddleware):
+    """django-otp's middleware (`request.user.otp_device`, `is_verified()`), reading the
+    session's device with one plain statement by its primary key. django-otp's own
+    `Device.from_persistent_id` builds an ORM query with ordering and a limit on every
+    request: 0.3 ms of CPU more, on every page (decision 137). The checks stay django-otp's:
+    the device must be the user's and confirmed, or the session has no second factor."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        persistent_id = self._normalize_persistent_id(persistent_id)
+        with suppress(ValueError, LookupError):
+            model_label, device_id = persistent_id.rsplit("/", 1)
+            model = apps.get_model(model_label)
+            if issubclass(model, Device):
+                table = connection.ops.quote_name(model._meta.db_table)
+                found = model._default_manager.raw(
+                    f"SELECT * FROM {table} WHERE id = %s",  # noqa: S608 - a model's table
+                    [int(device_id)],
+                )
+                return next(iter(found), None)
+        return None
 
 
 class SessionTimeoutMiddleware:

@@ -19,7 +19,6 @@ import requests
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
@@ -34,6 +33,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from samen import roles
 
 from . import mfa, services
+from .backends import signed_in_user
 
 logger = logging.getLogger(__name__)
 
@@ -147,8 +147,10 @@ class OidcBackend(OIDCAuthenticationBackend):
     def OIDC_OP_JWKS_ENDPOINT(self):
         return provider_configuration()["jwks_uri"]
 
-    # A deactivated user's session ends, as with passwords (mozilla's get_user skips that).
-    get_user = ModelBackend.get_user
+    def get_user(self, user_id):
+        # A deactivated user's session ends, as with passwords (mozilla's get_user skips
+        # that); the role and teams come in the same query.
+        return signed_in_user(user_id)
 
     def authenticate(self, request, **kwargs):
         # Only the callback view passes code_verifier; a password login never reaches here.

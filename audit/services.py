@@ -53,7 +53,12 @@ def _on_behalf_of(user) -> str:
         if role in roles.WIJ_ROLES:
             from intake.models import Team, user_team_ids
 
-            names = Team.objects.filter(pk__in=user_team_ids(user)).values_list("name", flat=True)
+            # A signed-in request's user brings its teams' names (accounts.backends).
+            names = getattr(user, "_samen_team_names", None)
+            if names is None:
+                names = Team.objects.filter(pk__in=user_team_ids(user)).values_list(
+                    "name", flat=True
+                )
             value = ", ".join(names)
         elif role == roles.PROVIDER:
             membership = getattr(user, "provider_membership", None)

@@ -1,8 +1,10 @@
 """The main navigation, per role. Apps add their entries here as they grow."""
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -124,21 +126,34 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
+@functools.cache
+def _entries(role: str | None, superuser: bool, urlconf: str, script_prefix: str) -> tuple:
+    """The role's entries with their URLs, reversed once per process (and URL conf): the
+    header is on every page, and ten reverse() calls a request were a fixed cost of each."""
+    return tuple(
+        (item, reverse(item.url_name, urlconf=urlconf))
+        for item in NAV_ITEMS
+        if role in item.roles or (superuser and item.url_name == "admin:index")
+    )
+
+
 def navigation_for(user, current_path: str) -> list[dict]:
-    role = user_role(user)
-    items = []
-    for item in NAV_ITEMS:
-        if role not in item.roles and not (user.is_superuser and item.url_name == "admin:index"):
-            continue
-        items.append(
-            {
-                "url_name": item.url_name,
-                "url": reverse(item.url_name),
-                "label": item.label,
-                "description": item.description,
-                "current": False,
-            }
-        )
+    entries = _entries(
+        user_role(user),
+        user.is_superuser,
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+    )
+    items = [
+        {
+            "url_name": item.url_name,
+            "url": url,
+            "label": item.label,
+            "description": item.description,
+            "current": False,
+        }
+        for item, url in entries
+    ]
     # The current page is the item with the longest URL that the path starts with.
     matches = [
         i

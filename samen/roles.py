@@ -134,10 +134,16 @@ def user_role(user) -> str | None:
     if not user.is_authenticated:
         return None
     # Cached on the user object: the shell and the admin ask several times per request.
+    # A signed-in request's user comes with it (accounts.backends.signed_in_user).
     if not hasattr(user, "_samen_role"):
-        names = set(user.groups.values_list("name", flat=True))
-        user._samen_role = next((role for role in ROLE_PRIORITY if role in names), None)
+        user._samen_role = role_of(user.groups.values_list("name", flat=True))
     return user._samen_role
+
+
+def role_of(group_names) -> str | None:
+    """The role of a user in these groups: the first of ROLE_PRIORITY among them."""
+    names = set(group_names)
+    return next((role for role in ROLE_PRIORITY if role in names), None)
 
 
 def user_has_role(user, *roles: str) -> bool:

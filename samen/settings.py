@@ -147,8 +147,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): signed in with a second factor (django-otp).
-    "django_otp.middleware.OTPMiddleware",
+    # request.user.is_verified(): signed in with a second factor (django-otp's, its device
+    # read with one plain statement).
+    "accounts.middleware.SecondFactorMiddleware",
     # A NUL byte in the query string: the 400 page, before any view or query sees it.
     "samen.middleware.UnusableQueryMiddleware",
     # Every page needs a login, except views marked @login_not_required (login, /health/).

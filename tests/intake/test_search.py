@@ -281,9 +281,9 @@ def test_a_fixed_number_of_queries_whatever_the_result_count(
     for i in range(count):
         ClientFactory(last_name="Visser", team=beijum if i % 2 else lewenborg)
     client.force_login(intake_worker)
-    # Session, user, second factor, role, the search, team ids, the visible ones among the
-    # results, the log's partition (once a month per process; every time in a test's
-    # transaction), "on behalf of" (team names), the log entry.
-    with django_assert_num_queries(10):
+    # Session, user with role and teams (names too: the log's "on behalf of"), second
+    # factor, the search, the visible ones among the results, the log's partition (once a
+    # month per process; every time in a test's transaction), the log entry.
+    with django_assert_num_queries(7):
         response = search(client, "Visser", **{"HX-Request": "true"})
     assert response.content.decode().count("<li") == min(count, SEARCH_LIMIT)

@@ -19,12 +19,12 @@ from .test_portal import provider_user as provider_with_user
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 11, 22, 10, 0, tzinfo=datetime.UTC)
 LIST = "/portaal/indicaties/"
-# session, user, its groups (role), the provider membership, the count, the page, the
-# access log entry and its clients, the transaction around them
-QUERIES = 10
+# session, user with its groups (role), second factor, the provider membership, the count,
+# the page, the access log entry and its clients, the transaction around them
+QUERIES = 9
 # The dashboard: the same session and access log queries, the provider, its ending and
 # overdue indications, notices, messages from WIJ and the count
-DASHBOARD_QUERIES = 13
+DASHBOARD_QUERIES = 12
 
 
 @pytest.fixture
