@@ -37,7 +37,7 @@ def test_the_report_shows_what_was_counted_until_counted_again(client, official,
 
     html, _ = _page(client)
     assert _january(html, "WIJ Beijum") == "5"  # nothing counted yet: counted now
-    assert "Counted at 13:00" in html  # 12:00 UTC, shown in Groningen time
+    assert "Geteld om 13:00" in html  # 12:00 UTC, shown in Groningen time
 
     _ending(beijum)
     assert _january(_page(client)[0], "WIJ Beijum") == "5"
