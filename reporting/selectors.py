@@ -1649,9 +1649,12 @@ def _helped(filters: Filters) -> Table:
     period = filters.period
     # Only the links of help that ran in the period (help started in it ran in it too).
     links = TrajectoryChild.objects.filter(
-        _running_at_some_moment(period.start, period.end, "trajectory__"),
-        trajectory__in=_team_trajectories(filters),
+        _running_at_some_moment(period.start, period.end, "trajectory__")
     )
+    if filters.team:
+        # A plain filter, not `trajectory__in` a subquery: over all teams that subquery is
+        # every trajectory, and PostgreSQL joined all of them a second time.
+        links = links.filter(trajectory__team=filters.team)
     # (label, first day, last day): each bucket within the period, then the whole period.
     spans = [
         (bucket.label, max(bucket.start, period.start), min(bucket.end, period.end))
