@@ -4,11 +4,11 @@ the worklist tasks and back-office counts of the dashboards."""
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from samen.counted import count_and_keep, kept_or_count
 
 from .models import FLAG_MONTHS, ExtensionRequest, Indication, Task
 
@@ -67,30 +67,17 @@ def ending_per_month(*, today: datetime.date, months: int = 6) -> dict:
     }
 
 
-# How long counted figures of Aflopende indicaties are kept: the beat counts them again every
-# quarter of an hour (indications.count_ending); without it they are counted live again.
-ENDING_KEEP_SECONDS = 60 * 60
-
-
-def _ending_key(today: datetime.date) -> str:
-    return f"indications:ending:{today.isoformat()}"
-
-
 def ending_count(*, today: datetime.date) -> dict:
-    """Count ending_per_month for `today` and keep it in the cache with the time counted
-    (the beat every quarter of an hour). No child in it: numbers and team and provider
-    names only."""
-    counted = {**ending_per_month(today=today), "counted_at": timezone.now()}
-    cache.set(_ending_key(today), counted, ENDING_KEEP_SECONDS)
-    return counted
+    """Count ending_per_month for `today` and keep it (the beat, every quarter of an hour:
+    indications.count_ending; samen/counted.py)."""
+    return count_and_keep("indications:ending", today, lambda: ending_per_month(today=today))
 
 
 def ending_counted(*, today: datetime.date) -> dict:
-    """ending_per_month as last counted for `today` (at most a quarter of an hour old while
-    the beat runs), or counted now when there is none (issue 21: the team's figures join
-    a month's running indications with their clients, over a second at national scale)."""
-    counted = cache.get(_ending_key(today))
-    return counted if counted is not None else ending_count(today=today)
+    """ending_per_month as last counted for `today`, or counted now when there is none
+    (issue 21: the team's figures join a month's running indications with their clients,
+    over a second at national scale)."""
+    return kept_or_count("indications:ending", today, lambda: ending_per_month(today=today))
 
 
 def timeline(indications, *, today: datetime.date) -> dict:

@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
 from django.db import models
 from django.db.models import (
     Aggregate,
@@ -36,6 +35,7 @@ from intake.models import SupportRequest, Team
 from openhouse.models import EndEvaluation, Provider
 from referrals.models import Product, ReferrerType
 from samen.codelists import EARLY_END_REASONS, EndReason
+from samen.counted import count_and_keep, kept_or_count
 from samen.workdays import working_days_between
 from trajectories.models import (
     INTENSITY_ORDER,
@@ -651,19 +651,13 @@ def _too_heavy(filters: Filters, until: datetime.date | None = None) -> Table:
 
 # The forecast's re-triages ahead join every running indication of the next twelve months
 # with its client (over a million at national scale, seconds): the beat counts them every
-# quarter of an hour for all teams (reporting.count_forecast) and the page reads that, as
-# Aflopende indicaties does (decision 128); without it they are counted live.
-FORECAST_KEEP_SECONDS = 60 * 60
+# quarter of an hour for all teams (reporting.count_forecast, samen/counted.py) and the
+# page reads that, as Aflopende indicaties does (decisions 128, 141).
 
 
-def _forecast_key(today: datetime.date) -> str:
-    return f"reporting:forecast:{today.isoformat()}"
-
-
-def forecast_count(*, today: datetime.date) -> dict:
+def _forecast_per_team(today: datetime.date) -> dict:
     """Running indications without a follow-up, ending in each of the next twelve months,
-    per team ({"per_team": {team id: {month: n}}, "counted_at"}), counted now and kept in
-    the cache for `today`. Numbers per team only: no child in it."""
+    per team: {"per_team": {team id: {month: n}}}. Numbers per team only: no child."""
     first = month_start(today)
     last_day = first + relativedelta(months=FORECAST_MONTHS, days=-1)
     ending = (
@@ -677,16 +671,18 @@ def forecast_count(*, today: datetime.date) -> dict:
     per_team = defaultdict(dict)
     for row in ending:
         per_team[row["client__team_id"]][row["month"]] = row["n"]
-    counted = {"per_team": dict(per_team), "counted_at": timezone.now()}
-    cache.set(_forecast_key(today), counted, FORECAST_KEEP_SECONDS)
-    return counted
+    return {"per_team": dict(per_team)}
+
+
+def forecast_count(*, today: datetime.date) -> dict:
+    """Count the re-triages ahead for all teams now and keep them for `today`."""
+    return count_and_keep("reporting:forecast", today, lambda: _forecast_per_team(today))
 
 
 def forecast_counted(*, today: datetime.date) -> dict:
-    """forecast_count as last counted for `today` (at most a quarter of an hour old while
-    the beat runs), or counted now when there is none."""
-    counted = cache.get(_forecast_key(today))
-    return counted if counted is not None else forecast_count(today=today)
+    """The re-triages ahead as last counted for `today` (at most a quarter of an hour old
+    while the beat runs), or counted now when there is none."""
+    return kept_or_count("reporting:forecast", today, lambda: _forecast_per_team(today))
 
 
 def forecast(filters: Filters) -> list[Table]:
