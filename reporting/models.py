@@ -254,8 +254,8 @@ class TransitionMonth(models.Model):
     """The transition report's summary over all teams (reporting/transition_summary.py):
     per closed month, by product and financing or by provider, the indications running on
     the month's last day (of which with an open end), started and ended in the month.
-    Refreshed at night as a whole; `counted_until` (the same on every row) is the last day
-    it counts, the days since are counted live."""
+    Refreshed at night as a whole; its SummaryRefresh ("transition") says the last day it
+    counts, the days since are counted live."""
 
     class By(models.TextChoices):
         PRODUCT = "product", _("product")
@@ -284,7 +284,6 @@ class TransitionMonth(models.Model):
     open_end = models.PositiveIntegerField(_("of which with an open end"))
     started = models.PositiveIntegerField(_("started"))
     ended = models.PositiveIntegerField(_("ended"))
-    counted_until = models.DateField(_("counted until"))
 
     class Meta:
         verbose_name = _("transition summary")
@@ -319,7 +318,6 @@ class TransitionCount(models.Model):
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     key = models.CharField(_("key"), max_length=20, blank=True)
     n = models.PositiveIntegerField(_("number"))
-    counted_until = models.DateField(_("counted until"))
 
     class Meta:
         verbose_name = _("transition count")

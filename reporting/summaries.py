@@ -75,9 +75,11 @@ SUMMARIES = [
 
 
 def counted_until() -> dict[str, datetime.date]:
-    """{summary name: the last day it holds}, one query; a summary never refreshed is
-    absent (its report counts everything live)."""
-    return dict(SummaryRefresh.objects.values_list("name", "counted_until"))
+    """{daily summary name: the last day it holds}, one query; a summary never refreshed is
+    absent (its report counts everything live). The transition's monthly summary keeps its
+    row in the same table (transition_summary.counted_until)."""
+    names = [summary.name for summary in SUMMARIES]
+    return dict(SummaryRefresh.objects.filter(name__in=names).values_list("name", "counted_until"))
 
 
 def refresh(summary: Summary, first: datetime.date | None, last: datetime.date) -> int:

@@ -6,16 +6,17 @@ and its other counts per month (flagged, ended, extensions, …: TransitionCount
 Refreshed at night as a whole, in one statement: every month from the first start up to the
 last closed month (the month before today's), so that a late registration, an end moved
 back or a destruction's skeleton in a closed month counts from the next refresh on. The
-report reads it for the days up to `counted_until` and counts the days since live
-(reporting.selectors.transition)."""
+report reads it for the days up to its SummaryRefresh's `counted_until` and counts the
+days since live (reporting.selectors.transition)."""
 
 import datetime
 
 from django.db import connection, transaction
 from django.db.models import Count, DateField
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from .models import TransitionMonth
+from .models import SummaryRefresh
 from .periods import month_start
 
 # Running on a month's last day L is started on or before L, less ended before L: the
@@ -58,20 +59,23 @@ summed AS (
                  ORDER BY grid.month)
 )
 INSERT INTO reporting_transitionmonth (by, month, product_id, provider_id, financing,
-                                       running, open_end, started, ended, counted_until)
+                                       running, open_end, started, ended)
 SELECT by, month, nullif(product, 0), nullif(provider, 0), financing, running, open_end,
-       started, ended, %(until)s
+       started, ended
 FROM summed
 WHERE running > 0 OR started > 0 OR ended > 0
 """
 
 
-INSERT_COUNT = "INSERT INTO reporting_transitioncount (figure, month, key, n, counted_until)"
+INSERT_COUNT = "INSERT INTO reporting_transitioncount (figure, month, key, n)"
+
+# Its row in SummaryRefresh, beside the daily summaries' (reporting/summaries.py).
+NAME = "transition"
 
 
 def counted_until() -> datetime.date | None:
     """The last day the summary counts (None: no summary, count everything live)."""
-    return TransitionMonth.objects.values_list("counted_until", flat=True).first()
+    return SummaryRefresh.objects.filter(name=NAME).values_list("counted_until", flat=True).first()
 
 
 def _counts_sql(until: datetime.date) -> list[tuple[str, list]]:
@@ -93,10 +97,8 @@ def _counts_sql(until: datetime.date) -> list[tuple[str, list]]:
         sql, params = rows.query.sql_with_params()
         key = f'counted."{count.dimension}"' if count.dimension else "''"
         # Django's SQL of our own queryset and a column name of ours; values are params.
-        insert = (
-            f"{INSERT_COUNT} SELECT %s, counted.month, {key}, counted.n, %s FROM ({sql}) counted"  # noqa: S608
-        )
-        statements.append((insert, [name, until, *params]))
+        insert = f"{INSERT_COUNT} SELECT %s, counted.month, {key}, counted.n FROM ({sql}) counted"  # noqa: S608
+        statements.append((insert, [name, *params]))
     return statements
 
 
@@ -114,4 +116,7 @@ def refresh(today: datetime.date) -> int:
         for sql, params in _counts_sql(until):
             cursor.execute(sql, params)
             rows += cursor.rowcount
-        return rows
+    SummaryRefresh.objects.update_or_create(
+        name=NAME, defaults={"counted_until": until, "refreshed_at": timezone.now()}
+    )
+    return rows

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from reporting import transition_summary
-from reporting.models import TransitionCount, TransitionMonth
+from reporting.models import SummaryRefresh, TransitionCount, TransitionMonth
 from reporting.periods import MONTH, QUARTER, Period
 from reporting.selectors import Filters, transition
 from tests.factories import ClientFactory, IndicationFactory, ProviderFactory
@@ -84,15 +84,18 @@ def _figures(filters: Filters) -> dict:
 
 
 def _live(filters: Filters) -> dict:
-    """The same figures without the summary (the rows put back afterwards)."""
+    """The same figures without the summary (the rows and its refresh put back afterwards)."""
     months, counts = list(TransitionMonth.objects.all()), list(TransitionCount.objects.all())
+    refreshed = list(SummaryRefresh.objects.filter(name=transition_summary.NAME))
     TransitionMonth.objects.all().delete()
     TransitionCount.objects.all().delete()
+    SummaryRefresh.objects.filter(name=transition_summary.NAME).delete()
     try:
         return _figures(filters)
     finally:
         TransitionMonth.objects.bulk_create(months)
         TransitionCount.objects.bulk_create(counts)
+        SummaryRefresh.objects.bulk_create(refreshed)
 
 
 @pytest.mark.usefixtures("ends")  # flagged, ended early, extensions (test_transition)
